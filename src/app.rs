@@ -1,0 +1,174 @@
+//! What each command does, from resolved settings to an exit code: load, run, mask, report, scan.
+//! Knows nothing of clap (that is [`crate::cli`]) and prints only through the writers it is given.
+
+use std::io::Write;
+
+use crate::config::{RunConfig, SuiteSelection};
+use crate::exit;
+use crate::report::{self, ConsoleListener};
+use crate::runner::{self, RunOptions};
+use crate::secret::{self, Redactor};
+use crate::suite::{self, Diagnostic, LoadOptions, Suite};
+
+/// A failure that ends the command before or outside the run, with its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{} suite error{} found; nothing was run", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Suites(Vec<Diagnostic>),
+    #[error(transparent)]
+    Discover(#[from] suite::DiscoverError),
+    #[error(transparent)]
+    EnvFile(#[from] crate::env_file::EnvFileError),
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Run(#[from] runner::RunError),
+    #[error(transparent)]
+    Report(#[from] report::ReportError),
+    #[error("failed to start the async runtime")]
+    Runtime(#[source] std::io::Error),
+}
+
+impl AppError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AppError::Suites(_) | AppError::Discover(_) | AppError::EnvFile(_) | AppError::Usage(_) => exit::USAGE,
+            AppError::Run(_) | AppError::Report(_) | AppError::Runtime(_) => exit::RUNTIME,
+        }
+    }
+}
+
+/// Loads every selected suite; all files are read so that every mistake is reported at once.
+pub fn load(selection: &SuiteSelection, require_target: bool) -> Result<Vec<Suite>, AppError> {
+    let options = LoadOptions {
+        cli_vars: selection.vars.iter().map(|(name, _)| name.clone()).collect(),
+        env: selection.env.clone(),
+        require_target,
+    };
+    let files = suite::discover(&selection.paths)?;
+    let mut suites = Vec::with_capacity(files.len());
+    let mut diagnostics = Vec::new();
+    for file in &files {
+        match suite::load_file(file, &options) {
+            Ok(suite) => suites.push(suite),
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(AppError::Suites(diagnostics));
+    }
+    Ok(suites)
+}
+
+/// `authprobe validate`: load and check, run nothing.
+pub fn validate(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppError> {
+    let suites = load(selection, false)?;
+    let steps: usize = suites.iter().map(|suite| suite.steps.len()).sum();
+    let _ = writeln!(
+        out,
+        "{} suite{} with {steps} step{} are valid",
+        suites.len(),
+        if suites.len() == 1 { "" } else { "s" },
+        if steps == 1 { "" } else { "s" }
+    );
+    Ok(exit::SUCCESS)
+}
+
+/// `authprobe list`: suites, their tags and steps.
+pub fn list(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppError> {
+    let suites = load(selection, false)?;
+    for suite in suites.iter().filter(|suite| selection.wants(&suite.tags)) {
+        let tags = if suite.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", suite.tags.join(", "))
+        };
+        let _ = writeln!(out, "{}{tags}  ({})", suite.name, suite.source.display_name());
+        for step in &suite.steps {
+            let identity = step.identity.as_ref().map_or(String::new(), |name| format!(" (as {name})"));
+            let _ = writeln!(
+                out,
+                "  {:<7} {}{identity}  line {}",
+                step.request.method.as_str(),
+                step.name,
+                step.span.line
+            );
+        }
+    }
+    Ok(exit::SUCCESS)
+}
+
+/// `authprobe run`: the main job.
+pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write) -> Result<u8, AppError> {
+    let suites: Vec<Suite> = load(&config.selection, config.target.is_none())?
+        .into_iter()
+        .filter(|suite| config.selection.wants(&suite.tags))
+        .collect();
+    if suites.is_empty() {
+        return Err(AppError::Usage("no suite matches the --tag/--skip-tag filters".to_owned()));
+    }
+    let options = RunOptions {
+        target: config.target.clone(),
+        vars: config.selection.vars.clone(),
+        env: config.selection.env.clone(),
+        timeout: config.timeout,
+        fail_fast: config.fail_fast,
+        client: crate::http::ClientOptions {
+            insecure: config.insecure,
+            max_body_bytes: config.max_body_bytes,
+        },
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(AppError::Runtime)?;
+    let mut listener = ConsoleListener::new(&mut *out);
+    let mut result = runtime.block_on(async {
+        let (stop, cancel) = tokio::sync::watch::channel(false);
+        let interrupt = tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                let _ = stop.send(true);
+            }
+        });
+        let result = runner::run(&suites, &options, &mut listener, cancel).await;
+        interrupt.abort();
+        result
+    })?;
+    drop(listener);
+
+    let mut redactor = Redactor::default();
+    redactor.learn_run(&result);
+    redactor.mask_run(&mut result);
+    let written = report::write_reports(&result, &config.report_dir)?;
+    let _ = report::write_summary(out, &result);
+    for file in &written {
+        let _ = writeln!(out, "report: {}", file.display());
+    }
+    let leaks = secret::scan_files(&written, redactor.secrets());
+    for leak in &leaks {
+        let _ = writeln!(err, "error: a secret survived masking in {}:{}", leak.file.display(), leak.line);
+    }
+    Ok(if result.interrupted {
+        exit::INTERRUPTED
+    } else if result.summary.all_passed() && leaks.is_empty() {
+        exit::SUCCESS
+    } else {
+        exit::CHECK_FAILED
+    })
+}
+
+/// Renders suite diagnostics the way the CLI prints them.
+pub fn render_diagnostics(diagnostics: &[Diagnostic], color: bool) -> String {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut rendered = String::new();
+    for diagnostic in diagnostics {
+        let _ = handler.render_report(&mut rendered, diagnostic);
+        rendered.push('\n');
+    }
+    rendered
+}

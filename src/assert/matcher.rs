@@ -1,0 +1,246 @@
+//! Evaluating a [`Matcher`] against an observed value, and describing both for failure messages.
+
+use serde_json::Value;
+
+use super::Bindings;
+use crate::suite::{Matcher, ValueType};
+use crate::template::RenderError;
+
+/// Whether `actual` (`None` when absent) satisfies `matcher`, and the expectation in words.
+pub fn check(matcher: &Matcher, actual: Option<&Value>, bindings: &Bindings<'_>) -> Result<(bool, String), RenderError> {
+    Ok(match matcher {
+        Matcher::All(matchers) => {
+            let mut passed = true;
+            let mut expected = Vec::with_capacity(matchers.len());
+            for inner in matchers {
+                let (ok, text) = check(inner, actual, bindings)?;
+                passed &= ok;
+                expected.push(text);
+            }
+            (passed, expected.join(" and "))
+        }
+        Matcher::Eq(template) => {
+            let value = bindings.render_json(template)?;
+            (actual.is_some_and(|actual| loosely_equal(actual, &value)), show(&value))
+        }
+        Matcher::Ne(template) => {
+            let value = bindings.render_json(template)?;
+            (!actual.is_some_and(|actual| loosely_equal(actual, &value)), format!("not {}", show(&value)))
+        }
+        Matcher::Contains(template) => {
+            let value = bindings.render_json(template)?;
+            let passed = actual.is_some_and(|actual| contains(actual, &value));
+            (passed, format!("contains {}", show(&value)))
+        }
+        Matcher::Matches(regex) => {
+            let passed = actual.is_some_and(|actual| regex.is_match(&as_text(actual)));
+            (passed, format!("matches /{}/", regex.as_str()))
+        }
+        Matcher::Exists(true) => (actual.is_some(), "present".to_owned()),
+        Matcher::Exists(false) => (actual.is_none(), "absent".to_owned()),
+        Matcher::Type(kind) => (actual.is_some_and(|actual| has_type(actual, *kind)), format!("a{} {}", if kind.name().starts_with(['a', 'i', 'o']) { "n" } else { "" }, kind.name())),
+        Matcher::Len(inner) => {
+            let length = actual.and_then(length).map(Value::from);
+            let (passed, text) = check(inner, length.as_ref(), bindings)?;
+            (passed, format!("length {text}"))
+        }
+        Matcher::Gt(bound) => compare(actual, *bound, ">", |a, b| a > b),
+        Matcher::Ge(bound) => compare(actual, *bound, ">=", |a, b| a >= b),
+        Matcher::Lt(bound) => compare(actual, *bound, "<", |a, b| a < b),
+        Matcher::Le(bound) => compare(actual, *bound, "<=", |a, b| a <= b),
+        Matcher::OneOf(options) => {
+            let mut values = Vec::with_capacity(options.len());
+            for option in options {
+                values.push(bindings.render_json(option)?);
+            }
+            let passed = actual.is_some_and(|actual| values.iter().any(|value| loosely_equal(actual, value)));
+            let list: Vec<String> = values.iter().map(show).collect();
+            (passed, format!("one of [{}]", list.join(", ")))
+        }
+    })
+}
+
+/// How a value is shown in expected/actual lines: JSON, so that `"200"` and `200` differ visibly.
+pub fn show(value: &Value) -> String {
+    const LIMIT: usize = 200;
+    let text = value.to_string();
+    if text.len() > LIMIT {
+        let cut = (0..=LIMIT).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        format!("{}… ({} bytes)", &text[..cut], text.len())
+    } else {
+        text
+    }
+}
+
+pub fn show_actual(actual: Option<&Value>) -> String {
+    actual.map_or_else(|| "absent".to_owned(), show)
+}
+
+fn as_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn as_number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// JSON equality, except that numbers compare by value and a string equals a scalar with the same
+/// text: header values are strings, and a rendered template is a string.
+fn loosely_equal(actual: &Value, expected: &Value) -> bool {
+    match (actual, expected) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::String(a), Value::Number(_) | Value::Bool(_)) => *a == expected.to_string(),
+        (Value::Number(_) | Value::Bool(_), Value::String(b)) => actual.to_string() == *b,
+        (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(a, b)| loosely_equal(a, b)),
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().all(|(key, value)| b.get(key).is_some_and(|other| loosely_equal(value, other)))
+        }
+        _ => actual == expected,
+    }
+}
+
+fn contains(actual: &Value, needle: &Value) -> bool {
+    match actual {
+        Value::String(text) => text.contains(&as_text(needle)),
+        Value::Array(items) => items.iter().any(|item| loosely_equal(item, needle)),
+        Value::Object(map) => needle.as_str().is_some_and(|key| map.contains_key(key)),
+        other => other.to_string().contains(&as_text(needle)),
+    }
+}
+
+fn has_type(value: &Value, kind: ValueType) -> bool {
+    match kind {
+        ValueType::String => value.is_string(),
+        ValueType::Number => value.is_number(),
+        ValueType::Integer => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        ValueType::Boolean => value.is_boolean(),
+        ValueType::Array => value.is_array(),
+        ValueType::Object => value.is_object(),
+        ValueType::Null => value.is_null(),
+    }
+}
+
+fn length(value: &Value) -> Option<usize> {
+    match value {
+        Value::String(text) => Some(text.chars().count()),
+        Value::Array(items) => Some(items.len()),
+        Value::Object(map) => Some(map.len()),
+        _ => None,
+    }
+}
+
+fn compare(actual: Option<&Value>, bound: f64, symbol: &str, test: fn(f64, f64) -> bool) -> (bool, String) {
+    let passed = actual.and_then(as_number).is_some_and(|number| test(number, bound));
+    (passed, format!("{symbol} {bound}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::JsonTemplate;
+
+    fn literal(value: Value) -> JsonTemplate {
+        JsonTemplate::Literal(value)
+    }
+
+    use crate::template::{Scope, TemplateBuilder};
+    use serde_json::json;
+
+    fn run(matcher: Matcher, actual: Option<Value>) -> (bool, String) {
+        let templates = TemplateBuilder::default().finish().expect("empty set");
+        let scope = Scope::default();
+        let bindings = Bindings::new(&templates, &scope);
+        check(&matcher, actual.as_ref(), &bindings).expect("no templates to fail")
+    }
+
+    #[test]
+    fn eq_compares_numbers_by_value_and_strings_with_scalars() {
+        assert!(run(Matcher::Eq(literal(json!(200))), Some(json!(200.0))).0);
+        assert!(run(Matcher::Eq(literal(json!(100))), Some(json!("100"))).0);
+        assert!(!run(Matcher::Eq(literal(json!("alice"))), Some(json!("bob"))).0);
+        assert!(!run(Matcher::Eq(literal(json!(1))), None).0);
+        assert_eq!(run(Matcher::Eq(literal(json!("a"))), None).1, "\"a\"");
+    }
+
+    #[test]
+    fn ne_passes_on_a_different_or_absent_value() {
+        assert!(run(Matcher::Ne(literal(json!("a"))), Some(json!("b"))).0);
+        assert!(run(Matcher::Ne(literal(json!("a"))), None).0);
+        assert!(!run(Matcher::Ne(literal(json!("a"))), Some(json!("a"))).0);
+    }
+
+    #[test]
+    fn contains_looks_in_strings_arrays_and_object_keys() {
+        assert!(run(Matcher::Contains(literal(json!("json"))), Some(json!("application/json"))).0);
+        assert!(run(Matcher::Contains(literal(json!("admin"))), Some(json!(["user", "admin"]))).0);
+        assert!(run(Matcher::Contains(literal(json!("id"))), Some(json!({"id": 1}))).0);
+        assert!(!run(Matcher::Contains(literal(json!("root"))), Some(json!(["user"]))).0);
+    }
+
+    #[test]
+    fn matches_uses_the_regex() {
+        let regex = regex::Regex::new("^[0-9a-f]{8}$").expect("regex");
+        assert!(run(Matcher::Matches(regex.clone()), Some(json!("deadbeef"))).0);
+        assert!(!run(Matcher::Matches(regex), Some(json!("nope"))).0);
+    }
+
+    #[test]
+    fn exists_tells_present_from_absent() {
+        assert!(run(Matcher::Exists(true), Some(json!(null))).0);
+        assert!(!run(Matcher::Exists(true), None).0);
+        assert!(run(Matcher::Exists(false), None).0);
+        assert!(!run(Matcher::Exists(false), Some(json!(1))).0);
+    }
+
+    #[test]
+    fn type_checks_the_json_type() {
+        assert!(run(Matcher::Type(ValueType::Integer), Some(json!(3))).0);
+        assert!(!run(Matcher::Type(ValueType::Integer), Some(json!(3.5))).0);
+        assert!(run(Matcher::Type(ValueType::Object), Some(json!({}))).0);
+        assert!(!run(Matcher::Type(ValueType::String), Some(json!(1))).0);
+        assert_eq!(run(Matcher::Type(ValueType::Array), None).1, "an array");
+    }
+
+    #[test]
+    fn len_applies_its_matcher_to_the_length() {
+        let at_least_two = Matcher::Len(Box::new(Matcher::Ge(2.0)));
+        assert!(run(at_least_two.clone(), Some(json!([1, 2]))).0);
+        assert!(!run(at_least_two, Some(json!("a"))).0);
+        assert!(run(Matcher::Len(Box::new(Matcher::Eq(literal(json!(3))))), Some(json!("abc"))).0);
+    }
+
+    #[test]
+    fn ordering_matchers_compare_numbers_and_numeric_strings() {
+        assert!(run(Matcher::Gt(5.0), Some(json!(6))).0);
+        assert!(!run(Matcher::Gt(5.0), Some(json!(5))).0);
+        assert!(run(Matcher::Ge(5.0), Some(json!(5))).0);
+        assert!(run(Matcher::Lt(5.0), Some(json!("4"))).0);
+        assert!(!run(Matcher::Le(5.0), Some(json!(6))).0);
+        assert!(!run(Matcher::Lt(5.0), Some(json!("x"))).0);
+    }
+
+    #[test]
+    fn one_of_accepts_any_listed_value() {
+        let matcher = Matcher::OneOf(vec![literal(json!(401)), literal(json!(403))]);
+        assert!(run(matcher.clone(), Some(json!(403))).0);
+        let (passed, expected) = run(matcher, Some(json!(200)));
+        assert!(!passed);
+        assert_eq!(expected, "one of [401, 403]");
+    }
+
+    #[test]
+    fn all_requires_every_matcher() {
+        let matcher = Matcher::All(vec![Matcher::Type(ValueType::String), Matcher::Len(Box::new(Matcher::Gt(3.0)))]);
+        assert!(run(matcher.clone(), Some(json!("abcd"))).0);
+        let (passed, expected) = run(matcher, Some(json!("ab")));
+        assert!(!passed);
+        assert_eq!(expected, "a string and length > 3");
+    }
+}

@@ -1,0 +1,158 @@
+//! The command line: clap's types, and their conversion into [`crate::config`] settings. The only
+//! module that knows clap.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::{self, AppError};
+use crate::config::{RunConfig, SuiteSelection};
+use crate::{env_file, exit, suite};
+
+#[derive(Debug, Parser)]
+#[command(name = "authprobe", version, about, after_help = exit::HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run suites against a target and write reports.
+    #[command(after_help = exit::HELP)]
+    Run(RunArgs),
+    /// Load and check suites; run nothing.
+    #[command(after_help = exit::HELP)]
+    Validate(SuiteArgs),
+    /// List suites, their tags and steps.
+    List(SuiteArgs),
+}
+
+#[derive(Debug, Args)]
+struct SuiteArgs {
+    /// Suite files or folders (searched for *.yaml and *.yml).
+    #[arg(default_value = "suites")]
+    paths: Vec<PathBuf>,
+    /// Set a variable, overriding the suite's own value (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// Read NAME=value lines that templates see as `env.NAME` (they override the environment).
+    #[arg(long, value_name = "PATH")]
+    env_file: Option<PathBuf>,
+    /// Only suites with this tag (repeatable: any of them).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Leave out suites with this tag (repeatable).
+    #[arg(long = "skip-tag", value_name = "TAG")]
+    skip_tags: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    #[command(flatten)]
+    suites: SuiteArgs,
+    /// Base URL that relative step URLs resolve against.
+    #[arg(long, env = "AUTHPROBE_TARGET", value_name = "URL")]
+    target: Option<url::Url>,
+    /// Stop after the first failed step; the rest are reported as skipped.
+    #[arg(long)]
+    fail_fast: bool,
+    /// Per-request timeout when a step sets none: `10s`, `500ms`.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    timeout: Duration,
+    /// Accept invalid TLS certificates (never in production CI).
+    #[arg(long)]
+    insecure: bool,
+    /// Where reports are written.
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    report_dir: PathBuf,
+    /// Responses larger than this fail their step.
+    #[arg(long, default_value_t = 4 * 1024 * 1024, value_name = "BYTES")]
+    max_body_size: usize,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    suite::parse_duration(text).ok_or_else(|| format!("`{text}` is not a duration: write `10s` or `500ms`"))
+}
+
+/// Parses the command line, runs the command, prints any error, and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { exit::USAGE } else { exit::SUCCESS });
+        }
+    };
+    let mut stdout = anstream::stdout();
+    let mut stderr = std::io::stderr();
+    let outcome = match cli.command {
+        Command::Run(args) => run_config(args).and_then(|config| app::run(&config, &mut stdout, &mut stderr)),
+        Command::Validate(args) => selection(args).and_then(|selection| app::validate(&selection, &mut stdout)),
+        Command::List(args) => selection(args).and_then(|selection| app::list(&selection, &mut stdout)),
+    };
+    let _ = stdout.flush();
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            report_error(&error, &mut stderr);
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+fn report_error(error: &AppError, stderr: &mut dyn Write) {
+    if let AppError::Suites(diagnostics) = error {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let _ = write!(stderr, "{}", app::render_diagnostics(diagnostics, color));
+    }
+    let _ = writeln!(stderr, "error: {error}");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let _ = writeln!(stderr, "  caused by: {cause}");
+        source = cause.source();
+    }
+}
+
+fn selection(args: SuiteArgs) -> Result<SuiteSelection, AppError> {
+    let mut env: HashMap<String, String> = std::env::vars().collect();
+    if let Some(path) = &args.env_file {
+        env.extend(env_file::read(path)?);
+    }
+    let mut vars = Vec::with_capacity(args.vars.len());
+    for assignment in &args.vars {
+        let Some((name, value)) = assignment.split_once('=') else {
+            return Err(AppError::Usage(format!("--var takes NAME=VALUE, got `{assignment}`")));
+        };
+        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(AppError::Usage(format!("--var: `{name}` is not a valid variable name")));
+        }
+        vars.push((name.to_owned(), suite::parse_scalar(value)));
+    }
+    Ok(SuiteSelection {
+        paths: args.paths,
+        vars,
+        env: Arc::new(env),
+        tags: args.tags,
+        skip_tags: args.skip_tags,
+    })
+}
+
+fn run_config(args: RunArgs) -> Result<RunConfig, AppError> {
+    Ok(RunConfig {
+        selection: selection(args.suites)?,
+        target: args.target,
+        fail_fast: args.fail_fast,
+        timeout: args.timeout,
+        insecure: args.insecure,
+        max_body_bytes: args.max_body_size,
+        report_dir: args.report_dir,
+    })
+}

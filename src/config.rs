@@ -1,0 +1,39 @@
+//! The resolved settings of one invocation, free of clap: what `cli` produces and `app` consumes.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use url::Url;
+
+/// Which suites to load and what their templates can read.
+#[derive(Debug, Clone, Default)]
+pub struct SuiteSelection {
+    pub paths: Vec<PathBuf>,
+    pub vars: Vec<(String, Value)>,
+    pub env: Arc<HashMap<String, String>>,
+    /// Run only suites with one of these tags (all when empty).
+    pub tags: Vec<String>,
+    /// Never run suites with one of these tags.
+    pub skip_tags: Vec<String>,
+}
+
+impl SuiteSelection {
+    pub fn wants(&self, tags: &[String]) -> bool {
+        let included = self.tags.is_empty() || tags.iter().any(|tag| self.tags.contains(tag));
+        included && !tags.iter().any(|tag| self.skip_tags.contains(tag))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub selection: SuiteSelection,
+    pub target: Option<Url>,
+    pub fail_fast: bool,
+    pub timeout: Duration,
+    pub insecure: bool,
+    pub max_body_bytes: usize,
+    pub report_dir: PathBuf,
+}

@@ -1,0 +1,138 @@
+//! What happened on the wire for one request: the request as sent, the response as received (or
+//! why there was none), and how long it took.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// The request exactly as authprobe sent it, cookies and credentials included (reports mask them).
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// A response as received. Header names are lowercase; the body is kept whole (up to the limit).
+#[derive(Debug, Serialize)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    #[serde(serialize_with = "serialize_body")]
+    pub body: Vec<u8>,
+    #[serde(skip)]
+    json: OnceLock<Option<Value>>,
+}
+
+fn serialize_body<S: serde::Serializer>(body: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&String::from_utf8_lossy(body))
+}
+
+impl Response {
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        Response {
+            status,
+            headers,
+            body,
+            json: OnceLock::new(),
+        }
+    }
+
+    /// Swaps the body (for masking), dropping the cached JSON.
+    pub fn replace_body(&mut self, body: Vec<u8>) {
+        self.body = body;
+        self.json = OnceLock::new();
+    }
+
+    /// The first value of a header; `name` is lowercase.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(header, _)| header == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(header, _)| header == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// The body parsed as JSON, once, on first use; `None` when it is not JSON.
+    pub fn json(&self) -> Option<&Value> {
+        self.json
+            .get_or_init(|| serde_json::from_slice(&self.body).ok())
+            .as_ref()
+    }
+
+    /// Every `Set-Cookie` of the response, parsed; unparsable ones are skipped.
+    pub fn set_cookies(&self) -> impl Iterator<Item = cookie::Cookie<'_>> {
+        self.headers_named("set-cookie")
+            .filter_map(|value| cookie::Cookie::parse(value).ok())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportErrorKind {
+    Connect,
+    Timeout,
+    BodyTooLarge,
+    Truncated,
+    InvalidRequest,
+    Other,
+}
+
+/// Why no (whole) response came back.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TransportError {
+    pub kind: TransportErrorKind,
+    pub message: String,
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// One request and its outcome.
+#[derive(Debug, Serialize)]
+pub struct Exchange {
+    pub request: RecordedRequest,
+    #[serde(flatten)]
+    pub outcome: ExchangeOutcome,
+    pub duration_ms: f64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangeOutcome {
+    Response(Response),
+    Error(TransportError),
+}
+
+impl Exchange {
+    pub fn response(&self) -> Option<&Response> {
+        match &self.outcome {
+            ExchangeOutcome::Response(response) => Some(response),
+            ExchangeOutcome::Error(_) => None,
+        }
+    }
+
+    pub fn response_mut(&mut self) -> Option<&mut Response> {
+        match &mut self.outcome {
+            ExchangeOutcome::Response(response) => Some(response),
+            ExchangeOutcome::Error(_) => None,
+        }
+    }
+}
+

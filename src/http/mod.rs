@@ -1,0 +1,10 @@
+//! Talking to the target: one reqwest client per run (connections are reused), a cookie jar per
+//! identity, and the [`Exchange`] record of what was sent and what came back.
+
+mod client;
+mod exchange;
+mod jar;
+
+pub use client::{ClientOptions, HttpClient, OutgoingRequest};
+pub use exchange::{Exchange, ExchangeOutcome, RecordedRequest, Response, TransportError, TransportErrorKind};
+pub use jar::CookieJar;

@@ -1,0 +1,23 @@
+//! authprobe: an endpoint test harness for authentication.
+//!
+//! YAML suites ([`suite`]) are loaded into validated types with source spans, rendered with
+//! templates ([`template`]), sent over HTTP ([`http`]) by the [`runner`], checked by assertions
+//! ([`assert`]) and captures ([`capture`]), and reported ([`report`]) with secrets masked
+//! ([`secret`]). [`cli`] is the command line; [`app`] is what each command does.
+//!
+//! Data flows one way: `suite` → `runner` → `RunResult` → `report`.
+
+pub mod app;
+pub mod assert;
+pub mod capture;
+pub mod cli;
+pub mod config;
+pub mod env_file;
+pub mod exit;
+pub mod http;
+pub mod jwt;
+pub mod report;
+pub mod runner;
+pub mod secret;
+pub mod suite;
+pub mod template;

@@ -1,0 +1,49 @@
+//! Writing a file whole or not at all: a temporary file beside it, flushed, then renamed over it.
+//! A run stopped halfway never leaves a truncated report or snapshot behind.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use super::ReportError;
+
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), ReportError> {
+    let failed = |source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let name = path.file_name().map_or_else(|| "artifact".into(), |name| name.to_string_lossy());
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result.map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary_behind() {
+        let dir = std::env::temp_dir().join(format!("authprobe-atomic-{}", std::process::id()));
+        let path = dir.join("nested").join("out.json");
+        write_atomic(&path, b"one").expect("writes");
+        write_atomic(&path, b"two").expect("rewrites");
+        assert_eq!(std::fs::read(&path).expect("reads"), b"two");
+        let leftovers: Vec<_> = std::fs::read_dir(path.parent().expect("parent"))
+            .expect("lists")
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+        std::fs::remove_dir_all(&dir).expect("cleans up");
+    }
+}

@@ -1,0 +1,137 @@
+//! The console: a line per step as the run goes, failed checks with expected and actual under
+//! their step, and a summary. Styled with ANSI colours; the caller's stream decides whether they
+//! reach the terminal (anstream strips them when piped or with `NO_COLOR`).
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::runner::{RunEvent, RunListener, RunResult, StepResult, StepStatus, Summary};
+use crate::secret::Redactor;
+
+const PASS: Style = AnsiColor::Green.on_default();
+const FAIL: Style = AnsiColor::Red.on_default().bold();
+const ERROR: Style = AnsiColor::Magenta.on_default().bold();
+const SKIP: Style = AnsiColor::Yellow.on_default();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
+/// Prints progress; masks secrets with what it has learnt from the steps so far.
+pub struct ConsoleListener<W: Write + Send> {
+    out: W,
+    redactor: Redactor,
+    file: String,
+}
+
+impl<W: Write + Send> ConsoleListener<W> {
+    pub fn new(out: W) -> Self {
+        ConsoleListener {
+            out,
+            redactor: Redactor::default(),
+            file: String::new(),
+        }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn step(&mut self, step: &StepResult) -> std::io::Result<()> {
+        self.redactor.learn_step(step);
+        let (mark, style) = match step.status {
+            StepStatus::Passed => ("✓", PASS),
+            StepStatus::Failed => ("✗", FAIL),
+            StepStatus::Error => ("!", ERROR),
+            StepStatus::Skipped => ("-", SKIP),
+        };
+        let retries = if step.attempts > 1 {
+            format!(", {} attempts", step.attempts)
+        } else {
+            String::new()
+        };
+        writeln!(
+            self.out,
+            "  {style}{mark}{style:#} {} {DIM}({}{retries}){DIM:#}",
+            self.redactor.mask(&step.name),
+            format_duration(step.duration_ms)
+        )?;
+        if step.status == StepStatus::Skipped {
+            return Ok(());
+        }
+        if let Some(error) = &step.error {
+            writeln!(
+                self.out,
+                "      {ERROR}error:{ERROR:#} {}  {DIM}{}:{}{DIM:#}",
+                self.redactor.mask(error),
+                self.file,
+                step.line
+            )?;
+        }
+        for check in step.failed_checks() {
+            writeln!(
+                self.out,
+                "      {BOLD}{}{BOLD:#}  {DIM}{}:{}{DIM:#}",
+                self.redactor.mask(&check.name),
+                self.file,
+                check.line
+            )?;
+            writeln!(self.out, "        expected: {}", self.redactor.mask(&check.expected))?;
+            writeln!(self.out, "        actual:   {}", self.redactor.mask(&check.actual))?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write + Send> RunListener for ConsoleListener<W> {
+    fn on_event(&mut self, event: RunEvent<'_>) {
+        // The console is best effort: a closed stdout must not stop the run or its reports.
+        let _ = match event {
+            RunEvent::SuiteStarted { name, file, steps } => {
+                self.file = file.to_owned();
+                writeln!(
+                    self.out,
+                    "{BOLD}{}{BOLD:#} {DIM}{file}, {steps} step{}{DIM:#}",
+                    self.redactor.mask(name),
+                    if steps == 1 { "" } else { "s" }
+                )
+            }
+            RunEvent::StepFinished { step, .. } => self.step(step),
+            RunEvent::SuiteFinished(_) => writeln!(self.out),
+        };
+    }
+}
+
+/// The closing lines: counts, duration, and whether the run was interrupted.
+pub fn write_summary(out: &mut dyn Write, run: &RunResult) -> std::io::Result<()> {
+    let Summary {
+        suites,
+        steps,
+        passed,
+        failed,
+        errored,
+        skipped,
+    } = run.summary;
+    let verdict = if run.interrupted {
+        format!("{SKIP}interrupted{SKIP:#}")
+    } else if run.summary.all_passed() {
+        format!("{PASS}passed{PASS:#}")
+    } else {
+        format!("{FAIL}failed{FAIL:#}")
+    };
+    writeln!(
+        out,
+        "{verdict}: {suites} suite{}, {steps} step{}: {passed} passed, {failed} failed, {errored} error{}, {skipped} skipped {DIM}({}){DIM:#}",
+        if suites == 1 { "" } else { "s" },
+        if steps == 1 { "" } else { "s" },
+        if errored == 1 { "" } else { "s" },
+        format_duration(run.duration_ms)
+    )
+}
+
+fn format_duration(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{}ms", ms.round() as u64)
+    } else {
+        format!("{:.2}s", ms / 1000.0)
+    }
+}

@@ -1,0 +1,18 @@
+//! `reports/results.json`: the whole [`RunResult`], for CI systems and scripts.
+//!
+//! ```json
+//! { "tool": "authprobe", "version": "0.1.0", "started_at": "2026-12-04T20:00:00Z",
+//!   "summary": { "suites": 1, "steps": 2, "passed": 1, "failed": 1, "errored": 0, "skipped": 0 },
+//!   "suites": [ { "name": "...", "file": "suites/jwt.yaml", "steps": [ { "name": "...",
+//!     "status": "failed", "checks": [ { "name": "status", "passed": false, "expected": "200",
+//!     "actual": "401", "line": 12 } ], "exchanges": [ ... ] } ] } ] }
+//! ```
+
+use super::ReportError;
+use crate::runner::RunResult;
+
+pub(super) fn render(run: &RunResult) -> Result<Vec<u8>, ReportError> {
+    let mut bytes = serde_json::to_vec_pretty(run).map_err(ReportError::Json)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

@@ -1,0 +1,22 @@
+//! Progress events: the runner reports as it goes, and listeners (the console, tests) react. The
+//! runner knows nothing about output formats.
+
+use super::result::{StepResult, SuiteResult};
+
+#[derive(Debug, Clone, Copy)]
+pub enum RunEvent<'a> {
+    SuiteStarted { name: &'a str, file: &'a str, steps: usize },
+    StepFinished { suite: &'a str, step: &'a StepResult },
+    SuiteFinished(&'a SuiteResult),
+}
+
+pub trait RunListener: Send {
+    fn on_event(&mut self, event: RunEvent<'_>);
+}
+
+/// A listener that ignores everything, for library users who only want the [`super::RunResult`].
+pub struct Silent;
+
+impl RunListener for Silent {
+    fn on_event(&mut self, _: RunEvent<'_>) {}
+}

@@ -1,0 +1,151 @@
+//! Rendering a step's request: URL against the target, query, headers, credentials, body, cookies.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use url::Url;
+
+use super::suite::SuiteState;
+use crate::assert::Bindings;
+use crate::http::OutgoingRequest;
+use crate::suite::{ApiKeyPlacement, Auth, Body, Step};
+use crate::template::Text;
+
+/// Renders `step`'s request, or says which field could not be rendered.
+pub(super) fn build(state: &SuiteState<'_>, step: &Step) -> Result<OutgoingRequest, String> {
+    let suite = state.suite;
+    let render = |text: &Text, field: &str| -> Result<String, String> {
+        text.render(&suite.templates, &state.scope)
+            .map(|rendered| rendered.into_owned())
+            .map_err(|error| render_failure(state, field, &error.message))
+    };
+    let spec = &step.request;
+    let url_text = render(&spec.url, "request.url")?;
+    let mut url = resolve(&url_text, state)?;
+
+    let identity = step
+        .identity
+        .as_ref()
+        .and_then(|name| suite.identities.get(name));
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(spec.headers.len() + 3);
+    if let Some(identity) = identity {
+        for (name, value) in &identity.headers {
+            headers.push((name.clone(), render(value, &format!("identities.{name}"))?));
+        }
+    }
+    for (name, value) in &spec.headers {
+        let rendered = render(value, &format!("request.headers.{name}"))?;
+        headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
+        headers.push((name.clone(), rendered));
+    }
+    if !spec.query.is_empty() {
+        let mut pairs = Vec::with_capacity(spec.query.len());
+        for (name, value) in &spec.query {
+            pairs.push((name, render(value, &format!("request.query.{name}"))?));
+        }
+        url.query_pairs_mut().extend_pairs(pairs);
+    }
+    let auth = spec.auth.as_ref().or(identity.and_then(|identity| identity.auth.as_ref()));
+    if let Some(auth) = auth {
+        match auth {
+            Auth::Bearer(token) => {
+                let token = render(token, "request.bearer")?;
+                set_header(&mut headers, "Authorization", format!("Bearer {token}"));
+            }
+            Auth::Basic { username, password } => {
+                let username = render(username, "request.basic.username")?;
+                let password = render(password, "request.basic.password")?;
+                let encoded = STANDARD.encode(format!("{username}:{password}"));
+                set_header(&mut headers, "Authorization", format!("Basic {encoded}"));
+            }
+            Auth::ApiKey { placement, value } => {
+                let value = render(value, "request.api_key")?;
+                match placement {
+                    ApiKeyPlacement::Header(name) => set_header(&mut headers, name, value),
+                    ApiKeyPlacement::Query(name) => {
+                        url.query_pairs_mut().append_pair(name, &value);
+                    }
+                }
+            }
+        }
+    }
+    let body = match &spec.body {
+        None => None,
+        Some(Body::Raw(text)) => Some(render(text, "request.body")?),
+        Some(Body::Json(template)) => {
+            let value = Bindings::new(&suite.templates, &state.scope)
+                .render_json(template)
+                .map_err(|error| render_failure(state, "request.json", &error.message))?;
+            default_header(&mut headers, "Content-Type", "application/json");
+            Some(value.to_string())
+        }
+        Some(Body::Form(fields)) => {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            for (name, value) in fields {
+                form.append_pair(name, &render(value, &format!("request.form.{name}"))?);
+            }
+            default_header(&mut headers, "Content-Type", "application/x-www-form-urlencoded");
+            Some(form.finish())
+        }
+    };
+    let jar_key = step.identity.as_deref().unwrap_or_default();
+    add_cookies(&mut headers, state.jars.get(jar_key), &url);
+    Ok(OutgoingRequest {
+        method: spec.method.clone(),
+        url,
+        headers,
+        body,
+        timeout: step.timeout.unwrap_or(state.options.timeout),
+    })
+}
+
+/// The jar's cookies, unless the step wrote its own `Cookie` header.
+pub(super) fn add_cookies(headers: &mut Vec<(String, String)>, jar: Option<&crate::http::CookieJar>, url: &Url) {
+    if headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("cookie")) {
+        return;
+    }
+    if let Some(cookies) = jar.and_then(|jar| jar.header_for(url)) {
+        headers.push(("Cookie".to_owned(), cookies));
+    }
+}
+
+fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
+    headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
+    headers.push((name.to_owned(), value));
+}
+
+fn default_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
+    if !headers.iter().any(|(existing, _)| existing.eq_ignore_ascii_case(name)) {
+        headers.push((name.to_owned(), value.to_owned()));
+    }
+}
+
+/// Absolute URLs are used as they are; paths are appended to the target, keeping its own path
+/// (`--target https://staging/api` + `/users` is `https://staging/api/users`).
+fn resolve(url: &str, state: &SuiteState<'_>) -> Result<Url, String> {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Url::parse(url).map_err(|error| format!("invalid URL `{url}`: {error}"));
+    }
+    let target = state
+        .options
+        .target
+        .as_ref()
+        .ok_or_else(|| format!("relative URL `{url}` needs a target: pass --target"))?;
+    let base = target.as_str().trim_end_matches('/');
+    let joined = if url.starts_with('/') {
+        format!("{base}{url}")
+    } else {
+        format!("{base}/{url}")
+    };
+    Url::parse(&joined).map_err(|error| format!("invalid URL `{joined}`: {error}"))
+}
+
+fn render_failure(state: &SuiteState<'_>, field: &str, message: &str) -> String {
+    let mut text = format!("could not render `{field}`: {message}");
+    for (name, step) in &state.missing_captures {
+        if message.contains(&format!("`{name}`")) {
+            text.push_str(&format!(" (step `{step}` did not capture it)"));
+        }
+    }
+    text
+}

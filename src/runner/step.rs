@@ -1,0 +1,205 @@
+//! One step: attempts (with retry), redirects hop by hop, then assertions and captures.
+
+use std::time::Instant;
+
+use reqwest::Method;
+use url::Url;
+
+use super::request;
+use super::result::{CapturedValue, CheckResult, StepResult, StepStatus};
+use super::suite::SuiteState;
+use crate::assert::{self, Bindings, Observed};
+use crate::capture;
+use crate::http::{Exchange, ExchangeOutcome, OutgoingRequest};
+use crate::suite::Step;
+
+const MAX_REDIRECTS: usize = 10;
+
+pub(super) async fn run_step(state: &mut SuiteState<'_>, step: &Step) -> StepResult {
+    let started = Instant::now();
+    let attempts_allowed = 1 + step.retry.map_or(0, |retry| retry.attempts);
+    let mut attempt = 0;
+    let outcome = loop {
+        attempt += 1;
+        let outcome = attempt_once(state, step).await;
+        if outcome.status == StepStatus::Passed || attempt >= attempts_allowed {
+            break outcome;
+        }
+        if let Some(retry) = step.retry {
+            tokio::time::sleep(retry.delay).await;
+        }
+    };
+    for (name, value) in &outcome.captured {
+        state.scope.insert(name, value);
+        state.missing_captures.remove(name);
+    }
+    for capture in &step.captures {
+        if !outcome.captured.iter().any(|(name, _)| *name == capture.name) {
+            state
+                .missing_captures
+                .insert(capture.name.clone(), step.name.clone());
+        }
+    }
+    StepResult {
+        name: step.name.clone(),
+        line: step.span.line,
+        identity: step.identity.clone(),
+        status: outcome.status,
+        attempts: attempt,
+        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        exchanges: outcome.exchanges,
+        checks: outcome.checks,
+        captures: outcome
+            .captured
+            .into_iter()
+            .map(|(name, value)| CapturedValue { name, value })
+            .collect(),
+        error: outcome.error,
+        secrets: declared_secrets(state),
+    }
+}
+
+/// The current values of the suite's declared secret vars and captures.
+fn declared_secrets(state: &SuiteState<'_>) -> Vec<String> {
+    let mut values = Vec::new();
+    for name in &state.suite.secrets {
+        match state.scope.get(name) {
+            Some(serde_json::Value::String(text)) => values.push(text.clone()),
+            Some(other) if !other.is_null() => values.push(other.to_string()),
+            _ => {}
+        }
+    }
+    values
+}
+
+struct Attempt {
+    status: StepStatus,
+    exchanges: Vec<Exchange>,
+    checks: Vec<CheckResult>,
+    captured: Vec<(String, serde_json::Value)>,
+    error: Option<String>,
+}
+
+impl Attempt {
+    fn error(exchanges: Vec<Exchange>, message: String) -> Self {
+        Attempt {
+            status: StepStatus::Error,
+            exchanges,
+            checks: Vec::new(),
+            captured: Vec::new(),
+            error: Some(message),
+        }
+    }
+}
+
+async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
+    let request = match request::build(state, step) {
+        Ok(request) => request,
+        Err(message) => return Attempt::error(Vec::new(), message),
+    };
+    let exchanges = send_following(state, step, request).await;
+    let Some(last) = exchanges.last() else {
+        return Attempt::error(exchanges, "no request was sent".to_owned());
+    };
+    let response = match &last.outcome {
+        ExchangeOutcome::Response(response) => response,
+        ExchangeOutcome::Error(error) => {
+            let message = error.message.clone();
+            return Attempt::error(exchanges, message);
+        }
+    };
+    let Ok(url) = Url::parse(&last.request.url) else {
+        return Attempt::error(exchanges, "the request URL could not be read back".to_owned());
+    };
+    let observed = Observed {
+        response,
+        url: &url,
+        duration_ms: last.duration_ms,
+    };
+    let bindings = Bindings::new(&state.suite.templates, &state.scope);
+    let mut checks: Vec<CheckResult> = step
+        .assertions
+        .iter()
+        .map(|assertion| assert::evaluate(assertion, &observed, &bindings))
+        .collect();
+    let mut captured = Vec::with_capacity(step.captures.len());
+    for capture in &step.captures {
+        match capture::capture(capture, &observed) {
+            Ok(value) => captured.push((capture.name.clone(), value)),
+            Err(reason) => checks.push(CheckResult {
+                name: format!("capture {}", capture.name),
+                passed: false,
+                expected: capture::describe(&capture.source),
+                actual: reason,
+                line: capture.span.line,
+            }),
+        }
+    }
+    let status = if checks.iter().all(|check| check.passed) {
+        StepStatus::Passed
+    } else {
+        StepStatus::Failed
+    };
+    Attempt {
+        status,
+        exchanges,
+        checks,
+        captured,
+        error: None,
+    }
+}
+
+/// Sends the request and, when the step asks, follows redirects as a browser would: 303 (and 301/302
+/// after a POST) become a GET without body, credentials are dropped when the origin changes, and
+/// the identity's jar stores cookies at every hop.
+async fn send_following(state: &mut SuiteState<'_>, step: &Step, mut request: OutgoingRequest) -> Vec<Exchange> {
+    let jar_key = step.identity.clone().unwrap_or_default();
+    let mut exchanges = Vec::with_capacity(1);
+    loop {
+        let url = request.url.clone();
+        let exchange = state.client.send(request.clone()).await;
+        let next = match exchange.response() {
+            Some(response) => {
+                state
+                    .jars
+                    .entry(jar_key.clone())
+                    .or_default()
+                    .store(response.headers_named("set-cookie"), &url);
+                let location = response
+                    .header("location")
+                    .and_then(|location| url.join(location).ok());
+                match location {
+                    Some(location)
+                        if step.follow_redirects
+                            && matches!(response.status, 301 | 302 | 303 | 307 | 308)
+                            && exchanges.len() < MAX_REDIRECTS =>
+                    {
+                        Some((response.status, location))
+                    }
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        exchanges.push(exchange);
+        let Some((status, location)) = next else {
+            return exchanges;
+        };
+        let keeps_method = matches!(status, 307 | 308) || (request.method != Method::POST && status != 303);
+        if !keeps_method {
+            request.method = Method::GET;
+            request.body = None;
+            request
+                .headers
+                .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+        }
+        if location.origin() != url.origin() {
+            request
+                .headers
+                .retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
+        }
+        request.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("cookie"));
+        request::add_cookies(&mut request.headers, state.jars.get(&jar_key), &location);
+        request.url = location;
+    }
+}

@@ -1,0 +1,121 @@
+//! One suite: set up its scope (target, env, `--var`s, suite vars) and run its steps in order.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::event::{RunEvent, RunListener};
+use super::result::{StepResult, StepStatus, SuiteResult};
+use super::step::run_step;
+use super::{CancelSignal, RunOptions};
+use crate::assert::Bindings;
+use crate::http::{CookieJar, HttpClient};
+use crate::suite::Suite;
+use crate::template::Scope;
+
+/// The state a suite's steps share.
+pub(super) struct SuiteState<'a> {
+    pub suite: &'a Suite,
+    pub client: &'a HttpClient,
+    pub options: &'a RunOptions,
+    pub scope: Scope,
+    /// One jar per identity; the default identity is `""`.
+    pub jars: HashMap<String, CookieJar>,
+    /// Captures that failed, by name, with the step that should have set them.
+    pub missing_captures: HashMap<String, String>,
+}
+
+pub(super) struct SuiteOutcome {
+    pub result: SuiteResult,
+    pub interrupted: bool,
+}
+
+pub(super) async fn run_suite(
+    suite: &Suite,
+    client: &HttpClient,
+    options: &RunOptions,
+    listener: &mut dyn RunListener,
+    cancel: &mut CancelSignal,
+    failed_before: bool,
+) -> SuiteOutcome {
+    let started = Instant::now();
+    let file = suite.source.display_name();
+    listener.on_event(RunEvent::SuiteStarted {
+        name: &suite.name,
+        file: &file,
+        steps: suite.steps.len(),
+    });
+    let mut state = SuiteState {
+        suite,
+        client,
+        options,
+        scope: Scope::default(),
+        jars: HashMap::new(),
+        missing_captures: HashMap::new(),
+    };
+    let setup_error = initial_scope(&mut state).err();
+    let mut steps = Vec::with_capacity(suite.steps.len());
+    let mut failed = failed_before;
+    let mut interrupted = false;
+    for step in &suite.steps {
+        if *cancel.borrow() {
+            interrupted = true;
+            break;
+        }
+        let result = if let Some(error) = &setup_error {
+            let mut result = StepResult::skipped(&step.name, step.span.line, error);
+            result.status = StepStatus::Error;
+            result
+        } else if failed && options.fail_fast {
+            StepResult::skipped(&step.name, step.span.line, "skipped: an earlier step failed (--fail-fast)")
+        } else {
+            tokio::select! {
+                result = run_step(&mut state, step) => result,
+                _ = cancel.wait_for(|stop| *stop) => {
+                    interrupted = true;
+                    break;
+                }
+            }
+        };
+        failed |= matches!(result.status, StepStatus::Failed | StepStatus::Error);
+        listener.on_event(RunEvent::StepFinished {
+            suite: &suite.name,
+            step: &result,
+        });
+        steps.push(result);
+    }
+    let result = SuiteResult {
+        name: suite.name.clone(),
+        file,
+        tags: suite.tags.clone(),
+        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        steps,
+    };
+    listener.on_event(RunEvent::SuiteFinished(&result));
+    SuiteOutcome { result, interrupted }
+}
+
+/// Built-ins, then `--var`s, then suite vars in order (a `--var` wins over the suite's own value).
+fn initial_scope(state: &mut SuiteState<'_>) -> Result<(), String> {
+    let options = state.options;
+    let target = options
+        .target
+        .as_ref()
+        .map_or(String::new(), |url| url.as_str().trim_end_matches('/').to_owned());
+    state.scope.insert("target", &Value::String(target));
+    state.scope.insert("env", &serde_json::to_value(&*options.env).unwrap_or_default());
+    for (name, value) in &options.vars {
+        state.scope.insert(name, value);
+    }
+    for (name, template) in &state.suite.vars {
+        if options.vars.iter().any(|(cli_name, _)| cli_name == name) {
+            continue;
+        }
+        let value = Bindings::new(&state.suite.templates, &state.scope)
+            .render_json(template)
+            .map_err(|error| format!("could not render var `{name}`: {error}"))?;
+        state.scope.insert(name, &value);
+    }
+    Ok(())
+}

@@ -1,0 +1,368 @@
+//! Learning secrets from a run and masking them wherever they appear.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::forms::{MIN_SECRET_LEN, encoded_forms};
+use crate::http::{Exchange, RecordedRequest, Response};
+use crate::runner::{RunResult, StepResult};
+
+/// What a masked value is replaced with.
+pub const MASK: &str = "••••••";
+
+/// Headers whose whole value is a credential.
+const CREDENTIAL_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "x-api-key",
+    "api-key",
+    "x-auth-token",
+    "x-csrf-token",
+];
+
+/// Field names (JSON keys, form fields, query parameters) whose values are secrets.
+fn is_sensitive_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "password", "passwd", "secret", "token", "api_key", "apikey", "code_verifier", "assertion",
+        "credential", "private_key", "session",
+    ]
+    .iter()
+    .any(|needle| name.contains(needle))
+        || name == "code"
+        || name == "key"
+}
+
+#[derive(Debug, Clone)]
+pub struct Redactor {
+    secrets: BTreeSet<String>,
+    /// Every encoded form of every secret, longest first.
+    forms: Vec<String>,
+    jwt: Regex,
+}
+
+impl Default for Redactor {
+    fn default() -> Self {
+        Redactor {
+            secrets: BTreeSet::new(),
+            forms: Vec::new(),
+            jwt: Regex::new(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.([A-Za-z0-9_-]+)").expect("a valid literal regex"),
+        }
+    }
+}
+
+impl Redactor {
+    /// The secrets learnt so far, as they were sent or received (not their encoded forms).
+    pub fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.secrets.iter().map(String::as_str)
+    }
+
+    /// Adds one secret value; short values are ignored (see [`MIN_SECRET_LEN`]).
+    pub fn add(&mut self, secret: &str) {
+        let secret = secret.trim();
+        if secret.len() < MIN_SECRET_LEN || !self.secrets.insert(secret.to_owned()) {
+            return;
+        }
+        self.forms.extend(encoded_forms(secret));
+        self.forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        self.forms.dedup();
+    }
+
+    /// Learns everything secret in a finished step: declared secrets, credentials it sent, cookies
+    /// it received, sensitive fields of its bodies and captures.
+    pub fn learn_step(&mut self, step: &StepResult) {
+        for secret in &step.secrets {
+            self.add(secret);
+        }
+        for exchange in &step.exchanges {
+            self.learn_exchange(exchange);
+        }
+        for capture in &step.captures {
+            if is_sensitive_name(&capture.name) {
+                self.learn_value(&capture.value);
+            }
+        }
+    }
+
+    pub fn learn_run(&mut self, run: &RunResult) {
+        for step in run.suites.iter().flat_map(|suite| &suite.steps) {
+            self.learn_step(step);
+        }
+    }
+
+    fn learn_exchange(&mut self, exchange: &Exchange) {
+        self.learn_request(&exchange.request);
+        if let Some(response) = exchange.response() {
+            self.learn_response(response);
+        }
+    }
+
+    fn learn_request(&mut self, request: &RecordedRequest) {
+        for (name, value) in &request.headers {
+            let lower = name.to_ascii_lowercase();
+            if lower == "cookie" {
+                for pair in value.split(';') {
+                    if let Some((_, cookie_value)) = pair.split_once('=') {
+                        self.add(cookie_value);
+                    }
+                }
+            } else if CREDENTIAL_HEADERS.contains(&lower.as_str()) {
+                self.learn_credential(value);
+            }
+        }
+        if let Ok(url) = url::Url::parse(&request.url) {
+            for (name, value) in url.query_pairs() {
+                if is_sensitive_name(&name) {
+                    self.add(&value);
+                }
+            }
+        }
+        if let Some(body) = &request.body {
+            self.learn_body(body);
+        }
+    }
+
+    fn learn_response(&mut self, response: &Response) {
+        for cookie in response.set_cookies() {
+            self.add(cookie.value());
+        }
+        if let Some(json) = response.json() {
+            self.learn_json(json);
+        } else if let Some(location) = response.header("location").and_then(|l| url::Url::parse(l).ok()) {
+            for (name, value) in location.query_pairs() {
+                if is_sensitive_name(&name) {
+                    self.add(&value);
+                }
+            }
+        }
+    }
+
+    /// `Bearer x` and `Basic x` hide the credential after the scheme; Basic also hides the password.
+    fn learn_credential(&mut self, value: &str) {
+        self.add(value);
+        let Some((scheme, credential)) = value.split_once(' ') else {
+            return;
+        };
+        self.add(credential);
+        if scheme.eq_ignore_ascii_case("basic") {
+            use base64::Engine as _;
+            if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(credential.trim()) {
+                let decoded = String::from_utf8_lossy(&decoded).into_owned();
+                if let Some((_, password)) = decoded.split_once(':') {
+                    self.add(password);
+                }
+                self.add(&decoded);
+            }
+        }
+    }
+
+    fn learn_body(&mut self, body: &str) {
+        if let Ok(json) = serde_json::from_str::<Value>(body) {
+            self.learn_json(&json);
+            return;
+        }
+        if body.contains('=') && !body.contains(char::is_whitespace) {
+            for (name, value) in url::form_urlencoded::parse(body.as_bytes()) {
+                if is_sensitive_name(&name) {
+                    self.add(&value);
+                }
+            }
+        }
+    }
+
+    fn learn_json(&mut self, json: &Value) {
+        match json {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    if is_sensitive_name(key) {
+                        self.learn_value(value);
+                    } else {
+                        self.learn_json(value);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| self.learn_json(item)),
+            _ => {}
+        }
+    }
+
+    fn learn_value(&mut self, value: &Value) {
+        match value {
+            Value::String(text) => self.add(text),
+            Value::Number(number) => self.add(&number.to_string()),
+            Value::Array(_) | Value::Object(_) => {
+                for leaf in leaves(value) {
+                    self.add(&leaf);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Masks every known secret, in every form, and every JWT signature in `text`.
+    pub fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let mut masked = Cow::Borrowed(text);
+        if masked.contains("eyJ") {
+            let replaced = self.jwt.replace_all(&masked, |caps: &regex::Captures<'_>| {
+                let whole = &caps[0];
+                let signature = &caps[1];
+                format!("{}{MASK}", &whole[..whole.len() - signature.len()])
+            });
+            if let Cow::Owned(owned) = replaced {
+                masked = Cow::Owned(owned);
+            }
+        }
+        for form in &self.forms {
+            if masked.contains(form.as_str()) {
+                masked = Cow::Owned(masked.replace(form.as_str(), MASK));
+            }
+        }
+        masked
+    }
+
+    /// Masks a header value: credentials entirely, `Set-Cookie` values but not their attributes.
+    pub fn mask_header(&self, name: &str, value: &str) -> String {
+        let lower = name.to_ascii_lowercase();
+        if lower == "set-cookie" {
+            let (pair, attributes) = value.split_once(';').map_or((value, ""), |(p, a)| (p, a));
+            let cookie_name = pair.split('=').next().unwrap_or_default();
+            let rest = if attributes.is_empty() { String::new() } else { format!(";{}", self.mask(attributes)) };
+            return format!("{cookie_name}={MASK}{rest}");
+        }
+        if lower == "cookie" {
+            return value
+                .split(';')
+                .map(|pair| match pair.split_once('=') {
+                    Some((name, _)) => format!("{}={MASK}", name.trim()),
+                    None => pair.trim().to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+        }
+        if CREDENTIAL_HEADERS.contains(&lower.as_str()) {
+            return match value.split_once(' ') {
+                Some((scheme, _)) if ["bearer", "basic", "digest", "token"].contains(&scheme.to_ascii_lowercase().as_str()) => {
+                    format!("{scheme} {MASK}")
+                }
+                _ => MASK.to_owned(),
+            };
+        }
+        self.mask(value).into_owned()
+    }
+
+    /// Masks a run's result in place: headers by name, every other string by content.
+    pub fn mask_run(&self, run: &mut RunResult) {
+        for step in run.suites.iter_mut().flat_map(|suite| &mut suite.steps) {
+            self.mask_step(step);
+        }
+    }
+
+    pub fn mask_step(&self, step: &mut StepResult) {
+        for exchange in &mut step.exchanges {
+            let request = &mut exchange.request;
+            request.url = self.mask(&request.url).into_owned();
+            for (name, value) in &mut request.headers {
+                *value = self.mask_header(name, value);
+            }
+            if let Some(body) = &mut request.body {
+                *body = self.mask(body).into_owned();
+            }
+            if let Some(response) = exchange.response_mut() {
+                for (name, value) in &mut response.headers {
+                    *value = self.mask_header(name, value);
+                }
+                let text = response.text();
+                if let Cow::Owned(masked) = self.mask(&text) {
+                    response.replace_body(masked.into_bytes());
+                }
+            }
+            if let crate::http::ExchangeOutcome::Error(error) = &mut exchange.outcome {
+                error.message = self.mask(&error.message).into_owned();
+            }
+        }
+        for check in &mut step.checks {
+            check.expected = self.mask(&check.expected).into_owned();
+            check.actual = self.mask(&check.actual).into_owned();
+        }
+        for capture in &mut step.captures {
+            if is_sensitive_name(&capture.name) {
+                capture.value = Value::String(MASK.to_owned());
+            } else {
+                self.mask_value(&mut capture.value);
+            }
+        }
+        if let Some(error) = &mut step.error {
+            *error = self.mask(error).into_owned();
+        }
+    }
+
+    fn mask_value(&self, value: &mut Value) {
+        match value {
+            Value::String(text) => {
+                if let Cow::Owned(masked) = self.mask(text) {
+                    *text = masked;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| self.mask_value(item)),
+            Value::Object(map) => map.values_mut().for_each(|item| self.mask_value(item)),
+            _ => {}
+        }
+    }
+}
+
+fn leaves(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(text) => vec![text.clone()],
+        Value::Number(number) => vec![number.to_string()],
+        Value::Array(items) => items.iter().flat_map(leaves).collect(),
+        Value::Object(map) => map.values().flat_map(leaves).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_a_secret_in_all_its_forms() {
+        let mut redactor = Redactor::default();
+        redactor.add("hunter2!");
+        let text = "plain hunter2! url hunter2%21 b64 aHVudGVyMiE= b64url aHVudGVyMiE";
+        let masked = redactor.mask(text);
+        assert!(!masked.contains("hunter2"), "{masked}");
+        assert!(!masked.contains("aHVudGVyMiE"), "{masked}");
+    }
+
+    #[test]
+    fn masks_jwt_signatures_but_keeps_header_and_claims() {
+        let redactor = Redactor::default();
+        let masked = redactor.mask("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl end");
+        assert_eq!(masked, format!("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.{MASK} end"));
+    }
+
+    #[test]
+    fn learns_basic_passwords_and_masks_credential_headers() {
+        let mut redactor = Redactor::default();
+        redactor.learn_credential("Basic YWxpY2U6czNjcjN0LXB3");
+        assert!(redactor.secrets().any(|secret| secret == "s3cr3t-pw"));
+        assert_eq!(redactor.mask_header("Authorization", "Bearer abc.def"), format!("Bearer {MASK}"));
+        assert_eq!(
+            redactor.mask_header("Set-Cookie", "session=abcdef; HttpOnly; Path=/"),
+            format!("session={MASK}; HttpOnly; Path=/")
+        );
+        assert_eq!(redactor.mask_header("Cookie", "a=1; b=2"), format!("a={MASK}; b={MASK}"));
+    }
+
+    #[test]
+    fn learns_sensitive_json_fields() {
+        let mut redactor = Redactor::default();
+        redactor.learn_json(&serde_json::json!({"access_token": "opaque-123", "user": {"name": "alice"}}));
+        assert!(redactor.secrets().any(|secret| secret == "opaque-123"));
+        assert!(!redactor.secrets().any(|secret| secret == "alice"));
+    }
+}

@@ -1,0 +1,224 @@
+//! Finding suite files and loading them: read, parse, validate. Every file is loaded even when an
+//! earlier one fails, so one run shows every mistake.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::diagnostic::{Diagnostic, DiagnosticKind, closest};
+use super::model::Suite;
+use super::raw::RawSuite;
+use super::span::{SourceFile, display_path};
+use super::validate::{LoadOptions, validate};
+use super::yaml::{self, YamlError};
+
+/// A path given on the command line that is not a suite file or folder. Not located in any suite,
+/// so it is a usage error rather than a [`Diagnostic`].
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("no such file or folder: {}", display_path(.0))]
+    NotFound(PathBuf),
+    #[error("no suite files (*.yaml, *.yml) under {}", display_path(.0))]
+    NoSuites(PathBuf),
+    #[error("failed to read folder {}", display_path(.path))]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The suite files named by `paths`: files as given, folders searched recursively, sorted.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let before = files.len();
+            collect_dir(path, &mut files)?;
+            files[before..].sort();
+            if files.len() == before {
+                return Err(DiscoverError::NoSuites(path.clone()));
+            }
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            return Err(DiscoverError::NotFound(path.clone()));
+        }
+    }
+    files.dedup();
+    Ok(files)
+}
+
+fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), DiscoverError> {
+    let unreadable = |source| DiscoverError::Unreadable {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let path = entry.map_err(unreadable)?.path();
+        if path.is_dir() {
+            collect_dir(&path, files)?;
+        } else if path
+            .extension()
+            .is_some_and(|extension| extension == "yaml" || extension == "yml")
+        {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads and loads one suite file.
+pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => load_source(SourceFile::new(path, text), options),
+        Err(error) => {
+            let source = Arc::new(SourceFile::new(path, ""));
+            Err(vec![Diagnostic::new(
+                DiagnosticKind::UnreadableFile,
+                &source,
+                Default::default(),
+                format!("failed to read suite file: {error}"),
+                "",
+            )])
+        }
+    }
+}
+
+/// Loads a suite from text already in memory.
+pub fn load_source(source: SourceFile, options: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
+    let source = Arc::new(source);
+    match yaml::parse::<RawSuite>(&source) {
+        Ok((raw, spans)) => validate(raw, source, spans, options),
+        Err(error) => Err(vec![yaml_diagnostic(&source, error)]),
+    }
+}
+
+fn yaml_diagnostic(source: &Arc<SourceFile>, error: YamlError) -> Diagnostic {
+    match error {
+        YamlError::Empty => Diagnostic::new(
+            DiagnosticKind::EmptyFile,
+            source,
+            source.line_span(1),
+            "suite file is empty",
+            "nothing here",
+        )
+        .with_help("a suite needs at least `name:` and `steps:`; see suites/ for examples"),
+        YamlError::Syntax { message, span } => {
+            let line = line_at(source, span.line);
+            Diagnostic::new(DiagnosticKind::YamlSyntax, source, span, format!("invalid YAML: {message}"), "here")
+                .with_optional_help(unquoted_template_hint(line).or_else(|| syntax_hint(&message)))
+        }
+        YamlError::Shape { message, span } => shape_diagnostic(source, &message, span),
+    }
+}
+
+/// Classifies serde's message ("steps[0].expect: unknown field `stauts`, expected one of …").
+fn shape_diagnostic(source: &Arc<SourceFile>, message: &str, span: super::span::Span) -> Diagnostic {
+    let (location, detail) = match message.split_once(": ") {
+        Some((location, detail)) if !location.contains(' ') => (location, detail),
+        _ => ("", message),
+    };
+    let within = if location.is_empty() {
+        "the suite".to_owned()
+    } else {
+        format!("`{location}`")
+    };
+    let line = line_at(source, span.line);
+    if let Some(rest) = detail.strip_prefix("unknown field ") {
+        let key = between_backticks(rest).unwrap_or_default();
+        let expected: Vec<&str> = rest
+            .split_once("expected ")
+            .map(|(_, list)| list.split(", ").filter_map(between_backticks).collect())
+            .unwrap_or_default();
+        let help = closest(key, expected.iter().copied())
+            .map(|near| format!("did you mean `{near}`?"))
+            .unwrap_or_else(|| format!("{within} takes {}", super::validate::name_list(&expected)));
+        return Diagnostic::new(
+            DiagnosticKind::UnknownKey,
+            source,
+            span,
+            format!("unknown key `{key}` in {within}"),
+            "unknown key",
+        )
+        .with_help(help);
+    }
+    if let Some(rest) = detail.strip_prefix("missing field ") {
+        let key = between_backticks(rest).unwrap_or_default();
+        return Diagnostic::new(
+            DiagnosticKind::MissingKey,
+            source,
+            span,
+            format!("{within} needs `{key}`"),
+            format!("`{key}` missing"),
+        )
+        .with_optional_help(missing_key_hint(key));
+    }
+    if let Some(rest) = detail.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+        return Diagnostic::new(
+            DiagnosticKind::WrongType,
+            source,
+            span,
+            format!("wrong type for {within}: expected {}, found {found}", plain_type(expected)),
+            "wrong type",
+        )
+        .with_optional_help(unquoted_template_hint(line));
+    }
+    Diagnostic::new(DiagnosticKind::InvalidValue, source, span, format!("invalid value for {within}: {detail}"), "here")
+        .with_optional_help(unquoted_template_hint(line))
+}
+
+fn line_at(source: &SourceFile, line: usize) -> &str {
+    source.text.lines().nth(line.saturating_sub(1)).unwrap_or_default()
+}
+
+fn between_backticks(text: &str) -> Option<&str> {
+    let start = text.find('`')? + 1;
+    let end = text[start..].find('`')? + start;
+    Some(&text[start..end])
+}
+
+fn plain_type(expected: &str) -> &str {
+    match expected {
+        "a string" | "string" => "a string",
+        "u32" | "usize" | "u16" | "u64" => "a whole number",
+        "a boolean" => "`true` or `false`",
+        "a sequence" => "a list",
+        other => other,
+    }
+}
+
+/// YAML reads `url: {{ token }}` as a nested map; the fix is quotes.
+fn unquoted_template_hint(line: &str) -> Option<String> {
+    let (key, value) = line.split_once(": ")?;
+    let value = value.trim();
+    value.starts_with("{{").then(|| {
+        format!(
+            "YAML reads a value that starts with `{{` as a map; quote it: {}: \"{}\"",
+            key.trim().trim_start_matches("- "),
+            value.replace('"', "\\\"")
+        )
+    })
+}
+
+fn syntax_hint(message: &str) -> Option<String> {
+    if message.contains("tab") {
+        Some("indent with spaces; YAML does not allow tabs".to_owned())
+    } else if message.contains("mapping values are not allowed") {
+        Some("a value containing `: ` must be quoted".to_owned())
+    } else if message.contains("did not find expected") || message.contains("while parsing") {
+        Some("check the indentation and the closing brackets and quotes on this line and the one before".to_owned())
+    } else {
+        None
+    }
+}
+
+fn missing_key_hint(key: &str) -> Option<String> {
+    Some(match key {
+        "name" => "every suite and step has a `name:`".to_owned(),
+        "steps" => "a suite lists its requests under `steps:`".to_owned(),
+        "request" => "a step needs `request: { method: GET, url: /path }`".to_owned(),
+        "url" => "a request needs `url:`, absolute or relative to --target".to_owned(),
+        _ => return None,
+    })
+}

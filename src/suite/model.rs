@@ -1,0 +1,234 @@
+//! The validated suite: what the runner executes. Built from [`super::raw`] by
+//! [`super::validate`]; every string is a compiled [`Text`], every JSONPath and regex is compiled,
+//! and every node that can fail at run time keeps the [`Span`] it was written at.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use regex::Regex;
+use serde_json::Value;
+use serde_json_path::JsonPath;
+
+use super::span::{SourceFile, Span};
+use crate::template::{TemplateSet, Text};
+
+#[derive(Debug)]
+pub struct Suite {
+    pub name: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub source: Arc<SourceFile>,
+    /// In declaration order: a var may read the ones before it.
+    pub vars: Vec<(String, JsonTemplate)>,
+    /// Names of vars whose values must never reach an artifact.
+    pub secrets: Vec<String>,
+    pub identities: IndexMap<String, Identity>,
+    pub steps: Vec<Step>,
+    pub templates: TemplateSet,
+}
+
+/// A named user: their own cookie jar, and credentials every step run `as:` them sends.
+#[derive(Debug, Default)]
+pub struct Identity {
+    pub headers: Vec<(String, Text)>,
+    pub auth: Option<Auth>,
+}
+
+#[derive(Debug)]
+pub struct Step {
+    pub name: String,
+    pub span: Span,
+    /// The identity whose cookie jar and credentials the step uses; `None` is the default identity.
+    pub identity: Option<String>,
+    pub request: RequestSpec,
+    pub follow_redirects: bool,
+    pub timeout: Option<Duration>,
+    pub retry: Option<Retry>,
+    pub assertions: Vec<Assertion>,
+    pub captures: Vec<Capture>,
+}
+
+#[derive(Debug)]
+pub struct RequestSpec {
+    pub method: reqwest::Method,
+    pub url: Text,
+    pub url_span: Span,
+    pub headers: Vec<(String, Text)>,
+    pub query: Vec<(String, Text)>,
+    pub body: Option<Body>,
+    pub auth: Option<Auth>,
+}
+
+#[derive(Debug)]
+pub enum Body {
+    Json(JsonTemplate),
+    Form(Vec<(String, Text)>),
+    Raw(Text),
+}
+
+#[derive(Debug, Clone)]
+pub enum Auth {
+    Bearer(Text),
+    Basic { username: Text, password: Text },
+    ApiKey { placement: ApiKeyPlacement, value: Text },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiKeyPlacement {
+    Header(String),
+    Query(String),
+}
+
+/// A JSON value whose strings may be templates.
+#[derive(Debug, Clone)]
+pub enum JsonTemplate {
+    /// No template anywhere inside: used as is.
+    Literal(Value),
+    Text(Text),
+    Array(Vec<JsonTemplate>),
+    Object(Vec<(String, JsonTemplate)>),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    /// Extra attempts after the first.
+    pub attempts: u32,
+    pub delay: Duration,
+}
+
+/// One check on the response, with where it was written.
+#[derive(Debug)]
+pub struct Assertion {
+    pub span: Span,
+    pub kind: AssertionKind,
+}
+
+#[derive(Debug)]
+pub enum AssertionKind {
+    Status(Matcher),
+    Header { name: String, matcher: Matcher },
+    Cookie { name: String, attribute: CookieAttribute, matcher: Matcher },
+    Json { path: JsonPath, query: String, matcher: Matcher },
+    Body(Matcher),
+    /// Milliseconds from sending the request to the end of the response body.
+    Duration(Matcher),
+    RedirectTo(Matcher),
+    RedirectQuery { param: String, matcher: Matcher },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookieAttribute {
+    Exists,
+    Value,
+    HttpOnly,
+    Secure,
+    SameSite,
+    Path,
+    Domain,
+    MaxAge,
+    Expires,
+}
+
+impl CookieAttribute {
+    pub fn label(self) -> &'static str {
+        match self {
+            CookieAttribute::Exists => "exists",
+            CookieAttribute::Value => "value",
+            CookieAttribute::HttpOnly => "HttpOnly",
+            CookieAttribute::Secure => "Secure",
+            CookieAttribute::SameSite => "SameSite",
+            CookieAttribute::Path => "Path",
+            CookieAttribute::Domain => "Domain",
+            CookieAttribute::MaxAge => "Max-Age",
+            CookieAttribute::Expires => "Expires",
+        }
+    }
+}
+
+/// What a value must be. A map of several matchers means all of them.
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    All(Vec<Matcher>),
+    Eq(JsonTemplate),
+    Ne(JsonTemplate),
+    Contains(JsonTemplate),
+    Matches(Regex),
+    Exists(bool),
+    Type(ValueType),
+    Len(Box<Matcher>),
+    Gt(f64),
+    Ge(f64),
+    Lt(f64),
+    Le(f64),
+    OneOf(Vec<JsonTemplate>),
+}
+
+/// The names a matcher map may use, in the order the docs list them.
+pub const MATCHER_NAMES: &[&str] = &[
+    "eq", "ne", "contains", "matches", "exists", "type", "len", "gt", "ge", "lt", "le", "one_of",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Array,
+    Object,
+    Null,
+}
+
+impl ValueType {
+    pub const NAMES: &[&str] = &["string", "number", "integer", "boolean", "array", "object", "null"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "string" => ValueType::String,
+            "number" => ValueType::Number,
+            "integer" => ValueType::Integer,
+            "boolean" | "bool" => ValueType::Boolean,
+            "array" => ValueType::Array,
+            "object" => ValueType::Object,
+            "null" => ValueType::Null,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueType::String => "string",
+            ValueType::Number => "number",
+            ValueType::Integer => "integer",
+            ValueType::Boolean => "boolean",
+            ValueType::Array => "array",
+            ValueType::Object => "object",
+            ValueType::Null => "null",
+        }
+    }
+}
+
+/// A value read from the response and stored as a variable for later steps.
+#[derive(Debug)]
+pub struct Capture {
+    pub name: String,
+    pub span: Span,
+    pub source: CaptureSource,
+    /// Decode the captured value as a JWT (without verifying it) and keep this claim.
+    pub jwt_claim: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum CaptureSource {
+    Json { path: JsonPath, query: String },
+    Header(String),
+    Cookie(String),
+    /// The `Location` header, resolved against the request URL.
+    Redirect,
+    /// One query parameter of the resolved `Location`.
+    RedirectQuery(String),
+    Regex { regex: Regex, group: usize },
+    Status,
+    Body,
+}

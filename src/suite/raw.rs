@@ -1,0 +1,173 @@
+//! The suite file as serde reads it: every key the format knows, nothing validated yet.
+//!
+//! Each struct denies unknown fields so that a typo is an error with a suggestion, not a key that is
+//! silently ignored. Values whose shape depends on their content (matchers, JSON bodies, vars) stay
+//! `serde_json::Value` here and are checked, with their spans, in [`super::validate`].
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSuite {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub vars: IndexMap<String, Value>,
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    #[serde(default)]
+    pub identities: IndexMap<String, RawIdentity>,
+    pub steps: Vec<RawStep>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawIdentity {
+    #[serde(default)]
+    pub headers: IndexMap<String, Value>,
+    #[serde(default)]
+    pub bearer: Option<String>,
+    #[serde(default)]
+    pub basic: Option<RawBasic>,
+    #[serde(default)]
+    pub api_key: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub name: String,
+    #[serde(default, rename = "as")]
+    pub identity: Option<String>,
+    pub request: RawRequest,
+    #[serde(default)]
+    pub follow_redirects: Option<bool>,
+    #[serde(default)]
+    pub timeout: Option<Value>,
+    #[serde(default)]
+    pub retry: Option<RawRetry>,
+    #[serde(default)]
+    pub expect: Option<RawExpect>,
+    #[serde(default)]
+    pub capture: IndexMap<String, RawCapture>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequest {
+    #[serde(default)]
+    pub method: Option<String>,
+    pub url: String,
+    #[serde(default)]
+    pub headers: IndexMap<String, Value>,
+    #[serde(default)]
+    pub query: IndexMap<String, Value>,
+    #[serde(default)]
+    pub json: Option<Value>,
+    #[serde(default)]
+    pub form: Option<IndexMap<String, Value>>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub bearer: Option<String>,
+    #[serde(default)]
+    pub basic: Option<RawBasic>,
+    #[serde(default)]
+    pub api_key: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBasic {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetry {
+    pub attempts: u32,
+    #[serde(default)]
+    pub delay: Option<Value>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    #[serde(default)]
+    pub status: Option<Value>,
+    #[serde(default)]
+    pub headers: IndexMap<String, Value>,
+    #[serde(default)]
+    pub cookies: IndexMap<String, RawCookieExpect>,
+    #[serde(default)]
+    pub json: IndexMap<String, Value>,
+    #[serde(default)]
+    pub body: Option<Value>,
+    #[serde(default)]
+    pub duration: Option<Value>,
+    #[serde(default)]
+    pub redirect: Option<RawRedirectExpect>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawCookieExpect {
+    #[serde(default)]
+    pub exists: Option<bool>,
+    #[serde(default)]
+    pub value: Option<Value>,
+    #[serde(default)]
+    pub http_only: Option<bool>,
+    #[serde(default)]
+    pub secure: Option<bool>,
+    #[serde(default)]
+    pub same_site: Option<Value>,
+    #[serde(default)]
+    pub path: Option<Value>,
+    #[serde(default)]
+    pub domain: Option<Value>,
+    #[serde(default)]
+    pub max_age: Option<Value>,
+    #[serde(default)]
+    pub expires: Option<Value>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawRedirectExpect {
+    #[serde(default)]
+    pub to: Option<Value>,
+    #[serde(default)]
+    pub query: IndexMap<String, Value>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawCapture {
+    #[serde(default)]
+    pub json: Option<String>,
+    #[serde(default)]
+    pub header: Option<String>,
+    #[serde(default)]
+    pub cookie: Option<String>,
+    #[serde(default)]
+    pub redirect: Option<bool>,
+    #[serde(default)]
+    pub redirect_query: Option<String>,
+    #[serde(default)]
+    pub regex: Option<String>,
+    #[serde(default)]
+    pub group: Option<usize>,
+    #[serde(default)]
+    pub status: Option<bool>,
+    #[serde(default)]
+    pub body: Option<bool>,
+    #[serde(default)]
+    pub jwt_claim: Option<String>,
+}

@@ -1,0 +1,178 @@
+//! Where a node of a suite came from: byte spans, line/column positions, and the index that maps a
+//! node's path in the document (`steps[2].expect.status`) to the span it was written at.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A suite file's text, kept so that every diagnostic can quote the offending line.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The path as it is shown to users, with forward slashes on every platform.
+    pub fn display_name(&self) -> String {
+        display_path(&self.path)
+    }
+
+    /// The span of the whole line that contains `offset`, used when a parser gives only a point.
+    pub fn line_span(&self, line: usize) -> Span {
+        let mut start = 0;
+        for (index, text) in self.text.split_inclusive('\n').enumerate() {
+            if index + 1 == line {
+                let len = text.trim_end_matches(['\n', '\r']).len();
+                return Span {
+                    offset: start,
+                    len,
+                    line,
+                    column: 1,
+                };
+            }
+            start += text.len();
+        }
+        Span {
+            offset: self.text.len(),
+            len: 0,
+            line,
+            column: 1,
+        }
+    }
+
+    /// The byte offset of a 1-based line and a 1-based column counted in characters.
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let mut start = 0;
+        for (index, text) in self.text.split_inclusive('\n').enumerate() {
+            if index + 1 == line {
+                return start
+                    + text
+                        .char_indices()
+                        .nth(column.saturating_sub(1))
+                        .map_or(text.len(), |(byte, _)| byte);
+            }
+            start += text.len();
+        }
+        self.text.len()
+    }
+}
+
+pub(crate) fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// A region of a suite file: byte offset and length for rendering, line and column for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.offset, span.len).into()
+    }
+}
+
+/// One step along a path into the document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// A path into the YAML document, such as `steps[0].request.url`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct NodePath(Vec<Segment>);
+
+impl NodePath {
+    pub fn root() -> Self {
+        NodePath(Vec::new())
+    }
+
+    pub fn key(&self, key: &str) -> Self {
+        let mut next = self.clone();
+        next.0.push(Segment::Key(key.to_owned()));
+        next
+    }
+
+    pub fn index(&self, index: usize) -> Self {
+        let mut next = self.clone();
+        next.0.push(Segment::Index(index));
+        next
+    }
+
+    pub fn last_key(&self) -> Option<&str> {
+        match self.0.last() {
+            Some(Segment::Key(key)) => Some(key),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for NodePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (position, segment) in self.0.iter().enumerate() {
+            match segment {
+                Segment::Key(key) if position == 0 => write!(f, "{key}")?,
+                Segment::Key(key) => write!(f, ".{key}")?,
+                Segment::Index(index) => write!(f, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a mapping entry's key and value were written.
+#[derive(Debug, Clone, Copy)]
+pub struct NodeSpans {
+    pub key: Option<Span>,
+    pub value: Span,
+}
+
+/// Every node of a document, by path. Built by the YAML front end, read by validation.
+#[derive(Debug, Default)]
+pub struct SpanIndex {
+    nodes: HashMap<NodePath, NodeSpans>,
+}
+
+impl SpanIndex {
+    pub(crate) fn insert(&mut self, path: NodePath, spans: NodeSpans) {
+        self.nodes.insert(path, spans);
+    }
+
+    /// The span of a node's value, falling back to the nearest ancestor that has one.
+    pub fn value(&self, path: &NodePath) -> Span {
+        let mut path = path.clone();
+        loop {
+            if let Some(spans) = self.nodes.get(&path) {
+                return spans.value;
+            }
+            if path.0.is_empty() {
+                return Span::default();
+            }
+            path.0.pop();
+        }
+    }
+
+    /// The span of a mapping key, or of its value when the node has no key (a sequence item).
+    pub fn key(&self, path: &NodePath) -> Span {
+        match self.nodes.get(path) {
+            Some(NodeSpans { key: Some(key), .. }) => *key,
+            _ => self.value(path),
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Compiled suite strings ([`Text`]), the tera instance that holds them ([`TemplateSet`]) and the
+//! variables they render against ([`Scope`]).
+
+use std::borrow::Cow;
+use std::error::Error as _;
+use std::fmt;
+
+use serde_json::Value;
+use tera::{Context, Tera};
+
+use super::functions;
+use super::references::{Reference, references};
+
+/// A string from a suite, compiled at load time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Text {
+    /// No `{{ }}` in it: used as written.
+    Literal(String),
+    /// A template registered in the suite's [`TemplateSet`] under `name`.
+    Template { name: String, source: String },
+}
+
+impl Text {
+    pub fn literal(text: impl Into<String>) -> Self {
+        Text::Literal(text.into())
+    }
+
+    /// The string as the suite wrote it.
+    pub fn source(&self) -> &str {
+        match self {
+            Text::Literal(text) => text,
+            Text::Template { source, .. } => source,
+        }
+    }
+
+    pub fn render<'a>(&'a self, set: &TemplateSet, scope: &Scope) -> Result<Cow<'a, str>, RenderError> {
+        match self {
+            Text::Literal(text) => Ok(Cow::Borrowed(text)),
+            Text::Template { name, .. } => set.render(name, scope).map(Cow::Owned),
+        }
+    }
+}
+
+/// Why a template could not be rendered, as one lowercase sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderError {
+    pub message: String,
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// Collects a suite's templates while it is validated.
+#[derive(Debug, Default)]
+pub struct TemplateBuilder {
+    sources: Vec<(String, String)>,
+}
+
+impl TemplateBuilder {
+    /// Compiles one string. Returns the text and the variables it reads, or a syntax error message.
+    pub fn compile(&mut self, source: &str) -> Result<(Text, Vec<Reference>), String> {
+        if !source.contains("{{") && !source.contains("{%") && !source.contains("{#") {
+            return Ok((Text::literal(source), Vec::new()));
+        }
+        let name = format!("t{}", self.sources.len());
+        let template = tera::Template::new(&name, None, source).map_err(|error| syntax_message(&error))?;
+        let found = references(&template.ast);
+        self.sources.push((name.clone(), source.to_owned()));
+        Ok((
+            Text::Template {
+                name,
+                source: source.to_owned(),
+            },
+            found,
+        ))
+    }
+
+    pub fn finish(self) -> Result<TemplateSet, String> {
+        let mut tera = Tera::default();
+        functions::register(&mut tera);
+        tera.add_raw_templates(self.sources)
+            .map_err(|error| syntax_message(&error))?;
+        Ok(TemplateSet { tera })
+    }
+}
+
+/// All templates of one suite.
+pub struct TemplateSet {
+    tera: Tera,
+}
+
+impl fmt::Debug for TemplateSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TemplateSet")
+            .field("templates", &self.tera.get_template_names().count())
+            .finish()
+    }
+}
+
+impl TemplateSet {
+    fn render(&self, name: &str, scope: &Scope) -> Result<String, RenderError> {
+        self.tera.render(name, &scope.context).map_err(|error| RenderError {
+            message: render_message(&error),
+        })
+    }
+}
+
+/// The variables a suite's templates see: vars, `env`, `target`, and captures as they arrive.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    context: Context,
+}
+
+impl Scope {
+    pub fn insert(&mut self, name: &str, value: &Value) {
+        self.context.insert(name, value);
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.context.get(name)
+    }
+}
+
+/// The innermost message of a tera error chain, without tera's internal template names.
+fn innermost(error: &tera::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        message = inner.to_string();
+        source = inner.source();
+    }
+    message
+}
+
+fn render_message(error: &tera::Error) -> String {
+    let message = innermost(error);
+    let message = match message.find(" while rendering") {
+        Some(position) => &message[..position],
+        None => &message,
+    };
+    let message = message.replace(" in context", "");
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => message,
+    }
+}
+
+/// Tera's parse errors are pest reports; the line that says what was expected is the useful part.
+fn syntax_message(error: &tera::Error) -> String {
+    let message = innermost(error);
+    message
+        .lines()
+        .rev()
+        .find_map(|line| line.trim().strip_prefix("= "))
+        .map_or_else(|| message.trim().to_owned(), str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn compile(source: &str) -> (TemplateSet, Text) {
+        let mut builder = TemplateBuilder::default();
+        let (text, _) = builder.compile(source).expect("compiles");
+        (builder.finish().expect("builds"), text)
+    }
+
+    #[test]
+    fn strings_without_braces_stay_literal() {
+        let mut builder = TemplateBuilder::default();
+        let (text, found) = builder.compile("/users/me").expect("compiles");
+        assert_eq!(text, Text::literal("/users/me"));
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn templates_render_against_the_scope() {
+        let (set, text) = compile("Bearer {{ token }}");
+        let mut scope = Scope::default();
+        scope.insert("token", &json!("abc"));
+        assert_eq!(text.render(&set, &scope).expect("renders"), "Bearer abc");
+    }
+
+    #[test]
+    fn rendering_does_not_escape_html() {
+        let (set, text) = compile("{{ v }}");
+        let mut scope = Scope::default();
+        scope.insert("v", &json!("<a&b>\"'"));
+        assert_eq!(text.render(&set, &scope).expect("renders"), "<a&b>\"'");
+    }
+
+    #[test]
+    fn a_missing_variable_names_it() {
+        let (set, text) = compile("{{ nope }}");
+        let error = text.render(&set, &Scope::default()).expect_err("fails");
+        assert_eq!(error.message, "variable `nope` not found");
+    }
+
+    #[test]
+    fn a_syntax_error_says_what_was_expected() {
+        let mut builder = TemplateBuilder::default();
+        let message = builder.compile("{{ token ").expect_err("fails");
+        assert!(message.contains("expected"), "{message}");
+    }
+}
