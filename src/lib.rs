@@ -16,6 +16,7 @@ pub mod env_file;
 pub mod exit;
 pub mod http;
 pub mod jwt;
+pub mod reference_target;
 pub mod report;
 pub mod runner;
 pub mod secret;

@@ -1,0 +1,79 @@
+//! The fixed demo values of the reference target: its users, API key and HMAC key. They are not
+//! secrets of anything real; suites read them through vars (`username`, `password`, `api_key`,
+//! `jwt_secret`, ...) so that the same suites run against any server with other values.
+
+use serde_json::Value;
+
+/// A user the target knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoUser {
+    pub username: &'static str,
+    pub password: &'static str,
+    pub email: &'static str,
+    pub full_name: &'static str,
+}
+
+pub const ALICE: DemoUser = DemoUser {
+    username: "alice",
+    password: "alice-demo-password",
+    email: "alice@example.com",
+    full_name: "Alice Liddell",
+};
+
+pub const BOB: DemoUser = DemoUser {
+    username: "bob",
+    password: "bob-demo-password",
+    email: "bob@example.com",
+    full_name: "Bob Builder",
+};
+
+pub const USERS: &[DemoUser] = &[ALICE, BOB];
+
+/// The one API key `/protected-route` accepts.
+pub const API_KEY: &str = "apk_demo_7f3c9a1e5b2d4f6a8c0e";
+
+/// The HMAC key of HS256 tokens: the "test signing key" that lets suites mint expired tokens.
+pub const JWT_SECRET: &str = "reference-target-demo-hs256-key-not-for-production";
+
+/// The key [`crate::reference_target::Flaw::WeakHmacSecret`] signs with: the first entry of every
+/// JWT secret wordlist.
+pub const WEAK_JWT_SECRET: &str = "secret";
+
+pub fn user(username: &str) -> Option<&'static DemoUser> {
+    USERS.iter().find(|user| user.username == username)
+}
+
+/// The values the bundled suites read, by var name, for a run against this target.
+pub fn suite_vars() -> Vec<(String, Value)> {
+    [
+        ("username", ALICE.username),
+        ("password", ALICE.password),
+        ("other_username", BOB.username),
+        ("other_password", BOB.password),
+        ("api_key", API_KEY),
+        ("jwt_secret", JWT_SECRET),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), Value::String(value.to_owned())))
+    .collect()
+}
+
+/// The user whose password this is, compared in constant time.
+pub(super) fn authenticate(username: &str, password: &str) -> Option<&'static DemoUser> {
+    use subtle::ConstantTimeEq as _;
+    let user = user(username)?;
+    bool::from(user.password.as_bytes().ct_eq(password.as_bytes())).then_some(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_right_password_authenticates() {
+        assert_eq!(authenticate("alice", ALICE.password), Some(&ALICE));
+        assert_eq!(authenticate("alice", BOB.password), None);
+        assert_eq!(authenticate("alice", ""), None);
+        assert_eq!(authenticate("carol", "x"), None);
+    }
+}

@@ -1,0 +1,219 @@
+//! The switchable flaws of the reference target: each one undoes one secure behaviour, so that a
+//! bundled suite can prove it notices. A flaw that no suite catches is a check that proves nothing
+//! (see `tests/flaws.rs`).
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// The flow a flaw belongs to, for grouping in help text and banners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Flow {
+    Session,
+    Jwt,
+    Refresh,
+    ApiKey,
+}
+
+impl Flow {
+    pub fn name(self) -> &'static str {
+        match self {
+            Flow::Session => "session",
+            Flow::Jwt => "jwt",
+            Flow::Refresh => "refresh",
+            Flow::ApiKey => "api-key",
+        }
+    }
+}
+
+/// One insecure behaviour the reference target can be switched into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Flaw {
+    KeepSessionIdAtLogin,
+    LogoutClientSideOnly,
+    CookieNotHttponly,
+    CookieNoSamesite,
+    AcceptAlgNone,
+    SkipSignatureCheck,
+    IgnoreExp,
+    WeakHmacSecret,
+    RefreshTokenAsAccess,
+    NoWwwAuthenticate,
+    NoRefreshRotation,
+    NoRefreshReuseDetection,
+    ApiKeyPrefixMatch,
+    ApiKeyCaseInsensitive,
+    ApiKeyInQuery,
+    ApiKeyMissingIs403,
+}
+
+impl Flaw {
+    /// Every flaw, in the order help text lists them.
+    pub const ALL: &[Flaw] = &[
+        Flaw::KeepSessionIdAtLogin,
+        Flaw::LogoutClientSideOnly,
+        Flaw::CookieNotHttponly,
+        Flaw::CookieNoSamesite,
+        Flaw::AcceptAlgNone,
+        Flaw::SkipSignatureCheck,
+        Flaw::IgnoreExp,
+        Flaw::WeakHmacSecret,
+        Flaw::RefreshTokenAsAccess,
+        Flaw::NoWwwAuthenticate,
+        Flaw::NoRefreshRotation,
+        Flaw::NoRefreshReuseDetection,
+        Flaw::ApiKeyPrefixMatch,
+        Flaw::ApiKeyCaseInsensitive,
+        Flaw::ApiKeyInQuery,
+        Flaw::ApiKeyMissingIs403,
+    ];
+
+    /// The kebab-case name used on the command line (`--flaw accept-alg-none`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Flaw::KeepSessionIdAtLogin => "keep-session-id-at-login",
+            Flaw::LogoutClientSideOnly => "logout-client-side-only",
+            Flaw::CookieNotHttponly => "cookie-not-httponly",
+            Flaw::CookieNoSamesite => "cookie-no-samesite",
+            Flaw::AcceptAlgNone => "accept-alg-none",
+            Flaw::SkipSignatureCheck => "skip-signature-check",
+            Flaw::IgnoreExp => "ignore-exp",
+            Flaw::WeakHmacSecret => "weak-hmac-secret",
+            Flaw::RefreshTokenAsAccess => "refresh-token-as-access",
+            Flaw::NoWwwAuthenticate => "no-www-authenticate",
+            Flaw::NoRefreshRotation => "no-refresh-rotation",
+            Flaw::NoRefreshReuseDetection => "no-refresh-reuse-detection",
+            Flaw::ApiKeyPrefixMatch => "api-key-prefix-match",
+            Flaw::ApiKeyCaseInsensitive => "api-key-case-insensitive",
+            Flaw::ApiKeyInQuery => "api-key-in-query",
+            Flaw::ApiKeyMissingIs403 => "api-key-missing-is-403",
+        }
+    }
+
+    /// What the flaw does, in one line.
+    pub fn description(self) -> &'static str {
+        match self {
+            Flaw::KeepSessionIdAtLogin => {
+                "login keeps (or adopts) the session id the browser sent: session fixation"
+            }
+            Flaw::LogoutClientSideOnly => {
+                "logout clears the cookie but the session stays valid on the server"
+            }
+            Flaw::CookieNotHttponly => {
+                "the session cookie lacks HttpOnly, so page scripts can read it"
+            }
+            Flaw::CookieNoSamesite => "the session cookie has no SameSite attribute",
+            Flaw::AcceptAlgNone => "access tokens with `alg: none` and no signature are accepted",
+            Flaw::SkipSignatureCheck => "access token signatures are never verified",
+            Flaw::IgnoreExp => "expired access tokens are accepted",
+            Flaw::WeakHmacSecret => "tokens are signed with the guessable HMAC secret `secret`",
+            Flaw::RefreshTokenAsAccess => "a refresh token is accepted as an access token",
+            Flaw::NoWwwAuthenticate => "401 responses carry no WWW-Authenticate challenge",
+            Flaw::NoRefreshRotation => {
+                "/refresh hands back the same refresh token, which stays valid"
+            }
+            Flaw::NoRefreshReuseDetection => {
+                "replaying a rotated refresh token does not revoke its family"
+            }
+            Flaw::ApiKeyPrefixMatch => "any API key that starts with the real key is accepted",
+            Flaw::ApiKeyCaseInsensitive => "API keys are compared ignoring case",
+            Flaw::ApiKeyInQuery => {
+                "the API key is also accepted from the `api_key` query parameter"
+            }
+            Flaw::ApiKeyMissingIs403 => {
+                "a missing API key gets 403 instead of 401 with a challenge"
+            }
+        }
+    }
+
+    pub fn flow(self) -> Flow {
+        match self {
+            Flaw::KeepSessionIdAtLogin
+            | Flaw::LogoutClientSideOnly
+            | Flaw::CookieNotHttponly
+            | Flaw::CookieNoSamesite => Flow::Session,
+            Flaw::AcceptAlgNone
+            | Flaw::SkipSignatureCheck
+            | Flaw::IgnoreExp
+            | Flaw::WeakHmacSecret
+            | Flaw::RefreshTokenAsAccess
+            | Flaw::NoWwwAuthenticate => Flow::Jwt,
+            Flaw::NoRefreshRotation | Flaw::NoRefreshReuseDetection => Flow::Refresh,
+            Flaw::ApiKeyPrefixMatch
+            | Flaw::ApiKeyCaseInsensitive
+            | Flaw::ApiKeyInQuery
+            | Flaw::ApiKeyMissingIs403 => Flow::ApiKey,
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Flaw> {
+        Flaw::ALL.iter().copied().find(|flaw| flaw.name() == name)
+    }
+}
+
+impl fmt::Display for Flaw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The flaws switched on; empty is the secure target.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlawSet(BTreeSet<Flaw>);
+
+impl FlawSet {
+    pub fn none() -> Self {
+        FlawSet::default()
+    }
+
+    pub fn has(&self, flaw: Flaw) -> bool {
+        self.0.contains(&flaw)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Flaw> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+impl FromIterator<Flaw> for FlawSet {
+    fn from_iter<I: IntoIterator<Item = Flaw>>(iter: I) -> Self {
+        FlawSet(iter.into_iter().collect())
+    }
+}
+
+impl fmt::Display for FlawSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("none (secure)");
+        }
+        let names: Vec<&str> = self.iter().map(Flaw::name).collect();
+        f.write_str(&names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_flaw_has_a_unique_name_that_reads_back() {
+        let mut names = BTreeSet::new();
+        for flaw in Flaw::ALL {
+            assert!(names.insert(flaw.name()), "duplicate name {}", flaw.name());
+            assert_eq!(Flaw::from_name(flaw.name()), Some(*flaw));
+            assert!(!flaw.description().contains('\n'));
+        }
+        assert_eq!(Flaw::from_name("accept-alg-None"), None);
+    }
+
+    #[test]
+    fn a_flaw_set_displays_its_names_or_secure() {
+        assert_eq!(FlawSet::none().to_string(), "none (secure)");
+        let set: FlawSet = [Flaw::IgnoreExp, Flaw::AcceptAlgNone].into_iter().collect();
+        assert_eq!(set.to_string(), "accept-alg-none, ignore-exp");
+        assert!(set.has(Flaw::IgnoreExp) && !set.has(Flaw::WeakHmacSecret));
+    }
+}

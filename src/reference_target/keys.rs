@@ -1,0 +1,62 @@
+//! The keys tokens are signed and verified with, and the JWKS that publishes the public half.
+
+use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+
+use super::config::JwtAlgorithm;
+use super::demo;
+
+/// A fixed RSA demo key: generating one at startup would cost seconds in a debug build.
+const DEMO_RSA_PEM: &str = include_str!("demo_rsa.pem");
+const DEMO_RSA_KID: &str = "reference-target-demo-rsa-1";
+
+pub(super) struct Keys {
+    pub algorithm: Algorithm,
+    pub kid: Option<String>,
+    pub encoding: EncodingKey,
+    pub decoding: DecodingKey,
+    /// What `/.well-known/jwks.json` serves: the RSA public key, or no key for HMAC.
+    pub jwks: JwkSet,
+}
+
+impl Keys {
+    /// The keys for `algorithm`; `weak_secret` replaces the HMAC key (and forces HS256).
+    pub fn new(algorithm: JwtAlgorithm, weak_secret: bool) -> Keys {
+        if weak_secret {
+            return Keys::hmac(demo::WEAK_JWT_SECRET);
+        }
+        match algorithm {
+            JwtAlgorithm::Hs256 => Keys::hmac(demo::JWT_SECRET),
+            JwtAlgorithm::Rs256 => Keys::rsa(),
+        }
+    }
+
+    fn hmac(secret: &str) -> Keys {
+        Keys {
+            algorithm: Algorithm::HS256,
+            kid: None,
+            encoding: EncodingKey::from_secret(secret.as_bytes())
+                .expect("any byte string is an HMAC key"),
+            decoding: DecodingKey::from_secret(secret.as_bytes())
+                .expect("any byte string is an HMAC key"),
+            jwks: JwkSet { keys: Vec::new() },
+        }
+    }
+
+    fn rsa() -> Keys {
+        let encoding = EncodingKey::from_rsa_pem(DEMO_RSA_PEM.as_bytes())
+            .expect("the embedded demo key is a valid RSA PEM");
+        let mut jwk = Jwk::from_encoding_key(&encoding, Algorithm::RS256)
+            .expect("an RSA key has public components");
+        jwk.common.key_id = Some(DEMO_RSA_KID.to_owned());
+        jwk.common.public_key_use = Some(PublicKeyUse::Signature);
+        let decoding = DecodingKey::from_jwk(&jwk).expect("a JWK made from the key decodes");
+        Keys {
+            algorithm: Algorithm::RS256,
+            kid: Some(DEMO_RSA_KID.to_owned()),
+            encoding,
+            decoding,
+            jwks: JwkSet { keys: vec![jwk] },
+        }
+    }
+}
