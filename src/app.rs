@@ -3,8 +3,9 @@
 
 use std::io::Write;
 
-use crate::config::{RunConfig, SuiteSelection};
+use crate::config::{DemoConfig, RunConfig, SuiteSelection};
 use crate::exit;
+use crate::reference_target::{self, TargetConfig};
 use crate::report::{self, ConsoleListener};
 use crate::runner::{self, RunOptions};
 use crate::secret::{self, Redactor};
@@ -27,13 +28,15 @@ pub enum AppError {
     Report(#[from] report::ReportError),
     #[error("failed to start the async runtime")]
     Runtime(#[source] std::io::Error),
+    #[error(transparent)]
+    Target(#[from] reference_target::StartError),
 }
 
 impl AppError {
     pub fn exit_code(&self) -> u8 {
         match self {
             AppError::Suites(_) | AppError::Discover(_) | AppError::EnvFile(_) | AppError::Usage(_) => exit::USAGE,
-            AppError::Run(_) | AppError::Report(_) | AppError::Runtime(_) => exit::RUNTIME,
+            AppError::Run(_) | AppError::Report(_) | AppError::Runtime(_) | AppError::Target(_) => exit::RUNTIME,
         }
     }
 }
@@ -98,18 +101,23 @@ pub fn list(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppEr
     Ok(exit::SUCCESS)
 }
 
-/// `authprobe run`: the main job.
+/// `authprobe run`: the main job. Without a target, the built-in reference target is started on a
+/// free loopback port, and its demo credentials are passed as vars (a `--var` still wins).
 pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write) -> Result<u8, AppError> {
-    let suites: Vec<Suite> = load(&config.selection, config.target.is_none())?
+    let mut selection = config.selection.clone();
+    if config.target.is_none() {
+        selection.vars.splice(0..0, reference_target::demo::suite_vars());
+    }
+    let suites: Vec<Suite> = load(&selection, false)?
         .into_iter()
         .filter(|suite| config.selection.wants(&suite.tags))
         .collect();
     if suites.is_empty() {
         return Err(AppError::Usage("no suite matches the --tag/--skip-tag filters".to_owned()));
     }
-    let options = RunOptions {
+    let mut options = RunOptions {
         target: config.target.clone(),
-        vars: config.selection.vars.clone(),
+        vars: selection.vars.clone(),
         env: config.selection.env.clone(),
         timeout: config.timeout,
         fail_fast: config.fail_fast,
@@ -122,6 +130,15 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
         .enable_all()
         .build()
         .map_err(AppError::Runtime)?;
+    let reference = match &config.target {
+        Some(_) => None,
+        None => {
+            let target = runtime.block_on(reference_target::start_local(config.flaws.clone()))?;
+            let _ = writeln!(out, "reference target: {} (flaws: {})", target.url(), config.flaws);
+            options.target = Some(target.url().clone());
+            Some(target)
+        }
+    };
     let mut listener = ConsoleListener::new(&mut *out);
     let mut result = runtime.block_on(async {
         let (stop, cancel) = tokio::sync::watch::channel(false);
@@ -135,6 +152,9 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
         result
     })?;
     drop(listener);
+    if let Some(target) = reference {
+        runtime.block_on(target.shutdown())?;
+    }
 
     let mut redactor = Redactor::default();
     redactor.learn_run(&result);
@@ -154,6 +174,28 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
         exit::SUCCESS
     } else {
         exit::CHECK_FAILED
+    })
+}
+
+/// `authprobe demo`: serve the reference target until Ctrl-C.
+pub fn demo(config: &DemoConfig, out: &mut dyn Write) -> Result<u8, AppError> {
+    let target_config = TargetConfig {
+        flaws: config.flaws.clone(),
+        jwt_algorithm: config.jwt_algorithm,
+        ..TargetConfig::default()
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(AppError::Runtime)?;
+    runtime.block_on(async {
+        let target = reference_target::start(target_config.clone(), config.addr).await?;
+        let _ = write!(out, "{}", reference_target::banner(target.url(), &target_config));
+        let _ = out.flush();
+        let _ = tokio::signal::ctrl_c().await;
+        target.shutdown().await?;
+        let _ = writeln!(out, "stopped");
+        Ok(exit::SUCCESS)
     })
 }
 

@@ -8,10 +8,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::PossibleValue;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::{self, AppError};
-use crate::config::{RunConfig, SuiteSelection};
+use crate::config::{DemoConfig, RunConfig, SuiteSelection};
+use crate::reference_target::{Flaw, JwtAlgorithm};
 use crate::{env_file, exit, suite};
 
 #[derive(Debug, Parser)]
@@ -31,6 +33,8 @@ enum Command {
     Validate(SuiteArgs),
     /// List suites, their tags and steps.
     List(SuiteArgs),
+    /// Serve the built-in reference target until Ctrl-C, optionally with flaws switched on.
+    Demo(DemoArgs),
 }
 
 #[derive(Debug, Args)]
@@ -56,9 +60,13 @@ struct SuiteArgs {
 struct RunArgs {
     #[command(flatten)]
     suites: SuiteArgs,
-    /// Base URL that relative step URLs resolve against.
+    /// Base URL that relative step URLs resolve against. Without it, the built-in reference target
+    /// is started on a free loopback port and the suites run against it.
     #[arg(long, env = "AUTHPROBE_TARGET", value_name = "URL")]
     target: Option<url::Url>,
+    /// Switch a flaw on in the built-in reference target, to watch a suite catch it (repeatable).
+    #[arg(long = "flaw", value_name = "NAME", conflicts_with = "target")]
+    flaws: Vec<Flaw>,
     /// Stop after the first failed step; the rest are reported as skipped.
     #[arg(long)]
     fail_fast: bool,
@@ -74,6 +82,43 @@ struct RunArgs {
     /// Responses larger than this fail their step.
     #[arg(long, default_value_t = 4 * 1024 * 1024, value_name = "BYTES")]
     max_body_size: usize,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8000", value_name = "ADDR")]
+    addr: std::net::SocketAddr,
+    /// Switch a flaw on (repeatable).
+    #[arg(long = "flaw", value_name = "NAME")]
+    flaws: Vec<Flaw>,
+    /// How access and refresh tokens are signed.
+    #[arg(long, default_value = "hs256", value_name = "ALG")]
+    jwt_alg: JwtAlgorithm,
+}
+
+/// Flaw names and descriptions come from the reference target; clap only lists them.
+impl ValueEnum for Flaw {
+    fn value_variants<'a>() -> &'a [Self] {
+        Flaw::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.description()))
+    }
+}
+
+impl ValueEnum for JwtAlgorithm {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[JwtAlgorithm::Hs256, JwtAlgorithm::Rs256]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            JwtAlgorithm::Hs256 => PossibleValue::new("hs256").help("HMAC with the demo secret"),
+            JwtAlgorithm::Rs256 => PossibleValue::new("rs256").help("RSA, key published at /.well-known/jwks.json"),
+        })
+    }
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -95,6 +140,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run_config(args).and_then(|config| app::run(&config, &mut stdout, &mut stderr)),
         Command::Validate(args) => selection(args).and_then(|selection| app::validate(&selection, &mut stdout)),
         Command::List(args) => selection(args).and_then(|selection| app::list(&selection, &mut stdout)),
+        Command::Demo(args) => app::demo(&demo_config(args), &mut stdout),
     };
     let _ = stdout.flush();
     match outcome {
@@ -149,10 +195,19 @@ fn run_config(args: RunArgs) -> Result<RunConfig, AppError> {
     Ok(RunConfig {
         selection: selection(args.suites)?,
         target: args.target,
+        flaws: args.flaws.into_iter().collect(),
         fail_fast: args.fail_fast,
         timeout: args.timeout,
         insecure: args.insecure,
         max_body_bytes: args.max_body_size,
         report_dir: args.report_dir,
     })
+}
+
+fn demo_config(args: DemoArgs) -> DemoConfig {
+    DemoConfig {
+        addr: args.addr,
+        flaws: args.flaws.into_iter().collect(),
+        jwt_algorithm: args.jwt_alg,
+    }
 }

@@ -8,6 +8,8 @@ use std::time::Duration;
 use serde_json::Value;
 use url::Url;
 
+use crate::reference_target::{FlawSet, JwtAlgorithm};
+
 /// Which suites to load and what their templates can read.
 #[derive(Debug, Clone, Default)]
 pub struct SuiteSelection {
@@ -30,10 +32,21 @@ impl SuiteSelection {
 #[derive(Debug, Clone)]
 pub struct RunConfig {
     pub selection: SuiteSelection,
+    /// `None` starts the built-in reference target and runs against it.
     pub target: Option<Url>,
+    /// The reference target's flaws (only without `target`).
+    pub flaws: FlawSet,
     pub fail_fast: bool,
     pub timeout: Duration,
     pub insecure: bool,
     pub max_body_bytes: usize,
     pub report_dir: PathBuf,
+}
+
+/// `authprobe demo`: serve the reference target for people to explore.
+#[derive(Debug, Clone)]
+pub struct DemoConfig {
+    pub addr: std::net::SocketAddr,
+    pub flaws: FlawSet,
+    pub jwt_algorithm: JwtAlgorithm,
 }

@@ -89,39 +89,25 @@ impl Flaw {
         }
     }
 
-    /// What the flaw does, in one line.
+    /// What the flaw does, in one short line: `authprobe demo --help` lists them one a line.
     pub fn description(self) -> &'static str {
         match self {
-            Flaw::KeepSessionIdAtLogin => {
-                "login keeps (or adopts) the session id the browser sent: session fixation"
-            }
-            Flaw::LogoutClientSideOnly => {
-                "logout clears the cookie but the session stays valid on the server"
-            }
-            Flaw::CookieNotHttponly => {
-                "the session cookie lacks HttpOnly, so page scripts can read it"
-            }
+            Flaw::KeepSessionIdAtLogin => "login keeps or adopts the session id sent: fixation",
+            Flaw::LogoutClientSideOnly => "logout clears the cookie; the session lives on",
+            Flaw::CookieNotHttponly => "the session cookie lacks HttpOnly",
             Flaw::CookieNoSamesite => "the session cookie has no SameSite attribute",
-            Flaw::AcceptAlgNone => "access tokens with `alg: none` and no signature are accepted",
+            Flaw::AcceptAlgNone => "access tokens with `alg: none` are accepted unsigned",
             Flaw::SkipSignatureCheck => "access token signatures are never verified",
             Flaw::IgnoreExp => "expired access tokens are accepted",
-            Flaw::WeakHmacSecret => "tokens are signed with the guessable HMAC secret `secret`",
+            Flaw::WeakHmacSecret => "tokens are signed with the guessable HMAC key `secret`",
             Flaw::RefreshTokenAsAccess => "a refresh token is accepted as an access token",
             Flaw::NoWwwAuthenticate => "401 responses carry no WWW-Authenticate challenge",
-            Flaw::NoRefreshRotation => {
-                "/refresh hands back the same refresh token, which stays valid"
-            }
-            Flaw::NoRefreshReuseDetection => {
-                "replaying a rotated refresh token does not revoke its family"
-            }
+            Flaw::NoRefreshRotation => "/refresh returns the same refresh token, still valid",
+            Flaw::NoRefreshReuseDetection => "replaying a rotated refresh token revokes nothing",
             Flaw::ApiKeyPrefixMatch => "any API key that starts with the real key is accepted",
             Flaw::ApiKeyCaseInsensitive => "API keys are compared ignoring case",
-            Flaw::ApiKeyInQuery => {
-                "the API key is also accepted from the `api_key` query parameter"
-            }
-            Flaw::ApiKeyMissingIs403 => {
-                "a missing API key gets 403 instead of 401 with a challenge"
-            }
+            Flaw::ApiKeyInQuery => "the API key is also read from the `api_key` query",
+            Flaw::ApiKeyMissingIs403 => "a missing API key gets 403, not 401 with a challenge",
         }
     }
 
@@ -204,7 +190,11 @@ mod tests {
         for flaw in Flaw::ALL {
             assert!(names.insert(flaw.name()), "duplicate name {}", flaw.name());
             assert_eq!(Flaw::from_name(flaw.name()), Some(*flaw));
-            assert!(!flaw.description().contains('\n'));
+            assert!(
+                flaw.description().len() <= 56,
+                "{} wraps in --help",
+                flaw.name()
+            );
         }
         assert_eq!(Flaw::from_name("accept-alg-None"), None);
     }

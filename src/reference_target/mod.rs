@@ -13,6 +13,7 @@
 //! hands back a [`RunningTarget`].
 
 mod api_key;
+mod banner;
 mod config;
 pub mod demo;
 mod flaw;
@@ -25,10 +26,12 @@ mod session;
 mod state;
 mod tokens;
 
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use axum::Router;
 
+pub use banner::banner;
 pub use config::{JwtAlgorithm, TargetConfig};
 pub use flaw::{Flaw, FlawSet, Flow};
 pub use server::{RunningTarget, StartError, start};
@@ -44,6 +47,16 @@ pub fn app(config: TargetConfig) -> Router {
         .merge(api_key::routes())
         .layer(axum::middleware::map_response(reply::no_store))
         .with_state(state)
+}
+
+/// Starts the secure target (or one with `flaws`) on a free loopback port, as `authprobe run` does
+/// without `--target`.
+pub async fn start_local(flaws: FlawSet) -> Result<RunningTarget, StartError> {
+    start(
+        TargetConfig::with_flaws(flaws),
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    )
+    .await
 }
 
 /// The routes, one line each, as the demo banner lists them.
