@@ -27,6 +27,11 @@ const CREDENTIAL_HEADERS: &[&str] = &[
 /// Field names (JSON keys, form fields, query parameters) whose values are secrets.
 fn is_sensitive_name(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
+    // OAuth fields that describe a token rather than hold one (RFC 6749 §5.1, RFC 7009 §2.1):
+    // masking `bearer` would mask that word in every step name and fail the final scan.
+    if ["token_type", "token_type_hint"].contains(&name.as_str()) {
+        return false;
+    }
     [
         "password", "passwd", "secret", "token", "api_key", "apikey", "code_verifier", "assertion",
         "credential", "private_key", "session",
@@ -364,5 +369,13 @@ mod tests {
         redactor.learn_json(&serde_json::json!({"access_token": "opaque-123", "user": {"name": "alice"}}));
         assert!(redactor.secrets().any(|secret| secret == "opaque-123"));
         assert!(!redactor.secrets().any(|secret| secret == "alice"));
+    }
+
+    #[test]
+    fn the_token_type_of_a_token_response_is_not_a_secret() {
+        let mut redactor = Redactor::default();
+        redactor.learn_json(&serde_json::json!({"access_token": "opaque-123", "token_type": "bearer"}));
+        assert!(redactor.secrets().any(|secret| secret == "opaque-123"));
+        assert!(!redactor.secrets().any(|secret| secret == "bearer"));
     }
 }
