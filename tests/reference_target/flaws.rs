@@ -1,0 +1,290 @@
+//! The bundled suites against the reference target, once secure and once per flaw: the secure
+//! target fails no step, and each flaw fails exactly the steps this table names. A flaw missing
+//! from the table, or one that fails no step, fails the test: a flaw nobody catches proves that a
+//! check is missing.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use authprobe::config::SuiteSelection;
+use authprobe::reference_target::{self, Flaw, FlawSet, TargetConfig};
+use authprobe::runner::{self, RunOptions, RunResult, Silent, StepStatus};
+
+/// (suite file stem, step name) of the steps each flaw must fail, and no others.
+const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
+    (
+        Flaw::KeepSessionIdAtLogin,
+        &[
+            (
+                "session",
+                "logging in again with a form issues a new session id",
+            ),
+            (
+                "session",
+                "the session id replaced at login no longer opens /me",
+            ),
+            (
+                "session",
+                "a session id planted before login is not adopted",
+            ),
+            ("session", "the planted session id does not open /me"),
+        ],
+    ),
+    (
+        Flaw::LogoutClientSideOnly,
+        &[(
+            "session",
+            "the session id from before logout is dead on the server",
+        )],
+    ),
+    (
+        Flaw::CookieNotHttponly,
+        &[
+            (
+                "session",
+                "login with JSON sets an HttpOnly SameSite=Lax session cookie",
+            ),
+            (
+                "session",
+                "logging in again with a form issues a new session id",
+            ),
+        ],
+    ),
+    (
+        Flaw::CookieNoSamesite,
+        &[(
+            "session",
+            "login with JSON sets an HttpOnly SameSite=Lax session cookie",
+        )],
+    ),
+    (
+        Flaw::AcceptAlgNone,
+        &[
+            ("jwt", "an unsigned token with alg none is refused"),
+            ("jwt", "an unsigned token with alg nOnE is refused"),
+        ],
+    ),
+    (
+        Flaw::SkipSignatureCheck,
+        &[
+            ("jwt", "an unsigned token with alg none is refused"),
+            ("jwt", "an unsigned token with alg nOnE is refused"),
+            ("jwt", "a token with its signature dropped is refused"),
+            ("jwt", "a token whose subject was edited is refused"),
+            ("jwt", "a token signed with another key is refused"),
+            (
+                "jwt",
+                "a token signed with the well-known weak secret \"secret\" is refused",
+            ),
+        ],
+    ),
+    (
+        Flaw::IgnoreExp,
+        &[(
+            "jwt",
+            "an expired token signed with the test key is refused",
+        )],
+    ),
+    (
+        Flaw::WeakHmacSecret,
+        &[
+            (
+                "jwt",
+                "a token signed with the well-known weak secret \"secret\" is refused",
+            ),
+            (
+                "jwt",
+                "the token re-signed with the test key is accepted (control for the expiry step)",
+            ),
+        ],
+    ),
+    (
+        Flaw::RefreshTokenAsAccess,
+        &[("jwt", "the refresh token is refused as an access token")],
+    ),
+    (
+        Flaw::NoWwwAuthenticate,
+        &[
+            ("api-key", "no key is 401 with a challenge"),
+            ("jwt", "no token is refused with a Bearer challenge"),
+            ("jwt", "a token that is not a JWT is refused"),
+            ("jwt", "an unsigned token with alg none is refused"),
+            (
+                "jwt",
+                "an expired token signed with the test key is refused",
+            ),
+        ],
+    ),
+    (
+        Flaw::NoRefreshRotation,
+        &[
+            ("refresh", "refreshing rotates the refresh token"),
+            ("refresh", "the rotated-out refresh token is refused"),
+            (
+                "refresh",
+                "that reuse revoked the family, newest refresh token included",
+            ),
+            ("refresh", "the new family refreshes normally (control)"),
+        ],
+    ),
+    (
+        Flaw::NoRefreshReuseDetection,
+        &[(
+            "refresh",
+            "that reuse revoked the family, newest refresh token included",
+        )],
+    ),
+    (
+        Flaw::ApiKeyPrefixMatch,
+        &[("api-key", "the key with characters appended is refused")],
+    ),
+    (
+        Flaw::ApiKeyCaseInsensitive,
+        &[("api-key", "the key in another letter case is refused")],
+    ),
+    (
+        Flaw::ApiKeyInQuery,
+        &[("api-key", "the key in the query string is not accepted")],
+    ),
+    (
+        Flaw::ApiKeyMissingIs403,
+        &[
+            ("api-key", "no key is 401 with a challenge"),
+            ("api-key", "the key in the query string is not accepted"),
+        ],
+    ),
+];
+
+type StepId = (String, String);
+
+fn suites_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("suites")
+}
+
+/// Runs the bundled suites against a fresh target with `flaws`, as `authprobe run` does without
+/// `--target` (demo vars passed in) or, with `demo_vars` false, as `--target` would against the
+/// demo (the suites' own defaults).
+async fn run_suites(flaws: FlawSet, demo_vars: bool) -> RunResult {
+    let target = reference_target::start(
+        TargetConfig::with_flaws(flaws),
+        "127.0.0.1:0".parse().expect("addr"),
+    )
+    .await
+    .expect("the reference target starts");
+    let vars = if demo_vars {
+        target.suite_vars()
+    } else {
+        Vec::new()
+    };
+    let selection = SuiteSelection {
+        paths: vec![suites_dir()],
+        vars: vars.clone(),
+        ..SuiteSelection::default()
+    };
+    let suites = authprobe::app::load(&selection, false).expect("the bundled suites load");
+    let options = RunOptions {
+        target: Some(target.url().clone()),
+        vars,
+        ..RunOptions::default()
+    };
+    let (_keep_running, cancel) = tokio::sync::watch::channel(false);
+    let result = runner::run(&suites, &options, &mut Silent, cancel)
+        .await
+        .expect("the run starts");
+    target.shutdown().await.expect("the target stops");
+    result
+}
+
+/// Every step that did not pass, as (file stem, step name).
+fn not_passed(result: &RunResult) -> BTreeSet<StepId> {
+    result
+        .suites
+        .iter()
+        .flat_map(|suite| {
+            let stem = std::path::Path::new(&suite.file)
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            suite
+                .steps
+                .iter()
+                .filter(|step| step.status != StepStatus::Passed)
+                .map(move |step| (stem.clone(), step.name.clone()))
+        })
+        .collect()
+}
+
+fn describe(result: &RunResult, steps: &BTreeSet<StepId>) -> String {
+    if steps.is_empty() {
+        return " none".to_owned();
+    }
+    let mut text = String::new();
+    for (suite, name) in steps {
+        text.push_str(&format!("\n  {suite}: {name}"));
+        let step = result
+            .suites
+            .iter()
+            .flat_map(|s| &s.steps)
+            .find(|step| &step.name == name);
+        // Step names are unique within a suite; the first match is the one listed.
+        if let Some(step) = step {
+            if let Some(error) = &step.error {
+                text.push_str(&format!("\n      error: {error}"));
+            }
+            for check in step.failed_checks() {
+                text.push_str(&format!(
+                    "\n      {}: expected {}, got {}",
+                    check.name, check.expected, check.actual
+                ));
+            }
+        }
+    }
+    text
+}
+
+#[tokio::test]
+async fn the_secure_target_passes_every_bundled_step_with_demo_vars_and_with_suite_defaults() {
+    for demo_vars in [true, false] {
+        let result = run_suites(FlawSet::none(), demo_vars).await;
+        let failing = not_passed(&result);
+        assert!(
+            failing.is_empty(),
+            "the secure target failed (demo vars: {demo_vars}):{}",
+            describe(&result, &failing)
+        );
+        assert!(
+            result.summary.steps >= 40,
+            "only {} steps ran",
+            result.summary.steps
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_flaw_fails_exactly_the_steps_that_catch_it() {
+    let mut problems = Vec::new();
+    for flaw in Flaw::ALL {
+        let Some((_, expected)) = CAUGHT_BY.iter().find(|(listed, _)| listed == flaw) else {
+            problems.push(format!("{flaw}: not in the table; which step catches it?"));
+            continue;
+        };
+        let expected: BTreeSet<StepId> = expected
+            .iter()
+            .map(|(suite, step)| ((*suite).to_owned(), (*step).to_owned()))
+            .collect();
+        let result = run_suites([*flaw].into_iter().collect(), true).await;
+        let failing = not_passed(&result);
+        if failing.is_empty() {
+            problems.push(format!("{flaw}: no bundled step catches it"));
+        } else if failing != expected {
+            let missed: BTreeSet<StepId> = expected.difference(&failing).cloned().collect();
+            let extra: BTreeSet<StepId> = failing.difference(&expected).cloned().collect();
+            problems.push(format!(
+                "{flaw}:\n  expected to fail but passed:{}\n  failed but not in the table:{}",
+                describe(&result, &missed),
+                describe(&result, &extra)
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
