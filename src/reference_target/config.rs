@@ -34,9 +34,67 @@ pub struct TargetConfig {
     pub refresh_token_ttl: Duration,
     /// Absolute lifetime of a login session on the server.
     pub session_ttl: Duration,
-    /// Where browsers reach the target. An `https` URL makes cookies `Secure`. [`super::start`]
-    /// fills it in from the bound address when it is `None`.
+    /// Where browsers reach the target. An `https` URL makes cookies `Secure` and is the base of
+    /// the OAuth `redirect_uri`s. [`super::start`] fills it in from the bound address when `None`.
     pub public_url: Option<Url>,
+    /// "Sign in with Google": `None` leaves `/auth/google/*` answering 404.
+    pub google: Option<GoogleClient>,
+    /// "Sign in with GitHub": `None` leaves `/auth/github/*` answering 404.
+    pub github: Option<GithubClient>,
+}
+
+/// The target as a Google OAuth client: where Google (or a stand-in) is, and who we are to it.
+#[derive(Debug, Clone)]
+pub struct GoogleClient {
+    pub authorize_url: Url,
+    pub token_url: Url,
+    pub jwks_url: Url,
+    /// The `iss` every ID token must carry, exactly.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl GoogleClient {
+    /// Google's real endpoints, with our registration.
+    pub fn google(client_id: impl Into<String>, client_secret: impl Into<String>) -> GoogleClient {
+        GoogleClient {
+            authorize_url: fixed_url("https://accounts.google.com/o/oauth2/v2/auth"),
+            token_url: fixed_url("https://oauth2.googleapis.com/token"),
+            jwks_url: fixed_url("https://www.googleapis.com/oauth2/v3/certs"),
+            issuer: "https://accounts.google.com".to_owned(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        }
+    }
+}
+
+/// The target as a GitHub OAuth app.
+#[derive(Debug, Clone)]
+pub struct GithubClient {
+    pub authorize_url: Url,
+    pub token_url: Url,
+    /// Base of the REST API (`/user`, `/user/emails`), with a trailing slash.
+    pub api_base_url: Url,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl GithubClient {
+    /// GitHub's real endpoints, with our registration.
+    pub fn github(client_id: impl Into<String>, client_secret: impl Into<String>) -> GithubClient {
+        GithubClient {
+            authorize_url: fixed_url("https://github.com/login/oauth/authorize"),
+            token_url: fixed_url("https://github.com/login/oauth/access_token"),
+            api_base_url: fixed_url("https://api.github.com/"),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        }
+    }
+}
+
+fn fixed_url(text: &str) -> Url {
+    Url::parse(text).expect("a literal URL is valid")
 }
 
 impl Default for TargetConfig {
@@ -48,6 +106,8 @@ impl Default for TargetConfig {
             refresh_token_ttl: Duration::from_secs(7 * 24 * 60 * 60),
             session_ttl: Duration::from_secs(8 * 60 * 60),
             public_url: None,
+            google: None,
+            github: None,
         }
     }
 }

@@ -12,6 +12,7 @@ pub enum Flow {
     Jwt,
     Refresh,
     ApiKey,
+    OAuth,
 }
 
 impl Flow {
@@ -21,6 +22,7 @@ impl Flow {
             Flow::Jwt => "jwt",
             Flow::Refresh => "refresh",
             Flow::ApiKey => "api-key",
+            Flow::OAuth => "oauth",
         }
     }
 }
@@ -44,6 +46,11 @@ pub enum Flaw {
     ApiKeyCaseInsensitive,
     ApiKeyInQuery,
     ApiKeyMissingIs403,
+    SkipStateCheck,
+    NoPkce,
+    SkipNonceCheck,
+    AcceptWrongAud,
+    OpenRedirectAfterLogin,
 }
 
 impl Flaw {
@@ -65,6 +72,11 @@ impl Flaw {
         Flaw::ApiKeyCaseInsensitive,
         Flaw::ApiKeyInQuery,
         Flaw::ApiKeyMissingIs403,
+        Flaw::SkipStateCheck,
+        Flaw::NoPkce,
+        Flaw::SkipNonceCheck,
+        Flaw::AcceptWrongAud,
+        Flaw::OpenRedirectAfterLogin,
     ];
 
     /// The kebab-case name used on the command line (`--flaw accept-alg-none`).
@@ -86,6 +98,11 @@ impl Flaw {
             Flaw::ApiKeyCaseInsensitive => "api-key-case-insensitive",
             Flaw::ApiKeyInQuery => "api-key-in-query",
             Flaw::ApiKeyMissingIs403 => "api-key-missing-is-403",
+            Flaw::SkipStateCheck => "skip-state-check",
+            Flaw::NoPkce => "no-pkce",
+            Flaw::SkipNonceCheck => "skip-nonce-check",
+            Flaw::AcceptWrongAud => "accept-wrong-aud",
+            Flaw::OpenRedirectAfterLogin => "open-redirect-after-login",
         }
     }
 
@@ -108,6 +125,11 @@ impl Flaw {
             Flaw::ApiKeyCaseInsensitive => "API keys are compared ignoring case",
             Flaw::ApiKeyInQuery => "the API key is also read from the `api_key` query",
             Flaw::ApiKeyMissingIs403 => "a missing API key gets 403, not 401 with a challenge",
+            Flaw::SkipStateCheck => "OAuth callbacks are not checked against their `state`",
+            Flaw::NoPkce => "OAuth logins send no PKCE code challenge",
+            Flaw::SkipNonceCheck => "the Google ID token's `nonce` is not compared",
+            Flaw::AcceptWrongAud => "Google ID tokens for another client (`aud`) are accepted",
+            Flaw::OpenRedirectAfterLogin => "after OAuth login, `next` may redirect anywhere",
         }
     }
 
@@ -128,6 +150,11 @@ impl Flaw {
             | Flaw::ApiKeyCaseInsensitive
             | Flaw::ApiKeyInQuery
             | Flaw::ApiKeyMissingIs403 => Flow::ApiKey,
+            Flaw::SkipStateCheck
+            | Flaw::NoPkce
+            | Flaw::SkipNonceCheck
+            | Flaw::AcceptWrongAud
+            | Flaw::OpenRedirectAfterLogin => Flow::OAuth,
         }
     }
 

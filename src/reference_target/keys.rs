@@ -36,27 +36,41 @@ impl Keys {
             algorithm: Algorithm::HS256,
             kid: None,
             encoding: EncodingKey::from_secret(secret.as_bytes())
-                .expect("any byte string is an HMAC key"),
+                .expect("a non-empty secret is an HMAC key"),
             decoding: DecodingKey::from_secret(secret.as_bytes())
-                .expect("any byte string is an HMAC key"),
+                .expect("a non-empty secret is an HMAC key"),
             jwks: JwkSet { keys: Vec::new() },
         }
     }
 
     fn rsa() -> Keys {
-        let encoding = EncodingKey::from_rsa_pem(DEMO_RSA_PEM.as_bytes())
-            .expect("the embedded demo key is a valid RSA PEM");
-        let mut jwk = Jwk::from_encoding_key(&encoding, Algorithm::RS256)
-            .expect("an RSA key has public components");
-        jwk.common.key_id = Some(DEMO_RSA_KID.to_owned());
-        jwk.common.public_key_use = Some(PublicKeyUse::Signature);
-        let decoding = DecodingKey::from_jwk(&jwk).expect("a JWK made from the key decodes");
+        let (encoding, kid, jwks) = demo_rsa();
+        let decoding = jwks
+            .keys
+            .first()
+            .and_then(|jwk| DecodingKey::from_jwk(jwk).ok())
+            .expect("a JWK made from the key decodes");
         Keys {
             algorithm: Algorithm::RS256,
-            kid: Some(DEMO_RSA_KID.to_owned()),
+            kid: Some(kid),
             encoding,
             decoding,
-            jwks: JwkSet { keys: vec![jwk] },
+            jwks,
         }
     }
+}
+
+/// The fixed RSA demo key: the signing key, its `kid`, and the JWKS that publishes it.
+pub(super) fn demo_rsa() -> (EncodingKey, String, JwkSet) {
+    let encoding = EncodingKey::from_rsa_pem(DEMO_RSA_PEM.as_bytes())
+        .expect("the embedded demo key is a valid RSA PEM");
+    let mut jwk = Jwk::from_encoding_key(&encoding, Algorithm::RS256)
+        .expect("an RSA key has public components");
+    jwk.common.key_id = Some(DEMO_RSA_KID.to_owned());
+    jwk.common.public_key_use = Some(PublicKeyUse::Signature);
+    (
+        encoding,
+        DEMO_RSA_KID.to_owned(),
+        JwkSet { keys: vec![jwk] },
+    )
 }

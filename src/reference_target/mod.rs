@@ -7,7 +7,8 @@
 //! - JWT: `POST /token` (password grant), `GET /users/me`, `GET /.well-known/jwks.json`
 //!   ([`tokens`]);
 //! - refresh: `POST /refresh` ([`refresh`]);
-//! - API key: `GET /protected-route` ([`api_key`]).
+//! - API key: `GET /protected-route` ([`api_key`]);
+//! - Google and GitHub login: `/auth/{google,github}/{login,callback}` ([`oauth`]).
 //!
 //! [`app`] builds the router (for tests that want no socket); [`start`] serves it on an address and
 //! hands back a [`RunningTarget`].
@@ -19,6 +20,7 @@ pub mod demo;
 mod flaw;
 mod input;
 mod keys;
+mod oauth;
 mod refresh;
 mod reply;
 mod server;
@@ -32,7 +34,7 @@ use std::sync::Arc;
 use axum::Router;
 
 pub use banner::banner;
-pub use config::{JwtAlgorithm, TargetConfig};
+pub use config::{GithubClient, GoogleClient, JwtAlgorithm, TargetConfig};
 pub use flaw::{Flaw, FlawSet, Flow};
 pub use server::{RunningTarget, StartError, start};
 pub use session::SESSION_COOKIE;
@@ -45,6 +47,7 @@ pub fn app(config: TargetConfig) -> Router {
         .merge(tokens::routes())
         .merge(refresh::routes())
         .merge(api_key::routes())
+        .merge(oauth::routes())
         .layer(axum::middleware::map_response(reply::no_store))
         .with_state(state)
 }
@@ -81,6 +84,14 @@ pub const ROUTES: &[(&str, &str)] = &[
         "the RS256 public key (empty with HS256)",
     ),
     ("GET  /protected-route", "needs the `X-API-Key` header"),
+    (
+        "GET  /auth/google/login",
+        "Sign in with Google (when configured); `?next=/path`",
+    ),
+    (
+        "GET  /auth/github/login",
+        "Sign in with GitHub (when configured); `?next=/path`",
+    ),
 ];
 
 #[cfg(test)]

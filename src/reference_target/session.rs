@@ -1,6 +1,6 @@
 //! Session login: `POST /login` (JSON or form), `GET /me`, `POST /logout`. Sessions live on the
 //! server; the browser holds only a random id in an HttpOnly, SameSite=Lax cookie, renewed at every
-//! login and killed on the server at logout.
+//! login (password or OAuth) and killed on the server at logout.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -31,6 +31,36 @@ pub(super) fn routes() -> Router<Arc<AppState>> {
         .route("/logout", post(logout))
 }
 
+/// Who a session or a token belongs to, and how they signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Profile {
+    pub username: String,
+    pub email: Option<String>,
+    pub full_name: Option<String>,
+    /// `password`, `google` or `github`.
+    pub provider: &'static str,
+}
+
+impl Profile {
+    pub fn of(user: &DemoUser) -> Profile {
+        Profile {
+            username: user.username.to_owned(),
+            email: Some(user.email.to_owned()),
+            full_name: Some(user.full_name.to_owned()),
+            provider: "password",
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "username": self.username,
+            "email": self.email,
+            "full_name": self.full_name,
+            "provider": self.provider,
+        })
+    }
+}
+
 async fn login(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     let fields = match Fields::parse(&headers, &body) {
         Ok(fields) => fields,
@@ -43,38 +73,47 @@ async fn login(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Byt
     let Some(user) = demo::authenticate(username, password) else {
         return reply::unauthorized(state.flaws(), CHALLENGE, "Incorrect username or password");
     };
-    let presented = session_id(&headers);
-    let id = match presented {
-        Some(id) if state.flaws().has(Flaw::KeepSessionIdAtLogin) => id.to_owned(),
-        _ => match random_id(32) {
-            Ok(id) => id,
-            Err(_) => return Failure::internal("no randomness for a session id").into_response(),
-        },
+    let cookie = match open_session(&state, &headers, Profile::of(user)) {
+        Ok(cookie) => cookie,
+        Err(failure) => return failure.into_response(),
     };
-    {
-        let mut sessions = state.sessions.lock();
-        if let Some(old) = presented.filter(|old| *old != id) {
-            sessions.remove(old);
-        }
-        sessions.insert(
-            id.clone(),
-            Session {
-                username: user.username.to_owned(),
-                expires: Instant::now() + state.config.session_ttl,
-            },
-        );
-    }
     let mut response = reply::json(
         StatusCode::OK,
         json!({ "message": "Logged in", "username": user.username }),
     );
-    set_cookie(&mut response, session_cookie(&state, &headers, id));
+    set_cookie(&mut response, cookie);
     response
 }
 
+/// Starts a session for `profile` and returns the cookie that carries it. The session id is new,
+/// and the one the browser sent (if any) dies, unless the fixation flaw is on.
+pub(super) fn open_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    profile: Profile,
+) -> Result<Cookie<'static>, Failure> {
+    let presented = session_id(headers);
+    let id = match presented {
+        Some(id) if state.flaws().has(Flaw::KeepSessionIdAtLogin) => id.to_owned(),
+        _ => random_id(32).map_err(|_| Failure::internal("no randomness for a session id"))?,
+    };
+    let mut sessions = state.sessions.lock();
+    if let Some(old) = presented.filter(|old| *old != id) {
+        sessions.remove(old);
+    }
+    sessions.insert(
+        id.clone(),
+        Session {
+            profile,
+            expires: Instant::now() + state.config.session_ttl,
+        },
+    );
+    Ok(session_cookie(state, headers, id))
+}
+
 async fn me(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    match current_user(&state, &headers) {
-        Some(user) => reply::json(StatusCode::OK, user_json(user)),
+    match current_profile(&state, &headers) {
+        Some(profile) => reply::json(StatusCode::OK, profile.to_json()),
         None => reply::unauthorized(state.flaws(), CHALLENGE, "Not authenticated"),
     }
 }
@@ -87,21 +126,13 @@ async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Respo
     }
     let mut removal = session_cookie(&state, &headers, String::new());
     removal.set_max_age(cookie::time::Duration::ZERO);
-    let mut response = (
-        StatusCode::OK,
-        axum::Json(json!({ "message": "Logged out" })),
-    )
-        .into_response();
+    let mut response = reply::json(StatusCode::OK, json!({ "message": "Logged out" }));
     set_cookie(&mut response, removal);
     response
 }
 
-pub(super) fn user_json(user: &DemoUser) -> serde_json::Value {
-    json!({ "username": user.username, "email": user.email, "full_name": user.full_name })
-}
-
-/// The user of the session the request's cookie names, if it is alive.
-fn current_user(state: &AppState, headers: &HeaderMap) -> Option<&'static DemoUser> {
+/// The profile of the session the request's cookie names, if it is alive.
+fn current_profile(state: &AppState, headers: &HeaderMap) -> Option<Profile> {
     let id = session_id(headers)?;
     let mut sessions = state.sessions.lock();
     let session = sessions.get(id)?;
@@ -109,20 +140,24 @@ fn current_user(state: &AppState, headers: &HeaderMap) -> Option<&'static DemoUs
         sessions.remove(id);
         return None;
     }
-    demo::user(&session.username)
+    Some(session.profile.clone())
 }
 
-/// The session id in the request's `Cookie` header(s).
-fn session_id(headers: &HeaderMap) -> Option<&str> {
+/// The value of cookie `name` in the request's `Cookie` header(s).
+pub(super) fn request_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value)
         .filter(|value| !value.is_empty())
+}
+
+fn session_id(headers: &HeaderMap) -> Option<&str> {
+    request_cookie(headers, SESSION_COOKIE)
 }
 
 fn session_cookie(state: &AppState, headers: &HeaderMap, value: String) -> Cookie<'static> {
@@ -139,7 +174,7 @@ fn session_cookie(state: &AppState, headers: &HeaderMap, value: String) -> Cooki
 }
 
 /// True when the browser talks https to us: our public URL says so, or a proxy in front does.
-fn served_over_https(state: &AppState, headers: &HeaderMap) -> bool {
+pub(super) fn served_over_https(state: &AppState, headers: &HeaderMap) -> bool {
     let public = state
         .config
         .public_url
@@ -152,7 +187,7 @@ fn served_over_https(state: &AppState, headers: &HeaderMap) -> bool {
     public || forwarded
 }
 
-fn set_cookie(response: &mut Response, cookie: Cookie<'static>) {
+pub(super) fn set_cookie(response: &mut Response, cookie: Cookie<'static>) {
     if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

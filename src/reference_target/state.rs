@@ -11,6 +11,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::config::TargetConfig;
 use super::flaw::FlawSet;
 use super::keys::Keys;
+use super::oauth::PendingLogin;
+use super::session::Profile;
 
 pub(super) struct AppState {
     pub config: TargetConfig,
@@ -19,6 +21,10 @@ pub(super) struct AppState {
     pub sessions: Locked<HashMap<String, Session>>,
     /// Family id → the family's state.
     pub families: Locked<HashMap<String, RefreshFamily>>,
+    /// Flow cookie value → the OAuth login it started.
+    pub flows: Locked<HashMap<String, PendingLogin>>,
+    /// For the target's own calls to OAuth providers.
+    pub http: reqwest::Client,
 }
 
 impl AppState {
@@ -32,6 +38,8 @@ impl AppState {
             keys,
             sessions: Locked::default(),
             families: Locked::default(),
+            flows: Locked::default(),
+            http: provider_client(),
         }
     }
 
@@ -40,10 +48,20 @@ impl AppState {
     }
 }
 
+/// The client for provider calls: no redirects followed, a bounded wait, a `User-Agent`.
+fn provider_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(10))
+        .user_agent(super::oauth::USER_AGENT)
+        .build()
+        .unwrap_or_default()
+}
+
 /// A server-side login session.
 #[derive(Debug, Clone)]
 pub(super) struct Session {
-    pub username: String,
+    pub profile: Profile,
     pub expires: Instant,
 }
 

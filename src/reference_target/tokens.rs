@@ -21,7 +21,7 @@ use super::demo::{self, DemoUser};
 use super::flaw::Flaw;
 use super::input::Fields;
 use super::reply::{self, Failure};
-use super::session::user_json;
+use super::session::Profile;
 use super::state::{AppState, RefreshFamily, random_id, unix_now};
 
 pub const ISSUER: &str = "authprobe-reference-target";
@@ -122,7 +122,7 @@ async fn users_me(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
     };
     match verify_access(&state, token) {
         Ok(claims) => match demo::user(&claims.sub) {
-            Some(user) => reply::json(StatusCode::OK, user_json(user)),
+            Some(user) => reply::json(StatusCode::OK, Profile::of(user).to_json()),
             None => reply::unauthorized(
                 state.flaws(),
                 INVALID_TOKEN,
