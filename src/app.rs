@@ -133,7 +133,8 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
     let reference = match &config.target {
         Some(_) => None,
         None => {
-            let target = runtime.block_on(reference_target::start_local(config.flaws.clone()))?;
+            let target_config = TargetConfig::with_flaws(config.flaws.clone());
+            let target = runtime.block_on(reference_target::start_local(target_config))?;
             let _ = writeln!(out, "reference target: {} (flaws: {})", target.url(), config.flaws);
             options.target = Some(target.url().clone());
             Some(target)

@@ -3,12 +3,13 @@
 //! switched into named [`Flaw`]s, so that the bundled suites can prove they notice each one.
 //!
 //! Routes:
-//! - sessions: `POST /login` (JSON or form), `GET /me`, `POST /logout` ([`session`]);
+//! - sessions: `POST /login` (JSON or form), `GET /me`, `POST /logout` (`session.rs`);
 //! - JWT: `POST /token` (password grant), `GET /users/me`, `GET /.well-known/jwks.json`
-//!   ([`tokens`]);
-//! - refresh: `POST /refresh` ([`refresh`]);
-//! - API key: `GET /protected-route` ([`api_key`]);
-//! - Google and GitHub login: `/auth/{google,github}/{login,callback}` ([`oauth`]).
+//!   (`tokens.rs`);
+//! - refresh: `POST /refresh` (`refresh.rs`);
+//! - API key: `GET /protected-route` (`api_key.rs`);
+//! - Google and GitHub login: `/auth/{google,github}/{login,callback}` (`oauth/`), when
+//!   [`TargetConfig`] names the providers; the callbacks need `public_url`, which [`start`] sets.
 //!
 //! [`app`] builds the router (for tests that want no socket); [`start`] serves it on an address and
 //! hands back a [`RunningTarget`].
@@ -52,14 +53,9 @@ pub fn app(config: TargetConfig) -> Router {
         .with_state(state)
 }
 
-/// Starts the secure target (or one with `flaws`) on a free loopback port, as `authprobe run` does
-/// without `--target`.
-pub async fn start_local(flaws: FlawSet) -> Result<RunningTarget, StartError> {
-    start(
-        TargetConfig::with_flaws(flaws),
-        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-    )
-    .await
+/// Starts the target on a free loopback port, as `authprobe run` does without `--target`.
+pub async fn start_local(config: TargetConfig) -> Result<RunningTarget, StartError> {
+    start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
 }
 
 /// The routes, one line each, as the demo banner lists them.
