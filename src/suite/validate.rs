@@ -588,10 +588,10 @@ impl Validator<'_> {
         let flag = |value: bool| Matcher::Eq(JsonTemplate::Literal(Value::Bool(value)));
         let expects_absent = raw.exists == Some(false);
         if let Some(exists) = raw.exists {
-            push(self, "exists", CookieAttribute::Exists, flag(exists));
+            push(self, "exists", CookieAttribute::Exists, Matcher::Exists(exists));
         } else {
             // Checking any attribute of a cookie implies that the response sets it.
-            push(self, "", CookieAttribute::Exists, flag(true));
+            push(self, "", CookieAttribute::Exists, Matcher::Exists(true));
         }
         if expects_absent {
             let set: Vec<&str> = [
@@ -660,8 +660,15 @@ impl Validator<'_> {
         match JsonPath::parse(query) {
             Ok(path) => Some(path),
             Err(error) => {
+                let dashed = query
+                    .split(['.', '['])
+                    .find(|segment| segment.contains('-') && !segment.contains(['\'', '"']));
                 let help = if !query.starts_with('$') {
                     Some(format!("JSONPath queries start at the root: `$.{}`", query.trim_start_matches('.')))
+                } else if let Some(segment) = dashed {
+                    Some(format!(
+                        "a name with `-` needs brackets: `['{segment}']` instead of `.{segment}`"
+                    ))
                 } else {
                     Some("see RFC 9535: `$.user.email`, `$.items[0].id`, `$.roles[?@ == 'admin']`".to_owned())
                 };
