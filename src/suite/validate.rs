@@ -635,7 +635,7 @@ impl Validator<'_> {
                         self.value_span(&same_site_path),
                         format!("`same_site` is `lax`, `strict` or `none`, not `{}`", display_value(same_site)),
                         "unknown SameSite policy",
-                        None,
+                        Some("browsers know three policies; the value is case-insensitive".to_owned()),
                     );
                     Matcher::Exists(true)
                 }

@@ -5,5 +5,6 @@ mod assertions;
 mod captures;
 mod cli;
 mod faults;
+mod invalid;
 mod requests;
 mod support;
