@@ -8,9 +8,10 @@ mod json;
 use std::path::{Path, PathBuf};
 
 pub use atomic::write_atomic;
-pub use console::{ConsoleListener, write_summary};
+pub use console::{ConsoleListener, write_snapshot_notes, write_summary};
 
 use crate::runner::RunResult;
+use crate::secret::Redactor;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -24,8 +25,10 @@ pub enum ReportError {
     Json(#[source] serde_json::Error),
 }
 
-/// Writes every file report into `dir`, each atomically. Returns the files written.
-pub fn write_reports(run: &RunResult, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+/// Writes every file report into `dir`, each atomically. Returns the files written. `run` must be
+/// masked already; `redactor` masks what reporters derive from it (decoded JWTs).
+pub fn write_reports(run: &RunResult, dir: &Path, redactor: &Redactor) -> Result<Vec<PathBuf>, ReportError> {
+    let _ = redactor;
     let results = dir.join("results.json");
     write_atomic(&results, &json::render(run)?)?;
     Ok(vec![results])
