@@ -213,6 +213,49 @@ mod tests {
         assert_eq!(text("]]> <![CDATA["), "]]&gt; &lt;![CDATA[");
     }
 
+    fn run_with(steps: Vec<StepResult>) -> RunResult {
+        let suite = crate::runner::SuiteResult {
+            name: "Suite <one>".to_owned(),
+            file: "suites/one.yaml".to_owned(),
+            tags: Vec::new(),
+            duration_ms: 12.0,
+            steps,
+        };
+        RunResult {
+            tool: "authprobe",
+            version: "0.0.0",
+            started_at: "2026-12-04T20:00:00Z".to_owned(),
+            duration_ms: 12.0,
+            target: None,
+            interrupted: false,
+            summary: Summary::of(std::slice::from_ref(&suite)),
+            suites: vec![suite],
+        }
+    }
+
+    #[test]
+    fn skipped_and_errored_steps_have_their_own_elements() {
+        let mut errored = StepResult::skipped("reach the \"API\"", 3, "could not connect: refused");
+        errored.status = StepStatus::Error;
+        errored.attempts = 1;
+        let skipped = StepResult::skipped("later", 9, "skipped: an earlier step failed (--fail-fast)");
+        let xml = String::from_utf8(render(&run_with(vec![errored, skipped]))).expect("UTF-8");
+        insta::assert_snapshot!(xml, @r#"
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites name="authprobe" tests="2" failures="0" errors="1" skipped="1" time="0.012" timestamp="2026-12-04T20:00:00Z">
+          <testsuite name="Suite &lt;one&gt;" file="suites/one.yaml" tests="2" failures="0" errors="1" skipped="1" time="0.012">
+            <testcase name="reach the &quot;API&quot;" classname="Suite &lt;one&gt;" file="suites/one.yaml" line="3" time="0.000">
+              <error message="could not connect: refused" type="error">could not connect: refused
+        </error>
+            </testcase>
+            <testcase name="later" classname="Suite &lt;one&gt;" file="suites/one.yaml" line="9" time="0.000">
+              <skipped message="skipped: an earlier step failed (--fail-fast)"/>
+            </testcase>
+          </testsuite>
+        </testsuites>
+        "#);
+    }
+
     #[test]
     fn seconds_have_three_decimals() {
         assert_eq!(seconds(1234.5678), "1.235");

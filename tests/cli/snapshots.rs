@@ -234,3 +234,28 @@ fn snapshot_dir_moves_the_snapshots() {
     assert!(fixture.workspace.exists("review/snaps/account/the-account-is-shown.snap.new"));
     assert!(!fixture.workspace.exists("snapshots"));
 }
+
+#[test]
+fn mistakes_in_snapshot_settings_are_located_with_a_hint() {
+    let workspace = Workspace::new();
+    workspace.write(
+        "suites/bad.yaml",
+        r#"name: Bad snapshots
+snapshot: { headers: [content-type], redakt: ["$.id"] }
+steps:
+  - name: one
+    request: { url: "http://127.0.0.1:9/" }
+    snapshot: { redact: ["id", "$.items[0"], headers: [x y] }
+"#,
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_authprobe"))
+        .current_dir(workspace.root())
+        .env("NO_COLOR", "1")
+        .args(["validate", "suites"])
+        .output()
+        .expect("runs the binary");
+    let run = crate::support::Run::from(output);
+
+    assert_eq!(run.code, 2, "{run:?}");
+    insta::assert_snapshot!("snapshot_setting_diagnostics", run.stderr);
+}
