@@ -26,8 +26,10 @@ use crate::secret::Redactor;
 
 const TEMPLATE_NAME: &str = "report.html";
 const TEMPLATE: &str = include_str!("templates/report.html");
-/// Bodies longer than this are cut in the report (the JSON report keeps them whole).
+/// Bodies of failed steps longer than this are cut in the report (results.json keeps them whole).
 const MAX_BODY_BYTES: usize = 4 * 1024;
+/// Passing steps are rarely read: their bodies are cut shorter, which keeps big runs light.
+const MAX_PASSING_BODY_BYTES: usize = 1024;
 /// JWT claims that hold instants, shown also as dates.
 const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time"];
 
@@ -293,7 +295,17 @@ impl StepView {
                     },
                 })
                 .collect(),
-            exchanges: step.exchanges.iter().map(ExchangeView::new).collect(),
+            exchanges: step
+                .exchanges
+                .iter()
+                .map(|exchange| {
+                    let limit = match step.status {
+                        StepStatus::Failed | StepStatus::Error => MAX_BODY_BYTES,
+                        StepStatus::Passed | StepStatus::Skipped => MAX_PASSING_BODY_BYTES,
+                    };
+                    ExchangeView::new(exchange, limit)
+                })
+                .collect(),
             jwts: jwts_of(&step.exchanges, redactor),
             curl: step
                 .exchanges
@@ -349,13 +361,13 @@ impl DiffLine {
 }
 
 impl ExchangeView {
-    fn new(exchange: &Exchange) -> Self {
+    fn new(exchange: &Exchange, body_limit: usize) -> Self {
         let request = &exchange.request;
         let (status, response_headers, response_body, error) = match &exchange.outcome {
             ExchangeOutcome::Response(response) => (
                 Some(response.status),
                 headers(&response.headers),
-                (!response.body.is_empty()).then(|| BodyView::new(&response.text())),
+                (!response.body.is_empty()).then(|| BodyView::new(&response.text(), body_limit)),
                 None,
             ),
             ExchangeOutcome::Error(error) => (None, Vec::new(), None, Some(error.message.clone())),
@@ -364,7 +376,10 @@ impl ExchangeView {
             method: request.method.clone(),
             url: request.url.clone(),
             request_headers: headers(&request.headers),
-            request_body: request.body.as_deref().map(BodyView::new),
+            request_body: request
+                .body
+                .as_deref()
+                .map(|body| BodyView::new(body, body_limit)),
             status,
             status_class: match status {
                 Some(200..=299) => "ok",
@@ -391,15 +406,15 @@ fn headers(pairs: &[(String, String)]) -> Vec<HeaderView> {
 }
 
 impl BodyView {
-    /// Pretty JSON when it is JSON; cut at [`MAX_BODY_BYTES`] on a character boundary.
-    fn new(text: &str) -> Self {
+    /// Pretty JSON when it is JSON; cut at `limit` bytes on a character boundary.
+    fn new(text: &str, limit: usize) -> Self {
         let pretty = serde_json::from_str::<Value>(text)
             .ok()
             .filter(|value| value.is_object() || value.is_array())
             .and_then(|value| serde_json::to_string_pretty(&value).ok());
         let shown = pretty.as_deref().unwrap_or(text);
-        let truncated = shown.len() > MAX_BODY_BYTES;
-        let mut cut = MAX_BODY_BYTES.min(shown.len());
+        let truncated = shown.len() > limit;
+        let mut cut = limit.min(shown.len());
         while !shown.is_char_boundary(cut) {
             cut -= 1;
         }
@@ -503,11 +518,11 @@ mod tests {
     #[test]
     fn long_bodies_are_cut_on_a_character_boundary_with_their_size() {
         let text = "é".repeat(MAX_BODY_BYTES);
-        let body = BodyView::new(&text);
+        let body = BodyView::new(&text, MAX_BODY_BYTES);
         assert!(body.truncated);
         assert!(body.text.len() <= MAX_BODY_BYTES);
         assert_eq!(body.size, "8.0 KiB");
-        let small = BodyView::new(r#"{"a":1}"#);
+        let small = BodyView::new(r#"{"a":1}"#, MAX_BODY_BYTES);
         assert_eq!(small.text, "{\n  \"a\": 1\n}");
         assert!(!small.truncated);
     }
@@ -523,6 +538,68 @@ mod tests {
         assert_eq!(
             tera.render(TEMPLATE_NAME, &context).expect("renders"),
             "&lt;script&gt;&quot;&#x27;"
+        );
+    }
+
+    #[test]
+    fn two_thousand_steps_make_a_report_of_reasonable_size_with_failures_open() {
+        use crate::http::{RecordedRequest, Response};
+        let steps: Vec<StepResult> = (0..2000)
+            .map(|index| {
+                let mut step = StepResult::skipped(&format!("step {index}"), index + 1, "");
+                step.error = None;
+                step.status = if index % 100 == 0 {
+                    StepStatus::Failed
+                } else {
+                    StepStatus::Passed
+                };
+                step.exchanges.push(Exchange {
+                    request: RecordedRequest {
+                        method: "GET".to_owned(),
+                        url: format!("http://127.0.0.1:1/items/{index}"),
+                        headers: vec![("accept".to_owned(), "application/json".to_owned())],
+                        body: None,
+                    },
+                    outcome: ExchangeOutcome::Response(Response::new(
+                        200,
+                        Vec::new(),
+                        vec![b'x'; 20_000],
+                    )),
+                    duration_ms: 1.0,
+                });
+                step
+            })
+            .collect();
+        let suite = SuiteResult {
+            name: "big".to_owned(),
+            file: "suites/big.yaml".to_owned(),
+            tags: Vec::new(),
+            duration_ms: 1.0,
+            steps,
+        };
+        let run = RunResult {
+            tool: "authprobe",
+            version: "0",
+            started_at: String::new(),
+            duration_ms: 1.0,
+            target: None,
+            interrupted: false,
+            summary: Summary::of(std::slice::from_ref(&suite)),
+            suites: vec![suite],
+        };
+        let html =
+            String::from_utf8(render(&run, &Redactor::default()).expect("renders")).expect("UTF-8");
+        // 2,000 bodies of 20 KB are 40 MB; cut, they are a few MB.
+        assert!(html.len() < 8 * 1024 * 1024, "{} bytes", html.len());
+        assert_eq!(
+            html.matches("\" open>").count(),
+            20,
+            "only the 20 failed steps start open"
+        );
+        assert_eq!(
+            html.matches("body cut: showing the start of 19.5 KiB")
+                .count(),
+            2000
         );
     }
 }

@@ -238,7 +238,8 @@ mod tests {
         let mut errored = StepResult::skipped("reach the \"API\"", 3, "could not connect: refused");
         errored.status = StepStatus::Error;
         errored.attempts = 1;
-        let skipped = StepResult::skipped("later", 9, "skipped: an earlier step failed (--fail-fast)");
+        let skipped =
+            StepResult::skipped("later", 9, "skipped: an earlier step failed (--fail-fast)");
         let xml = String::from_utf8(render(&run_with(vec![errored, skipped]))).expect("UTF-8");
         insta::assert_snapshot!(xml, @r#"
         <?xml version="1.0" encoding="UTF-8"?>

@@ -148,7 +148,9 @@ impl Page {
     fn receive(&mut self) -> Value {
         loop {
             match self.socket.read().expect("reads from DevTools") {
-                Message::Text(text) => return serde_json::from_str(&text).expect("DevTools sends JSON"),
+                Message::Text(text) => {
+                    return serde_json::from_str(&text).expect("DevTools sends JSON");
+                }
                 Message::Close(_) => panic!("DevTools closed the connection"),
                 _ => continue,
             }
@@ -160,7 +162,8 @@ impl Page {
         self.call("Page.navigate", json!({"url": url}));
         loop {
             let event = self.receive();
-            if event["method"] == "Page.loadEventFired" && event["sessionId"] == json!(self.session) {
+            if event["method"] == "Page.loadEventFired" && event["sessionId"] == json!(self.session)
+            {
                 return;
             }
         }
@@ -243,21 +246,45 @@ fn a_hostile_body_stays_text_and_the_failures_filter_works_in_chromium() {
         Value::Null,
         "an injected script ran"
     );
-    assert_eq!(page.evaluate("document.scripts.length"), json!(1), "only the report's own script");
+    assert_eq!(
+        page.evaluate("document.scripts.length"),
+        json!(1),
+        "only the report's own script"
+    );
     assert_eq!(page.evaluate("document.images.length"), json!(0));
-    assert_eq!(page.evaluate("document.querySelectorAll('svg').length"), json!(0));
+    assert_eq!(
+        page.evaluate("document.querySelectorAll('svg').length"),
+        json!(0)
+    );
     let shown = page.evaluate("document.querySelector('#step-1-4 pre.body').textContent");
     assert_eq!(shown.as_str(), Some(crate::reports::HOSTILE_BODY));
 
     // Assert: everything shows until "failures only" is clicked; then only failures do.
     let (passed, passed_visible) = visible(&mut page, "details.step.passed");
-    assert!(passed > 0 && passed_visible == passed, "{passed_visible}/{passed} passed steps shown");
+    assert!(
+        passed > 0 && passed_visible == passed,
+        "{passed_visible}/{passed} passed steps shown"
+    );
     page.click("#only-failures");
-    assert_eq!(page.evaluate("document.getElementById('only-failures').checked"), json!(true));
-    assert_eq!(visible(&mut page, "details.step.passed").1, 0, "a passed step is still shown");
-    assert_eq!(visible(&mut page, "section.suite.passed").1, 0, "a passing suite is still shown");
+    assert_eq!(
+        page.evaluate("document.getElementById('only-failures').checked"),
+        json!(true)
+    );
+    assert_eq!(
+        visible(&mut page, "details.step.passed").1,
+        0,
+        "a passed step is still shown"
+    );
+    assert_eq!(
+        visible(&mut page, "section.suite.passed").1,
+        0,
+        "a passing suite is still shown"
+    );
     let (failed, failed_visible) = visible(&mut page, "details.step.failed, details.step.error");
-    assert!(failed == 4 && failed_visible == failed, "{failed_visible}/{failed} failures shown");
+    assert!(
+        failed == 4 && failed_visible == failed,
+        "{failed_visible}/{failed} failures shown"
+    );
 
     let screenshot: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-in-chromium.png");
     page.screenshot(&screenshot);

@@ -20,13 +20,18 @@ const PATIENCE: Duration = Duration::from_secs(60);
 /// `/ok` answers; `/hang` tells the test it was reached and never answers.
 fn hanging_app(reached: mpsc::Sender<()>) -> Router {
     Router::new()
-        .route("/ok", get(|| async { Json(json!({"ok": true, "items": (0..200).collect::<Vec<_>>()})) }))
+        .route(
+            "/ok",
+            get(|| async { Json(json!({"ok": true, "items": (0..200).collect::<Vec<_>>()})) }),
+        )
         .route(
             "/hang",
-            get(|State(reached): State<Arc<Mutex<mpsc::Sender<()>>>>| async move {
-                let _ = reached.lock().expect("the sender lock").send(());
-                std::future::pending::<()>().await;
-            }),
+            get(
+                |State(reached): State<Arc<Mutex<mpsc::Sender<()>>>>| async move {
+                    let _ = reached.lock().expect("the sender lock").send(());
+                    std::future::pending::<()>().await;
+                },
+            ),
         )
         .with_state(Arc::new(Mutex::new(reached)))
 }
@@ -61,7 +66,8 @@ steps:
     let pid = child.id();
 
     // Act: once the second step's request has reached the server, press Ctrl-C.
-    hung.recv_timeout(PATIENCE).expect("the run reaches the hanging step");
+    hung.recv_timeout(PATIENCE)
+        .expect("the run reaches the hanging step");
     let sent = std::process::Command::new("kill")
         .args(["-INT", &pid.to_string()])
         .status()
@@ -81,19 +87,29 @@ steps:
     // Assert: exit 130, every report whole and saying what finished.
     assert_eq!(run.code, 130, "{run:?}");
     assert!(run.stdout.contains("interrupted"), "{run:?}");
-    let results: Value = serde_json::from_str(&workspace.read("reports/results.json")).expect("whole JSON");
+    let results: Value =
+        serde_json::from_str(&workspace.read("reports/results.json")).expect("whole JSON");
     assert_eq!(results["interrupted"], true);
     let steps = results["suites"][0]["steps"].as_array().expect("steps");
     assert_eq!(steps.len(), 1, "only the finished step is reported");
     let junit = workspace.read("reports/junit.xml");
-    assert!(junit.starts_with("<?xml") && junit.ends_with("</testsuites>\n"), "{junit}");
+    assert!(
+        junit.starts_with("<?xml") && junit.ends_with("</testsuites>\n"),
+        "{junit}"
+    );
     let html = workspace.read("reports/index.html");
     assert!(html.ends_with("</html>\n") && html.contains("interrupted"));
     let pending = workspace.read("snapshots/slow/a-quick-step.snap.new");
-    assert!(pending.contains("HTTP 200\n") && pending.ends_with("  ]\n}\n"), "{pending}");
+    assert!(
+        pending.contains("HTTP 200\n") && pending.ends_with("  ]\n}\n"),
+        "{pending}"
+    );
     let leftovers: Vec<_> = files_under(workspace.root())
         .into_iter()
         .filter(|path| path.to_string_lossy().ends_with(".tmp"))
         .collect();
-    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary files left behind: {leftovers:?}"
+    );
 }

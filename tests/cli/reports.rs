@@ -24,7 +24,8 @@ pub const HOSTILE_BODY: &str = concat!(
 pub fn fixture_token() -> String {
     let header = URL_SAFE_NO_PAD.encode(json!({"alg": "HS256", "typ": "JWT"}).to_string());
     let claims = URL_SAFE_NO_PAD.encode(
-        json!({"sub": "alice", "scope": "read", "iat": 1_700_000_000, "exp": 1_900_000_000}).to_string(),
+        json!({"sub": "alice", "scope": "read", "iat": 1_700_000_000, "exp": 1_900_000_000})
+            .to_string(),
     );
     format!("{header}.{claims}.c2lnbmF0dXJlLW9mLXRoZS1maXh0dXJl")
 }
@@ -132,7 +133,10 @@ fn volatile_filters() -> Vec<(&'static str, &'static str)> {
         (r#"time="\d+\.\d+""#, r#"time="[seconds]""#),
         (r#""duration_ms": [\d.e+-]+"#, r#""duration_ms": "[ms]""#),
         (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "[date]"),
-        (r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT", "[http-date]"),
+        (
+            r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT",
+            "[http-date]",
+        ),
         (r"nonce-[0-9a-f]{32}", "nonce-[nonce]"),
         (r#"nonce="[0-9a-f]{32}""#, r#"nonce="[nonce]""#),
         (r"Connection refused \(os error \d+\)", "Connection refused"),
@@ -153,7 +157,9 @@ fn html_structure(html: &str) -> String {
     let style = regex::Regex::new(r"(?s)<style([^>]*)>.*?</style>").expect("valid");
     let script = regex::Regex::new(r"(?s)<script([^>]*)>.*?</script>").expect("valid");
     let html = style.replace(html, "<style$1>[stylesheet]</style>");
-    script.replace(&html, "<script$1>[script]</script>").into_owned()
+    script
+        .replace(&html, "<script$1>[script]</script>")
+        .into_owned()
 }
 
 #[test]
@@ -202,12 +208,31 @@ fn the_html_report_is_self_contained_and_escapes_what_the_target_sent() {
     let workspace = Workspace::new();
     run_fixture(&workspace, &server);
     let html = workspace.read("reports/index.html");
-    for outside in ["http://fonts", "https://", "<link", " src=\"http", "@import"] {
-        assert!(!html.contains(outside), "the report loads something from outside: {outside}");
+    for outside in [
+        "http://fonts",
+        "https://",
+        "<link",
+        " src=\"http",
+        "@import",
+    ] {
+        assert!(
+            !html.contains(outside),
+            "the report loads something from outside: {outside}"
+        );
     }
-    assert!(!html.contains("<script>document"), "the hostile script is in the page as markup");
-    assert!(!html.contains("<img src=x"), "the hostile image is in the page as markup");
+    assert!(
+        !html.contains("<script>document"),
+        "the hostile script is in the page as markup"
+    );
+    assert!(
+        !html.contains("<img src=x"),
+        "the hostile image is in the page as markup"
+    );
     assert!(html.contains("&lt;script&gt;document.documentElement.setAttribute("));
-    assert_eq!(html.matches("<script").count(), 1, "only the report's own script");
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "only the report's own script"
+    );
     assert!(html.contains("body cut: showing the start of 19.5 KiB"));
 }

@@ -150,10 +150,15 @@ fn encodings(secret: &str) -> Vec<String> {
     let escaped: Vec<String> = forms
         .iter()
         .flat_map(|form| {
-            let xml = form.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            let xml = form
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
             [
                 xml.replace('"', "&quot;"),
-                xml.replace('"', "&quot;").replace('\'', "&#x27;").replace('/', "&#x2F;"),
+                xml.replace('"', "&quot;")
+                    .replace('\'', "&#x27;")
+                    .replace('/', "&#x2F;"),
                 xml,
             ]
         })
@@ -216,7 +221,10 @@ fn no_secret_reaches_any_report_or_snapshot_in_any_encoding() {
     for run in [&first, &accept, &check] {
         for (what, secret) in &secrets {
             for form in encodings(secret) {
-                assert!(!run.stdout.contains(&form), "{what} on the console as `{form}`");
+                assert!(
+                    !run.stdout.contains(&form),
+                    "{what} on the console as `{form}`"
+                );
             }
         }
     }
@@ -236,5 +244,8 @@ fn the_encodings_searched_for_include_every_shape_the_issue_names() {
     ] {
         assert!(forms.contains(&expected.to_owned()), "{expected} missing");
     }
-    assert!(encodings(&format!("app:{CLIENT_SECRET}")).contains(&STANDARD.encode(format!("app:{CLIENT_SECRET}"))));
+    assert!(
+        encodings(&format!("app:{CLIENT_SECRET}"))
+            .contains(&STANDARD.encode(format!("app:{CLIENT_SECRET}")))
+    );
 }

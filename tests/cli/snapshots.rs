@@ -91,7 +91,8 @@ impl Fixture {
     }
 
     fn snapshot_check(&self) -> Value {
-        let results: Value = serde_json::from_str(&self.workspace.read("reports/results.json")).expect("JSON");
+        let results: Value =
+            serde_json::from_str(&self.workspace.read("reports/results.json")).expect("JSON");
         results["suites"][0]["steps"][0]["checks"]
             .as_array()
             .expect("checks")
@@ -110,7 +111,11 @@ fn a_step_without_a_snapshot_records_a_pending_one_and_passes() {
 
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("snapshots: 1 pending"), "{run:?}");
-    assert!(run.stdout.contains(&format!("new: recorded {PENDING} for review")), "{run:?}");
+    assert!(
+        run.stdout
+            .contains(&format!("new: recorded {PENDING} for review")),
+        "{run:?}"
+    );
     assert!(!fixture.workspace.exists(ACCEPTED));
     let pending = fixture.workspace.read(PENDING);
     insta::assert_snapshot!("account_snapshot_file", pending);
@@ -127,10 +132,15 @@ fn under_ci_a_step_without_a_snapshot_fails() {
     let check = fixture.snapshot_check();
     assert_eq!(check["passed"], false);
     assert!(
-        check["actual"].as_str().is_some_and(|actual| actual.contains("--ci requires one")),
+        check["actual"]
+            .as_str()
+            .is_some_and(|actual| actual.contains("--ci requires one")),
         "{check}"
     );
-    assert!(fixture.workspace.exists(PENDING), "the pending snapshot is there to download and review");
+    assert!(
+        fixture.workspace.exists(PENDING),
+        "the pending snapshot is there to download and review"
+    );
     assert!(!fixture.workspace.exists(ACCEPTED));
 }
 
@@ -141,8 +151,14 @@ fn an_accepted_snapshot_matches_later_runs_and_is_not_rewritten() {
 
     let accept = fixture.run(&["--update-snapshots"]);
     assert_eq!(accept.code, 0, "{accept:?}");
-    assert!(accept.stdout.contains(&format!("recorded {ACCEPTED}")), "{accept:?}");
-    assert!(!fixture.workspace.exists(PENDING), "accepting removes the pending file");
+    assert!(
+        accept.stdout.contains(&format!("recorded {ACCEPTED}")),
+        "{accept:?}"
+    );
+    assert!(
+        !fixture.workspace.exists(PENDING),
+        "accepting removes the pending file"
+    );
     let accepted = fixture.workspace.read(ACCEPTED);
     let written_at = std::fs::metadata(fixture.workspace.path(ACCEPTED))
         .and_then(|metadata| metadata.modified())
@@ -157,7 +173,10 @@ fn an_accepted_snapshot_matches_later_runs_and_is_not_rewritten() {
     let unchanged_at = std::fs::metadata(fixture.workspace.path(ACCEPTED))
         .and_then(|metadata| metadata.modified())
         .expect("a modification time");
-    assert_eq!(written_at, unchanged_at, "a matching snapshot is not written again");
+    assert_eq!(
+        written_at, unchanged_at,
+        "a matching snapshot is not written again"
+    );
     assert!(!fixture.workspace.exists(PENDING));
 }
 
@@ -174,11 +193,29 @@ fn a_changed_response_fails_with_a_diff_and_leaves_the_accepted_file_alone() {
     let check = fixture.snapshot_check();
     assert_eq!(check["passed"], false);
     let diff = check["diff"].as_str().expect("a diff");
-    assert!(diff.starts_with(&format!("--- {ACCEPTED}\n+++ this run\n")), "{diff}");
-    assert!(diff.contains("\n-  \"plan\": \"free\",\n+  \"plan\": \"pro\",\n"), "{diff}");
-    assert!(run.stdout.contains("+  \"plan\": \"pro\","), "the console shows the diff: {run:?}");
-    assert_eq!(fixture.workspace.read(ACCEPTED), accepted, "the accepted snapshot is untouched");
-    assert!(fixture.workspace.read(PENDING).contains("\"plan\": \"pro\""));
+    assert!(
+        diff.starts_with(&format!("--- {ACCEPTED}\n+++ this run\n")),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("\n-  \"plan\": \"free\",\n+  \"plan\": \"pro\",\n"),
+        "{diff}"
+    );
+    assert!(
+        run.stdout.contains("+  \"plan\": \"pro\","),
+        "the console shows the diff: {run:?}"
+    );
+    assert_eq!(
+        fixture.workspace.read(ACCEPTED),
+        accepted,
+        "the accepted snapshot is untouched"
+    );
+    assert!(
+        fixture
+            .workspace
+            .read(PENDING)
+            .contains("\"plan\": \"pro\"")
+    );
     let html = fixture.workspace.read("reports/index.html");
     assert!(html.contains("<span class=\"add\">+  &quot;plan&quot;: &quot;pro&quot;,</span>"));
     let junit = fixture.workspace.read("reports/junit.xml");
@@ -195,8 +232,17 @@ fn update_snapshots_accepts_a_changed_response() {
     let run = fixture.run(&["--update-snapshots"]);
 
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains(&format!("updated {ACCEPTED} (+1 −1 lines)")), "{run:?}");
-    assert!(fixture.workspace.read(ACCEPTED).contains("\"plan\": \"pro\""));
+    assert!(
+        run.stdout
+            .contains(&format!("updated {ACCEPTED} (+1 −1 lines)")),
+        "{run:?}"
+    );
+    assert!(
+        fixture
+            .workspace
+            .read(ACCEPTED)
+            .contains("\"plan\": \"pro\"")
+    );
     assert!(!fixture.workspace.exists(PENDING));
     assert_eq!(fixture.run(&["--ci"]).code, 0);
 }
@@ -210,7 +256,10 @@ fn update_snapshots_never_accepts_a_step_that_failed_its_other_checks() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(!fixture.workspace.exists(ACCEPTED), "{run:?}");
     assert!(fixture.workspace.exists(PENDING));
-    assert!(run.stdout.contains("(not accepted: the step failed)"), "{run:?}");
+    assert!(
+        run.stdout.contains("(not accepted: the step failed)"),
+        "{run:?}"
+    );
 }
 
 #[test]
@@ -231,7 +280,11 @@ fn snapshot_dir_moves_the_snapshots() {
     let run = fixture.run(&["--snapshot-dir", "review/snaps"]);
 
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(fixture.workspace.exists("review/snaps/account/the-account-is-shown.snap.new"));
+    assert!(
+        fixture
+            .workspace
+            .exists("review/snaps/account/the-account-is-shown.snap.new")
+    );
     assert!(!fixture.workspace.exists("snapshots"));
 }
 

@@ -58,13 +58,15 @@ impl Workspace {
 
     pub fn write(&self, relative: &str, text: &str) -> PathBuf {
         let path = self.path(relative);
-        std::fs::create_dir_all(path.parent().expect("a parent folder")).expect("creates the folder");
+        std::fs::create_dir_all(path.parent().expect("a parent folder"))
+            .expect("creates the folder");
         std::fs::write(&path, text).expect("writes the file");
         path
     }
 
     pub fn read(&self, relative: &str) -> String {
-        std::fs::read_to_string(self.path(relative)).unwrap_or_else(|error| panic!("reading {relative}: {error}"))
+        std::fs::read_to_string(self.path(relative))
+            .unwrap_or_else(|error| panic!("reading {relative}: {error}"))
     }
 
     pub fn exists(&self, relative: &str) -> bool {
@@ -84,7 +86,10 @@ impl Workspace {
     }
 
     pub fn run(&self, target: &str, extra: &[&str]) -> Run {
-        let output = self.command(target, extra).output().expect("runs the binary");
+        let output = self
+            .command(target, extra)
+            .output()
+            .expect("runs the binary");
         Run::from(output)
     }
 }
@@ -108,7 +113,11 @@ impl From<Output> for Run {
 
 impl std::fmt::Debug for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
@@ -117,7 +126,9 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
