@@ -227,7 +227,9 @@ fn visible(page: &mut Page, selector: &str) -> (u64, u64) {
 #[test]
 fn a_hostile_body_stays_text_and_the_failures_filter_works_in_chromium() {
     if !Path::new(CHROMIUM).exists() {
+        // Printed on both streams: test runners show one or the other for a passing test.
         println!("SKIPPED: chromium not installed ({CHROMIUM}); apt-get install -y chromium");
+        eprintln!("SKIPPED: chromium not installed ({CHROMIUM}); apt-get install -y chromium");
         return;
     }
     // Arrange: a report whose target sent script, attribute-breaking quotes and markup.
