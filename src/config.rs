@@ -36,4 +36,5 @@ pub struct RunConfig {
     pub insecure: bool,
     pub max_body_bytes: usize,
     pub report_dir: PathBuf,
+    pub snapshots: crate::snapshot::SnapshotOptions,
 }

@@ -27,6 +27,11 @@ const CREDENTIAL_HEADERS: &[&str] = &[
 /// Field names (JSON keys, form fields, query parameters) whose values are secrets.
 fn is_sensitive_name(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
+    // `token_type: bearer`, `expires_in: 3600`, `token_endpoint: https://…` describe a secret
+    // without being one; masking "bearer" or a URL everywhere would shred every report.
+    if ["_type", "_in", "_at", "_endpoint", "_url", "_uri"].iter().any(|suffix| name.ends_with(suffix)) {
+        return false;
+    }
     [
         "password", "passwd", "secret", "token", "api_key", "apikey", "code_verifier", "assertion",
         "credential", "private_key", "session",
@@ -364,5 +369,12 @@ mod tests {
         redactor.learn_json(&serde_json::json!({"access_token": "opaque-123", "user": {"name": "alice"}}));
         assert!(redactor.secrets().any(|secret| secret == "opaque-123"));
         assert!(!redactor.secrets().any(|secret| secret == "alice"));
+    }
+
+    #[test]
+    fn descriptions_of_tokens_are_not_secrets() {
+        let mut redactor = Redactor::default();
+        redactor.learn_json(&serde_json::json!({"token_type": "bearer", "expires_in": 3600, "session_expires_at": "2030-01-01", "token_endpoint": "https://idp.test/token"}));
+        assert_eq!(redactor.secrets().count(), 0);
     }
 }
