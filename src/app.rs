@@ -9,6 +9,7 @@ use crate::reference_target::{self, TargetConfig};
 use crate::report::{self, ConsoleListener};
 use crate::runner::{self, RunOptions};
 use crate::secret::{self, Redactor};
+use crate::snapshot;
 use crate::suite::{self, Diagnostic, LoadOptions, Suite};
 
 /// A failure that ends the command before or outside the run, with its exit code.
@@ -160,11 +161,14 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
     let mut redactor = Redactor::default();
     redactor.learn_run(&result);
     redactor.mask_run(&mut result);
-    let written = report::write_reports(&result, &config.report_dir)?;
+    let snapshots = snapshot::check_run(&suites, &mut result, &redactor, &config.snapshots);
+    let _ = report::write_snapshot_notes(out, &snapshots);
+    let mut written = report::write_reports(&result, &config.report_dir, &redactor)?;
     let _ = report::write_summary(out, &result);
     for file in &written {
         let _ = writeln!(out, "report: {}", file.display());
     }
+    written.extend(snapshots.written);
     let leaks = secret::scan_files(&written, redactor.secrets());
     for leak in &leaks {
         let _ = writeln!(err, "error: a secret survived masking in {}:{}", leak.file.display(), leak.line);

@@ -82,6 +82,15 @@ struct RunArgs {
     /// Responses larger than this fail their step.
     #[arg(long, default_value_t = 4 * 1024 * 1024, value_name = "BYTES")]
     max_body_size: usize,
+    /// Where response snapshots are kept (review them in pull requests).
+    #[arg(long, default_value = "snapshots", value_name = "DIR")]
+    snapshot_dir: PathBuf,
+    /// Accept this run's responses as the snapshots of steps that passed their other checks.
+    #[arg(long, conflicts_with = "ci")]
+    update_snapshots: bool,
+    /// CI mode: a step without an accepted snapshot fails instead of only recording one.
+    #[arg(long)]
+    ci: bool,
 }
 
 #[derive(Debug, Args)]
@@ -201,6 +210,11 @@ fn run_config(args: RunArgs) -> Result<RunConfig, AppError> {
         insecure: args.insecure,
         max_body_bytes: args.max_body_size,
         report_dir: args.report_dir,
+        snapshots: crate::snapshot::SnapshotOptions {
+            dir: args.snapshot_dir,
+            update: args.update_snapshots,
+            ci: args.ci,
+        },
     })
 }
 

@@ -41,6 +41,7 @@ pub struct RunConfig {
     pub insecure: bool,
     pub max_body_bytes: usize,
     pub report_dir: PathBuf,
+    pub snapshots: crate::snapshot::SnapshotOptions,
 }
 
 /// `authprobe demo`: serve the reference target for people to explore.

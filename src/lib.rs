@@ -3,7 +3,8 @@
 //! YAML suites ([`suite`]) are loaded into validated types with source spans, rendered with
 //! templates ([`template`]), sent over HTTP ([`http`]) by the [`runner`], checked by assertions
 //! ([`assert`]) and captures ([`capture`]), and reported ([`report`]) with secrets masked
-//! ([`secret`]). [`cli`] is the command line; [`app`] is what each command does.
+//! ([`secret`]). Steps can snapshot their responses ([`snapshot`]). [`cli`] is the command line;
+//! [`app`] is what each command does.
 //!
 //! Data flows one way: `suite` → `runner` → `RunResult` → `report`.
 
@@ -20,5 +21,6 @@ pub mod reference_target;
 pub mod report;
 pub mod runner;
 pub mod secret;
+pub mod snapshot;
 pub mod suite;
 pub mod template;

@@ -17,11 +17,11 @@ pub(super) fn evaluate(
 ) -> CheckResult {
     let cookie = observed.response.set_cookies().filter(|cookie| cookie.name() == name).last();
     let check_name = match attribute {
-        CookieAttribute::Exists => format!("cookie {name} set"),
+        CookieAttribute::Exists => format!("cookie {name}"),
         other => format!("cookie {name} {}", other.label()),
     };
     let actual = match (&cookie, attribute) {
-        (found, CookieAttribute::Exists) => Some(Value::Bool(found.is_some())),
+        (found, CookieAttribute::Exists) => found.as_ref().map(|cookie| Value::String(cookie.value().to_owned())),
         (None, _) => {
             let mut result = verdict(check_name, matcher, None, bindings, span);
             result.actual = "the cookie is not set".to_owned();

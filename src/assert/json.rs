@@ -24,6 +24,7 @@ pub(super) fn evaluate(
             expected,
             actual: "the body is not JSON".to_owned(),
             line: span.line,
+            diff: None,
         };
     };
     let actual = query_value(path, document);

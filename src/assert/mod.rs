@@ -28,6 +28,9 @@ pub struct CheckResult {
     pub actual: String,
     /// Where the check was written in the suite (1-based; 0 when not from a suite line).
     pub line: usize,
+    /// A unified diff from expected to actual, when the check compares whole texts (snapshots).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
 }
 
 /// What a step's response is checked against.
@@ -100,6 +103,7 @@ fn verdict(name: String, matcher: &Matcher, actual: Option<&Value>, bindings: &B
             expected,
             actual: matcher::show_actual(actual),
             line: span.line,
+            diff: None,
         },
         Err(error) => CheckResult {
             name,
@@ -107,6 +111,7 @@ fn verdict(name: String, matcher: &Matcher, actual: Option<&Value>, bindings: &B
             expected: format!("(could not render the expected value: {error})"),
             actual: matcher::show_actual(actual),
             line: span.line,
+            diff: None,
         },
     }
 }

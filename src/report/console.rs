@@ -8,6 +8,10 @@ use anstyle::{AnsiColor, Style};
 
 use crate::runner::{RunEvent, RunListener, RunResult, StepResult, StepStatus, Summary};
 use crate::secret::Redactor;
+use crate::snapshot::{SnapshotState, SnapshotSummary};
+
+/// Diff lines shown per snapshot on the console; the HTML report has them all.
+const MAX_DIFF_LINES: usize = 40;
 
 const PASS: Style = AnsiColor::Green.on_default();
 const FAIL: Style = AnsiColor::Red.on_default().bold();
@@ -99,6 +103,55 @@ impl<W: Write + Send> RunListener for ConsoleListener<W> {
             RunEvent::SuiteFinished(_) => writeln!(self.out),
         };
     }
+}
+
+/// After the step lines: how the snapshots went, and each one that did not simply match, with its
+/// diff. The notes are masked already.
+pub fn write_snapshot_notes(out: &mut dyn Write, summary: &SnapshotSummary) -> std::io::Result<()> {
+    if summary.notes.is_empty() {
+        return Ok(());
+    }
+    let counts: Vec<String> = [
+        (SnapshotState::Matched, "matched"),
+        (SnapshotState::Mismatched, "differ"),
+        (SnapshotState::Pending, "pending"),
+        (SnapshotState::Accepted, "accepted"),
+        (SnapshotState::Failed, "failed"),
+    ]
+    .into_iter()
+    .filter_map(|(state, label)| {
+        let count = summary.count(state);
+        (count > 0).then(|| format!("{count} {label}"))
+    })
+    .collect();
+    writeln!(out, "{BOLD}snapshots:{BOLD:#} {}", counts.join(", "))?;
+    for note in summary.notes.iter().filter(|note| note.state != SnapshotState::Matched) {
+        let (mark, style) = match (note.state, note.passed) {
+            (SnapshotState::Accepted, _) => ("✓", PASS),
+            (SnapshotState::Pending, true) => ("?", SKIP),
+            (SnapshotState::Failed, _) => ("!", ERROR),
+            _ => ("✗", FAIL),
+        };
+        writeln!(out, "  {style}{mark}{style:#} {} › {}: {}", note.suite, note.step, note.message)?;
+        let Some(diff) = note.diff.as_deref().filter(|_| note.state == SnapshotState::Mismatched) else {
+            continue;
+        };
+        for line in diff.lines().take(MAX_DIFF_LINES) {
+            let style = match line.as_bytes().first() {
+                _ if line.starts_with("+++") || line.starts_with("---") => BOLD,
+                Some(b'+') => PASS,
+                Some(b'-') => FAIL,
+                Some(b'@') => DIM,
+                _ => Style::new(),
+            };
+            writeln!(out, "      {style}{line}{style:#}")?;
+        }
+        let total = diff.lines().count();
+        if total > MAX_DIFF_LINES {
+            writeln!(out, "      {DIM}… {} more lines in the HTML report{DIM:#}", total - MAX_DIFF_LINES)?;
+        }
+    }
+    writeln!(out)
 }
 
 /// The closing lines: counts, duration, and whether the run was interrupted.

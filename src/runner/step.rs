@@ -132,6 +132,7 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
                 expected: capture::describe(&capture.source),
                 actual: reason,
                 line: capture.span.line,
+                diff: None,
             }),
         }
     }

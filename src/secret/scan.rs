@@ -12,9 +12,14 @@ pub struct Leak {
     pub line: usize,
 }
 
-/// Searches `files` for every form of every secret.
+/// Searches `files` for every form of every secret, also as HTML and XML escape it (a secret in
+/// `index.html` or `junit.xml` would be written escaped).
 pub fn scan_files<'a>(files: &[PathBuf], secrets: impl Iterator<Item = &'a str>) -> Vec<Leak> {
-    let forms: Vec<String> = secrets.flat_map(encoded_forms).collect();
+    let mut forms: Vec<String> = secrets.flat_map(encoded_forms).collect();
+    let escaped: Vec<String> = forms.iter().flat_map(|form| markup_escaped(form)).collect();
+    forms.extend(escaped);
+    forms.sort();
+    forms.dedup();
     let mut leaks = Vec::new();
     for file in files {
         let Ok(text) = std::fs::read_to_string(file) else {
@@ -32,6 +37,18 @@ pub fn scan_files<'a>(files: &[PathBuf], secrets: impl Iterator<Item = &'a str>)
     leaks
 }
 
+/// `form` as XML text, as an XML attribute and as tera's HTML escaping writes it, where those
+/// differ from `form` itself.
+fn markup_escaped(form: &str) -> Vec<String> {
+    if !form.contains(['&', '<', '>', '"', '\'', '/']) {
+        return Vec::new();
+    }
+    let text = form.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let attribute = text.replace('"', "&quot;");
+    let html = attribute.replace('\'', "&#x27;").replace('/', "&#x2F;");
+    vec![text, attribute, html]
+}
+
 /// Every regular file under `dir`, recursively.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -47,4 +64,25 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_secret_written_html_escaped() {
+        let dir = tempfile_dir("scan");
+        let file = dir.join("index.html");
+        std::fs::write(&file, "<td>a&#x2F;b&amp;c&quot;d</td>\n").expect("writes");
+        let leaks = scan_files(std::slice::from_ref(&file), ["a/b&c\"d"].into_iter());
+        assert_eq!(leaks, vec![Leak { file: file.clone(), line: 1 }]);
+        std::fs::remove_dir_all(&dir).expect("cleans up");
+    }
+
+    fn tempfile_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("authprobe-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("creates");
+        dir
+    }
 }

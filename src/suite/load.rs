@@ -162,7 +162,7 @@ fn shape_diagnostic(source: &Arc<SourceFile>, message: &str, span: super::span::
             format!("wrong type for {within}: expected {}, found {found}", plain_type(expected)),
             "wrong type",
         )
-        .with_optional_help(unquoted_template_hint(line));
+        .with_optional_help(unquoted_template_hint(line).or_else(|| shape_hint(plain_type(expected))));
     }
     Diagnostic::new(DiagnosticKind::InvalidValue, source, span, format!("invalid value for {within}: {detail}"), "here")
         .with_optional_help(unquoted_template_hint(line))
@@ -194,7 +194,7 @@ fn unquoted_template_hint(line: &str) -> Option<String> {
     let value = value.trim();
     value.starts_with("{{").then(|| {
         format!(
-            "YAML reads a value that starts with `{{` as a map; quote it: {}: \"{}\"",
+            "YAML reads a value that starts with `{{{{` as a map; quote it: {}: \"{}\"",
             key.trim().trim_start_matches("- "),
             value.replace('"', "\\\"")
         )
@@ -204,6 +204,10 @@ fn unquoted_template_hint(line: &str) -> Option<String> {
 fn syntax_hint(message: &str) -> Option<String> {
     if message.contains("tab") {
         Some("indent with spaces; YAML does not allow tabs".to_owned())
+    } else if message.contains("quoted scalar") {
+        Some("a quote opened here is never closed: close it on the same line".to_owned())
+    } else if message.contains("several") {
+        Some("put each suite in its own file".to_owned())
     } else if message.contains("mapping values are not allowed") {
         Some("a value containing `: ` must be quoted".to_owned())
     } else if message.contains("did not find expected") || message.contains("while parsing") {
@@ -211,6 +215,17 @@ fn syntax_hint(message: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+fn shape_hint(expected: &str) -> Option<String> {
+    Some(match expected {
+        "a list" => "write a list as one `- item` per line, or `[a, b]`".to_owned(),
+        "a map" => "write a map as `key: value` lines, or `{ key: value }`".to_owned(),
+        "`true` or `false`" => "write `true` or `false`, without quotes".to_owned(),
+        "a string" => "quote the value: \"…\"".to_owned(),
+        "a whole number" => "write a number without quotes, such as `3`".to_owned(),
+        _ => return None,
+    })
 }
 
 fn missing_key_hint(key: &str) -> Option<String> {

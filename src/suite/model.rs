@@ -47,6 +47,24 @@ pub struct Step {
     pub retry: Option<Retry>,
     pub assertions: Vec<Assertion>,
     pub captures: Vec<Capture>,
+    /// Compare the response with a stored snapshot (the step's own setting or the suite's).
+    pub snapshot: Option<SnapshotSpec>,
+}
+
+/// What a step's snapshot keeps of its response; see [`crate::snapshot`].
+#[derive(Debug, Clone)]
+pub struct SnapshotSpec {
+    /// Where `snapshot:` was written: on the step, or on the suite when the step inherits it.
+    pub span: Span,
+    /// Response headers to keep, lowercase, in the order given.
+    pub headers: Vec<String>,
+    /// Body values replaced by `[redacted]` before storing: the query as written, compiled.
+    pub redact: Vec<(String, JsonPath)>,
+}
+
+impl SnapshotSpec {
+    /// The headers a snapshot keeps when the suite names none.
+    pub const DEFAULT_HEADERS: &[&str] = &["content-type"];
 }
 
 #[derive(Debug)]

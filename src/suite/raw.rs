@@ -22,6 +22,9 @@ pub struct RawSuite {
     pub secrets: Vec<String>,
     #[serde(default)]
     pub identities: IndexMap<String, RawIdentity>,
+    /// `true`, `false`, or `{ headers: [...], redact: [...] }`: every step's default.
+    #[serde(default)]
+    pub snapshot: Option<Value>,
     pub steps: Vec<RawStep>,
 }
 
@@ -55,6 +58,9 @@ pub struct RawStep {
     pub expect: Option<RawExpect>,
     #[serde(default)]
     pub capture: IndexMap<String, RawCapture>,
+    /// `true`, `false`, or `{ headers: [...], redact: [...] }`; checked in validation.
+    #[serde(default)]
+    pub snapshot: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -52,6 +52,7 @@ pub(super) fn validate(
             .collect(),
         captured_later: HashMap::new(),
         context: String::new(),
+        suite_snapshot: None,
     };
     let root = NodePath::root();
     for (index, step) in raw.steps.iter().enumerate() {
@@ -66,6 +67,9 @@ pub(super) fn validate(
     let vars = validator.vars(raw.vars, &root.key("vars"));
     let secrets = validator.secrets(raw.secrets, &vars, &root.key("secrets"));
     let identities = validator.identities(raw.identities, &root.key("identities"));
+    if let Some(value) = &raw.snapshot {
+        validator.suite_snapshot = validator.snapshot_setting(value, &root.key("snapshot"));
+    }
     if raw.steps.is_empty() {
         validator.push(
             DiagnosticKind::InvalidValue,
@@ -137,6 +141,20 @@ struct Validator<'a> {
     captured_later: HashMap<String, (usize, String)>,
     /// "step `login`" or "var `password`": where the node being validated lives, for messages.
     context: String,
+    /// The suite's `snapshot:`, which steps inherit and extend.
+    suite_snapshot: Option<SnapshotSetting>,
+}
+
+/// A `snapshot:` as written, before a step's setting is merged with the suite's.
+#[derive(Debug, Clone)]
+enum SnapshotSetting {
+    Off,
+    On {
+        span: Span,
+        /// `None` when the setting names no headers.
+        headers: Option<Vec<String>>,
+        redact: Vec<(String, JsonPath)>,
+    },
 }
 
 impl Validator<'_> {
@@ -269,6 +287,7 @@ impl Validator<'_> {
         for capture in &captures {
             self.defined.push(capture.name.clone());
         }
+        let snapshot = self.step_snapshot(raw.snapshot.as_ref(), &path.key("snapshot"));
         Step {
             name: raw.name,
             span,
@@ -279,6 +298,7 @@ impl Validator<'_> {
             retry,
             assertions,
             captures,
+            snapshot,
         }
     }
 
@@ -588,10 +608,10 @@ impl Validator<'_> {
         let flag = |value: bool| Matcher::Eq(JsonTemplate::Literal(Value::Bool(value)));
         let expects_absent = raw.exists == Some(false);
         if let Some(exists) = raw.exists {
-            push(self, "exists", CookieAttribute::Exists, flag(exists));
+            push(self, "exists", CookieAttribute::Exists, Matcher::Exists(exists));
         } else {
             // Checking any attribute of a cookie implies that the response sets it.
-            push(self, "", CookieAttribute::Exists, flag(true));
+            push(self, "", CookieAttribute::Exists, Matcher::Exists(true));
         }
         if expects_absent {
             let set: Vec<&str> = [
@@ -635,7 +655,7 @@ impl Validator<'_> {
                         self.value_span(&same_site_path),
                         format!("`same_site` is `lax`, `strict` or `none`, not `{}`", display_value(same_site)),
                         "unknown SameSite policy",
-                        None,
+                        Some("browsers know three policies; the value is case-insensitive".to_owned()),
                     );
                     Matcher::Exists(true)
                 }
@@ -660,8 +680,15 @@ impl Validator<'_> {
         match JsonPath::parse(query) {
             Ok(path) => Some(path),
             Err(error) => {
+                let dashed = query
+                    .split(['.', '['])
+                    .find(|segment| segment.contains('-') && !segment.contains(['\'', '"']));
                 let help = if !query.starts_with('$') {
                     Some(format!("JSONPath queries start at the root: `$.{}`", query.trim_start_matches('.')))
+                } else if let Some(segment) = dashed {
+                    Some(format!(
+                        "a name with `-` needs brackets: `['{segment}']` instead of `.{segment}`"
+                    ))
                 } else {
                     Some("see RFC 9535: `$.user.email`, `$.items[0].id`, `$.roles[?@ == 'admin']`".to_owned())
                 };
@@ -780,6 +807,104 @@ impl Validator<'_> {
             }
         }
         captures
+    }
+
+    // ---- snapshots ----
+
+    /// Reads `snapshot: true | false | { headers: [...], redact: [...] }`.
+    fn snapshot_setting(&mut self, value: &Value, path: &NodePath) -> Option<SnapshotSetting> {
+        const KEYS: &[&str] = &["headers", "redact"];
+        let span = self.key_span(path);
+        let map = match value {
+            Value::Bool(false) => return Some(SnapshotSetting::Off),
+            Value::Bool(true) => {
+                return Some(SnapshotSetting::On {
+                    span,
+                    headers: None,
+                    redact: Vec::new(),
+                });
+            }
+            Value::Object(map) => map,
+            _ => {
+                self.wrong_type(path, "`true`, `false`, or a map with `headers` and `redact`");
+                return None;
+            }
+        };
+        let mut headers = None;
+        let mut redact = Vec::new();
+        for (key, inner) in map {
+            let inner_path = path.key(key);
+            let Some(items) = inner.as_array().filter(|_| KEYS.contains(&key.as_str())) else {
+                if KEYS.contains(&key.as_str()) {
+                    let example = if key == "headers" { "[content-type, location]" } else { "[\"$.id\"]" };
+                    self.wrong_type(&inner_path, &format!("a list, such as `{example}`"));
+                } else {
+                    self.unknown_key(key, KEYS, &inner_path, "snapshot");
+                }
+                continue;
+            };
+            let mut names = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                let item_path = inner_path.index(index);
+                let Some(text) = item.as_str() else {
+                    self.wrong_type(&item_path, "a string");
+                    continue;
+                };
+                if key == "headers" {
+                    if reqwest::header::HeaderName::from_bytes(text.as_bytes()).is_err() {
+                        self.push(
+                            DiagnosticKind::InvalidValue,
+                            self.value_span(&item_path),
+                            format!("`{text}` is not a valid header name"),
+                            "invalid header name",
+                            None,
+                        );
+                    } else {
+                        names.push(text.to_ascii_lowercase());
+                    }
+                } else if let Some(compiled) = self.json_path(text, self.value_span(&item_path)) {
+                    redact.push((text.to_owned(), compiled));
+                }
+            }
+            if key == "headers" {
+                headers = Some(names);
+            }
+        }
+        Some(SnapshotSetting::On { span, headers, redact })
+    }
+
+    /// A step's own setting merged with the suite's: headers and redactions add up; `false` opts
+    /// the step out.
+    fn step_snapshot(&mut self, value: Option<&Value>, path: &NodePath) -> Option<SnapshotSpec> {
+        let own = value.and_then(|value| self.snapshot_setting(value, path));
+        let (span, headers, redact) = match (self.suite_snapshot.clone(), own) {
+            (_, Some(SnapshotSetting::Off)) | (None | Some(SnapshotSetting::Off), None) => return None,
+            (Some(SnapshotSetting::On { span, headers, redact }), None)
+            | (None | Some(SnapshotSetting::Off), Some(SnapshotSetting::On { span, headers, redact })) => {
+                (span, headers, redact)
+            }
+            (
+                Some(SnapshotSetting::On { headers: suite_headers, redact: suite_redact, .. }),
+                Some(SnapshotSetting::On { span, headers, redact }),
+            ) => {
+                let headers = match (suite_headers, headers) {
+                    (None, None) => None,
+                    (first, second) => {
+                        let mut merged = first.unwrap_or_default();
+                        for name in second.unwrap_or_default() {
+                            if !merged.contains(&name) {
+                                merged.push(name);
+                            }
+                        }
+                        Some(merged)
+                    }
+                };
+                (span, headers, suite_redact.into_iter().chain(redact).collect())
+            }
+        };
+        let headers = headers
+            .unwrap_or_else(|| SnapshotSpec::DEFAULT_HEADERS.iter().map(|name| (*name).to_owned()).collect());
+        Some(SnapshotSpec { span, headers, redact })
     }
 
     // ---- values ----

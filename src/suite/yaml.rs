@@ -84,19 +84,43 @@ fn index_spans(source: &SourceFile) -> Result<SpanIndex, YamlError> {
     let mut parser = Parser::new_from_str(&source.text);
     if let Err(error) = parser.load(&mut indexer, true) {
         let marker = error.marker();
-        let span = marker_span(source, marker, 1);
+        let mut span = marker_span(source, marker, 1);
+        if error.info().contains("tab") {
+            span = first_tab(source).unwrap_or(span);
+        }
         return Err(YamlError::Syntax {
             message: error.info().to_owned(),
             span,
         });
     }
     if indexer.documents > 1 {
+        let separator = source
+            .text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| line.trim_end() == "---")
+            .map(|(index, _)| index + 1)
+            .find(|&line| line > 1 || !source.text.starts_with("---"))
+            .map_or_else(Span::default, |line| source.line_span(line));
         return Err(YamlError::Syntax {
             message: "a suite file holds one YAML document, this one holds several".to_owned(),
-            span: Span::default(),
+            span: separator,
         });
     }
     Ok(indexer.index)
+}
+
+/// The first tab used for indentation: the parser reports the scalar it was reading instead.
+fn first_tab(source: &SourceFile) -> Option<Span> {
+    source.text.lines().enumerate().find_map(|(index, line)| {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        indent.find('\t').map(|column| Span {
+            offset: source.offset_of(index + 1, column + 1),
+            len: 1,
+            line: index + 1,
+            column: column + 1,
+        })
+    })
 }
 
 fn marker_span(source: &SourceFile, marker: &Marker, len: usize) -> Span {

@@ -20,6 +20,10 @@ fn config(flaws: FlawSet, report_dir: PathBuf) -> RunConfig {
         timeout: Duration::from_secs(10),
         insecure: false,
         max_body_bytes: 1024 * 1024,
+        snapshots: authprobe::snapshot::SnapshotOptions {
+            dir: report_dir.join("snapshots"),
+            ..Default::default()
+        },
         report_dir,
     }
 }

@@ -1,0 +1,183 @@
+//! The runner benchmark: a 1000-step suite (status assertion, JSONPath assertion, a token captured
+//! from each response and sent as the next step's bearer) against a fast local server, compared in
+//! the same run with a plain reqwest loop doing the same requests and JSON parsing.
+//!
+//! Run with `cargo bench --bench runner`. It prints both timings (median of several interleaved
+//! runs), their ratio, and authprobe's peak memory. Both sides are separate processes started the
+//! same way, so process start-up is paid by both.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const STEPS: usize = 1000;
+const ROUNDS: usize = 7;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("--serve") => serve(),
+        Some("--baseline") => baseline(args.get(2).expect("a target URL")),
+        _ => compare(),
+    }
+}
+
+/// The fast server: `/items/{n}` answers `{"id": n, "next_token": "tok-n"}` when the bearer is
+/// `tok-(n-1)` (or `start` for the first), 401 otherwise. Prints its address on stdout.
+fn serve() {
+    use axum::extract::Path;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+
+    async fn item(Path(n): Path<usize>, headers: HeaderMap) -> axum::response::Response {
+        let expected = if n == 0 { "Bearer start".to_owned() } else { format!("Bearer tok-{}", n - 1) };
+        let authorized = headers
+            .get("authorization")
+            .is_some_and(|value| value.as_bytes() == expected.as_bytes());
+        if !authorized {
+            return StatusCode::UNAUTHORIZED.into_response();
+        }
+        axum::Json(serde_json::json!({ "id": n, "next_token": format!("tok-{n}"), "kind": "item" })).into_response()
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+        println!("http://{}", listener.local_addr().expect("address"));
+        let app = axum::Router::new().route("/items/{n}", axum::routing::get(item));
+        axum::serve(listener, app).await.expect("serves");
+    });
+}
+
+/// What a careful engineer would write by hand: one client, a loop, the same checks.
+fn baseline(target: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let mut token = "start".to_owned();
+        for n in 0..STEPS {
+            let response = client
+                .get(format!("{target}/items/{n}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("sends");
+            assert_eq!(response.status().as_u16(), 200);
+            let body = response.bytes().await.expect("body");
+            let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
+            assert_eq!(json["id"], n);
+            token = json["next_token"].as_str().expect("token").to_owned();
+        }
+    });
+}
+
+fn suite_yaml() -> String {
+    let mut yaml = String::from("name: benchmark\nvars: { token: start }\nsteps:\n");
+    for n in 0..STEPS {
+        yaml.push_str(&format!(
+            "  - name: item {n}\n    request: {{ url: /items/{n}, bearer: \"{{{{ token }}}}\" }}\n    expect:\n      status: 200\n      json: {{ $.id: {n} }}\n    capture:\n      token: {{ json: $.next_token }}\n"
+        ));
+    }
+    yaml
+}
+
+fn compare() {
+    let authprobe = PathBuf::from(env!("CARGO_BIN_EXE_authprobe"));
+    let me = std::env::current_exe().expect("own path");
+    let work = std::env::temp_dir().join(format!("authprobe-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work).expect("work dir");
+    let suite = work.join("benchmark.yaml");
+    std::fs::write(&suite, suite_yaml()).expect("writes suite");
+
+    let mut server = Command::new(&me)
+        .arg("--serve")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starts server");
+    let target = {
+        use std::io::BufRead as _;
+        let stdout = server.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line).expect("address");
+        line.trim().to_owned()
+    };
+
+    // authprobe runs first, so that the children's peak RSS read right after is its own.
+    let mut authprobe_times = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        authprobe_times.push(time(authprobe_command(&authprobe, &suite, &target, &work)));
+    }
+    let peak_kib = children_peak_rss_kib();
+    let mut baseline_times = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        let mut command = Command::new(&me);
+        command.args(["--baseline", &target]);
+        baseline_times.push(time(command));
+    }
+    // A second authprobe series interleaved after the baselines guards against drift.
+    for _ in 0..ROUNDS {
+        authprobe_times.push(time(authprobe_command(&authprobe, &suite, &target, &work)));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&work);
+
+    let ours = median(&mut authprobe_times);
+    let theirs = median(&mut baseline_times);
+    let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
+    println!("runner benchmark: {STEPS} steps (status + JSONPath assertions, token capture -> bearer)");
+    println!("  plain reqwest loop: {:>8.1} ms (median of {ROUNDS})", theirs.as_secs_f64() * 1000.0);
+    println!("  authprobe run:      {:>8.1} ms (median of {})", ours.as_secs_f64() * 1000.0, authprobe_times.len());
+    println!("  ratio:              {ratio:>8.2}x (target: <= 1.20x)");
+    println!("  authprobe peak RSS: {:>8.1} MB (target: < 30 MB)", peak_kib as f64 / 1024.0);
+}
+
+fn authprobe_command(binary: &Path, suite: &Path, target: &str, work: &Path) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .arg("run")
+        .arg(suite)
+        .args(["--target", target, "--report-dir"])
+        .arg(work.join("reports"))
+        .env("NO_COLOR", "1");
+    command
+}
+
+fn time(mut command: Command) -> Duration {
+    let started = Instant::now();
+    let output = command.stdout(Stdio::null()).stderr(Stdio::piped()).output().expect("runs");
+    let elapsed = started.elapsed();
+    assert!(
+        output.status.success(),
+        "benchmark command failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    elapsed
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// The largest peak resident set of any child waited for so far, in KiB (Linux reports KiB).
+#[expect(unsafe_code, reason = "std has no safe wrapper for getrusage")]
+fn children_peak_rss_kib() -> i64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a whole rusage into the pointer it is given.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    usage.ru_maxrss
+}

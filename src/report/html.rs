@@ -1,0 +1,605 @@
+//! `reports/index.html`: the report people read. One self-contained file (CSS and JS inline, no
+//! network), rendered by tera with autoescaping on: every value from the run is text, never markup.
+//!
+//! The page lists failures first (suites with failures lead, and a list of failed steps links to
+//! each), then per step: the checks with expected and actual, snapshot diffs, captures, every
+//! request and response of the step, decoded JWTs, a copy-as-curl line and timings. Passing steps
+//! start collapsed; long bodies are cut with their size shown, so 2,000 steps stay readable.
+//!
+//! Everything shown comes from the masked [`RunResult`]; what the view derives (decoded JWTs) is
+//! masked again with the same [`Redactor`]. The template ships inside the binary:
+//! `add_raw_template("report.html", …)` under an `.html` name, which is what turns tera's
+//! autoescaping on.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use serde::Serialize;
+use serde_json::Value;
+use tera::{Context, Tera};
+
+use super::ReportError;
+use super::curl;
+use crate::http::{Exchange, ExchangeOutcome, RecordedRequest};
+use crate::jwt;
+use crate::runner::{CheckResult, RunResult, StepResult, StepStatus, SuiteResult, Summary};
+use crate::secret::Redactor;
+
+const TEMPLATE_NAME: &str = "report.html";
+const TEMPLATE: &str = include_str!("templates/report.html");
+/// Bodies of failed steps longer than this are cut in the report (results.json keeps them whole).
+const MAX_BODY_BYTES: usize = 4 * 1024;
+/// Passing steps are rarely read: their bodies are cut shorter, which keeps big runs light.
+const MAX_PASSING_BODY_BYTES: usize = 1024;
+/// JWT claims that hold instants, shown also as dates.
+const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time"];
+
+pub(super) fn render(run: &RunResult, redactor: &Redactor) -> Result<Vec<u8>, ReportError> {
+    let mut tera = Tera::default();
+    tera.add_raw_template(TEMPLATE_NAME, TEMPLATE)
+        .map_err(ReportError::Html)?;
+    let view = ReportView::new(run, redactor);
+    let context = Context::from_serialize(&view).map_err(ReportError::Html)?;
+    let html = tera
+        .render(TEMPLATE_NAME, &context)
+        .map_err(ReportError::Html)?;
+    Ok(html.into_bytes())
+}
+
+#[derive(Serialize)]
+struct ReportView<'a> {
+    /// Allows the report's own inline script and style, and nothing else (CSP).
+    nonce: String,
+    tool: &'a str,
+    version: &'a str,
+    target: Option<&'a str>,
+    started_at: &'a str,
+    duration: String,
+    verdict: &'static str,
+    interrupted: bool,
+    summary: Summary,
+    failures: Vec<FailureLink>,
+    suites: Vec<SuiteView>,
+}
+
+#[derive(Serialize)]
+struct FailureLink {
+    id: String,
+    suite: String,
+    step: String,
+    status: &'static str,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct SuiteView {
+    id: String,
+    name: String,
+    file: String,
+    tags: Vec<String>,
+    status: &'static str,
+    summary: Summary,
+    duration: String,
+    steps: Vec<StepView>,
+}
+
+#[derive(Serialize)]
+struct StepView {
+    id: String,
+    name: String,
+    /// Lowercase, for the search box.
+    search: String,
+    status: &'static str,
+    identity: Option<String>,
+    location: String,
+    duration: String,
+    attempts: u32,
+    error: Option<String>,
+    open: bool,
+    checks: Vec<CheckView>,
+    captures: Vec<CaptureView>,
+    exchanges: Vec<ExchangeView>,
+    jwts: Vec<JwtView>,
+    curl: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CheckView {
+    name: String,
+    passed: bool,
+    expected: String,
+    actual: String,
+    line: usize,
+    diff: Vec<DiffLine>,
+}
+
+#[derive(Serialize)]
+struct DiffLine {
+    kind: &'static str,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct CaptureView {
+    name: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct ExchangeView {
+    method: String,
+    url: String,
+    request_headers: Vec<HeaderView>,
+    request_body: Option<BodyView>,
+    status: Option<u16>,
+    status_class: &'static str,
+    response_headers: Vec<HeaderView>,
+    response_body: Option<BodyView>,
+    error: Option<String>,
+    duration: String,
+}
+
+#[derive(Serialize)]
+struct HeaderView {
+    name: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct BodyView {
+    text: String,
+    size: String,
+    truncated: bool,
+}
+
+#[derive(Serialize)]
+struct JwtView {
+    /// Where the token was seen: "response body", "response header location".
+    place: String,
+    header: String,
+    claims: String,
+    times: Vec<TimeView>,
+    signature: &'static str,
+}
+
+#[derive(Serialize)]
+struct TimeView {
+    claim: String,
+    date: String,
+}
+
+impl<'a> ReportView<'a> {
+    fn new(run: &'a RunResult, redactor: &Redactor) -> Self {
+        let mut suites: Vec<SuiteView> = run
+            .suites
+            .iter()
+            .enumerate()
+            .map(|(index, suite)| SuiteView::new(index, suite, redactor))
+            .collect();
+        let failures = suites
+            .iter()
+            .flat_map(|suite| {
+                suite
+                    .steps
+                    .iter()
+                    .filter(|step| matches!(step.status, "failed" | "error"))
+                    .map(|step| FailureLink {
+                        id: step.id.clone(),
+                        suite: suite.name.clone(),
+                        step: step.name.clone(),
+                        status: step.status,
+                        reason: failure_reason(step),
+                    })
+            })
+            .collect();
+        // Failures first; otherwise the run's order (the sort is stable).
+        suites.sort_by_key(|suite| suite.status != "failed");
+        ReportView {
+            nonce: uuid::Uuid::new_v4().simple().to_string(),
+            tool: run.tool,
+            version: run.version,
+            target: run.target.as_deref(),
+            started_at: &run.started_at,
+            duration: format_duration(run.duration_ms),
+            verdict: if run.interrupted {
+                "interrupted"
+            } else if run.summary.all_passed() {
+                "passed"
+            } else {
+                "failed"
+            },
+            interrupted: run.interrupted,
+            summary: run.summary,
+            failures,
+            suites,
+        }
+    }
+}
+
+fn failure_reason(step: &StepView) -> String {
+    if let Some(error) = &step.error {
+        return error.clone();
+    }
+    let failed: Vec<&CheckView> = step.checks.iter().filter(|check| !check.passed).collect();
+    match failed.as_slice() {
+        [] => String::new(),
+        [check] => format!(
+            "{}: expected {}, got {}",
+            check.name, check.expected, check.actual
+        ),
+        [check, rest @ ..] => format!(
+            "{}: expected {}, got {} (and {} more)",
+            check.name,
+            check.expected,
+            check.actual,
+            rest.len()
+        ),
+    }
+}
+
+impl SuiteView {
+    fn new(index: usize, suite: &SuiteResult, redactor: &Redactor) -> Self {
+        let summary = Summary::of(std::slice::from_ref(suite));
+        SuiteView {
+            id: format!("suite-{}", index + 1),
+            name: suite.name.clone(),
+            file: suite.file.clone(),
+            tags: suite.tags.clone(),
+            status: if summary.all_passed() {
+                "passed"
+            } else {
+                "failed"
+            },
+            summary,
+            duration: format_duration(suite.duration_ms),
+            steps: suite
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(step_index, step)| {
+                    StepView::new(
+                        format!("step-{}-{}", index + 1, step_index + 1),
+                        &suite.file,
+                        step,
+                        redactor,
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+impl StepView {
+    fn new(id: String, file: &str, step: &StepResult, redactor: &Redactor) -> Self {
+        let status = status_name(step.status);
+        let follow = step.exchanges.len() > 1;
+        StepView {
+            id,
+            name: step.name.clone(),
+            search: step.name.to_lowercase(),
+            status,
+            identity: step.identity.clone(),
+            location: format!("{file}:{}", step.line),
+            duration: format_duration(step.duration_ms),
+            attempts: step.attempts,
+            error: step.error.clone(),
+            open: matches!(step.status, StepStatus::Failed | StepStatus::Error),
+            checks: step.checks.iter().map(CheckView::new).collect(),
+            captures: step
+                .captures
+                .iter()
+                .map(|capture| CaptureView {
+                    name: capture.name.clone(),
+                    value: match &capture.value {
+                        Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    },
+                })
+                .collect(),
+            exchanges: step
+                .exchanges
+                .iter()
+                .map(|exchange| {
+                    let limit = match step.status {
+                        StepStatus::Failed | StepStatus::Error => MAX_BODY_BYTES,
+                        StepStatus::Passed | StepStatus::Skipped => MAX_PASSING_BODY_BYTES,
+                    };
+                    ExchangeView::new(exchange, limit)
+                })
+                .collect(),
+            jwts: jwts_of(&step.exchanges, redactor),
+            curl: step
+                .exchanges
+                .first()
+                .map(|exchange| curl::command(&exchange.request, follow)),
+        }
+    }
+}
+
+fn status_name(status: StepStatus) -> &'static str {
+    match status {
+        StepStatus::Passed => "passed",
+        StepStatus::Failed => "failed",
+        StepStatus::Error => "error",
+        StepStatus::Skipped => "skipped",
+    }
+}
+
+impl CheckView {
+    fn new(check: &CheckResult) -> Self {
+        CheckView {
+            name: check.name.clone(),
+            passed: check.passed,
+            expected: check.expected.clone(),
+            actual: check.actual.clone(),
+            line: check.line,
+            diff: check
+                .diff
+                .as_deref()
+                .map(|diff| diff.lines().map(DiffLine::new).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl DiffLine {
+    fn new(line: &str) -> Self {
+        let kind = if line.starts_with("+++") || line.starts_with("---") {
+            "file"
+        } else {
+            match line.as_bytes().first() {
+                Some(b'+') => "add",
+                Some(b'-') => "del",
+                Some(b'@') => "hunk",
+                _ => "context",
+            }
+        };
+        DiffLine {
+            kind,
+            text: line.to_owned(),
+        }
+    }
+}
+
+impl ExchangeView {
+    fn new(exchange: &Exchange, body_limit: usize) -> Self {
+        let request = &exchange.request;
+        let (status, response_headers, response_body, error) = match &exchange.outcome {
+            ExchangeOutcome::Response(response) => (
+                Some(response.status),
+                headers(&response.headers),
+                (!response.body.is_empty()).then(|| BodyView::new(&response.text(), body_limit)),
+                None,
+            ),
+            ExchangeOutcome::Error(error) => (None, Vec::new(), None, Some(error.message.clone())),
+        };
+        ExchangeView {
+            method: request.method.clone(),
+            url: request.url.clone(),
+            request_headers: headers(&request.headers),
+            request_body: request
+                .body
+                .as_deref()
+                .map(|body| BodyView::new(body, body_limit)),
+            status,
+            status_class: match status {
+                Some(200..=299) => "ok",
+                Some(300..=399) => "redirect",
+                Some(_) => "bad",
+                None => "none",
+            },
+            response_headers,
+            response_body,
+            error,
+            duration: format_duration(exchange.duration_ms),
+        }
+    }
+}
+
+fn headers(pairs: &[(String, String)]) -> Vec<HeaderView> {
+    pairs
+        .iter()
+        .map(|(name, value)| HeaderView {
+            name: name.clone(),
+            value: value.clone(),
+        })
+        .collect()
+}
+
+impl BodyView {
+    /// Pretty JSON when it is JSON; cut at `limit` bytes on a character boundary.
+    fn new(text: &str, limit: usize) -> Self {
+        let pretty = serde_json::from_str::<Value>(text)
+            .ok()
+            .filter(|value| value.is_object() || value.is_array())
+            .and_then(|value| serde_json::to_string_pretty(&value).ok());
+        let shown = pretty.as_deref().unwrap_or(text);
+        let truncated = shown.len() > limit;
+        let mut cut = limit.min(shown.len());
+        while !shown.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        BodyView {
+            text: shown[..cut].to_owned(),
+            size: format_size(text.len()),
+            truncated,
+        }
+    }
+}
+
+/// Every distinct JWT the step sent or received, decoded, in the order first seen.
+fn jwts_of(exchanges: &[Exchange], redactor: &Redactor) -> Vec<JwtView> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut views = Vec::new();
+    for exchange in exchanges {
+        let mut places: Vec<(String, String)> = Vec::new();
+        let RecordedRequest {
+            url, headers, body, ..
+        } = &exchange.request;
+        places.push(("request URL".to_owned(), url.clone()));
+        for (name, value) in headers {
+            places.push((format!("request header {name}"), value.clone()));
+        }
+        if let Some(body) = body {
+            places.push(("request body".to_owned(), body.clone()));
+        }
+        if let Some(response) = exchange.response() {
+            for (name, value) in &response.headers {
+                places.push((format!("response header {name}"), value.clone()));
+            }
+            places.push(("response body".to_owned(), response.text().into_owned()));
+        }
+        for (place, text) in places {
+            for found in jwt::find_jwts(&text) {
+                let token = &text[found.range.clone()];
+                if seen.iter().any(|known| known == token) {
+                    continue;
+                }
+                seen.push(token.to_owned());
+                views.push(JwtView::new(place.clone(), &found.decoded, redactor));
+            }
+        }
+    }
+    views
+}
+
+impl JwtView {
+    fn new(place: String, decoded: &jwt::DecodedJwt, redactor: &Redactor) -> Self {
+        let pretty = |value: &Value| {
+            let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+            redactor.mask(&text).into_owned()
+        };
+        let times = TIME_CLAIMS
+            .iter()
+            .filter_map(|claim| {
+                let seconds = decoded.claims.get(*claim)?.as_u64()?;
+                let instant = UNIX_EPOCH.checked_add(Duration::from_secs(seconds))?;
+                Some(TimeView {
+                    claim: (*claim).to_owned(),
+                    date: humantime::format_rfc3339_seconds(instant).to_string(),
+                })
+            })
+            .collect();
+        JwtView {
+            place,
+            header: pretty(&decoded.header),
+            claims: pretty(&decoded.claims),
+            times,
+            signature: if decoded.signature.is_empty() {
+                "none (unsigned token)"
+            } else {
+                "masked"
+            },
+        }
+    }
+}
+
+pub(super) fn format_duration(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{} ms", ms.round() as u64)
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    }
+}
+
+fn format_size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_bodies_are_cut_on_a_character_boundary_with_their_size() {
+        let text = "é".repeat(MAX_BODY_BYTES);
+        let body = BodyView::new(&text, MAX_BODY_BYTES);
+        assert!(body.truncated);
+        assert!(body.text.len() <= MAX_BODY_BYTES);
+        assert_eq!(body.size, "8.0 KiB");
+        let small = BodyView::new(r#"{"a":1}"#, MAX_BODY_BYTES);
+        assert_eq!(small.text, "{\n  \"a\": 1\n}");
+        assert!(!small.truncated);
+    }
+
+    #[test]
+    fn the_template_is_named_so_that_tera_escapes_it() {
+        assert!(TEMPLATE_NAME.ends_with(".html"));
+        let mut tera = Tera::default();
+        tera.add_raw_template(TEMPLATE_NAME, "{{ value }}")
+            .expect("valid");
+        let mut context = Context::new();
+        context.insert("value", "<script>\"'");
+        assert_eq!(
+            tera.render(TEMPLATE_NAME, &context).expect("renders"),
+            "&lt;script&gt;&quot;&#x27;"
+        );
+    }
+
+    #[test]
+    fn two_thousand_steps_make_a_report_of_reasonable_size_with_failures_open() {
+        use crate::http::{RecordedRequest, Response};
+        let steps: Vec<StepResult> = (0..2000)
+            .map(|index| {
+                let mut step = StepResult::skipped(&format!("step {index}"), index + 1, "");
+                step.error = None;
+                step.status = if index % 100 == 0 {
+                    StepStatus::Failed
+                } else {
+                    StepStatus::Passed
+                };
+                step.exchanges.push(Exchange {
+                    request: RecordedRequest {
+                        method: "GET".to_owned(),
+                        url: format!("http://127.0.0.1:1/items/{index}"),
+                        headers: vec![("accept".to_owned(), "application/json".to_owned())],
+                        body: None,
+                    },
+                    outcome: ExchangeOutcome::Response(Response::new(
+                        200,
+                        Vec::new(),
+                        vec![b'x'; 20_000],
+                    )),
+                    duration_ms: 1.0,
+                });
+                step
+            })
+            .collect();
+        let suite = SuiteResult {
+            name: "big".to_owned(),
+            file: "suites/big.yaml".to_owned(),
+            tags: Vec::new(),
+            duration_ms: 1.0,
+            steps,
+        };
+        let run = RunResult {
+            tool: "authprobe",
+            version: "0",
+            started_at: String::new(),
+            duration_ms: 1.0,
+            target: None,
+            interrupted: false,
+            summary: Summary::of(std::slice::from_ref(&suite)),
+            suites: vec![suite],
+        };
+        let html =
+            String::from_utf8(render(&run, &Redactor::default()).expect("renders")).expect("UTF-8");
+        // 2,000 bodies of 20 KB are 40 MB; cut, they are a few MB.
+        assert!(html.len() < 8 * 1024 * 1024, "{} bytes", html.len());
+        assert_eq!(
+            html.matches("\" open>").count(),
+            20,
+            "only the 20 failed steps start open"
+        );
+        assert_eq!(
+            html.matches("body cut: showing the start of 19.5 KiB")
+                .count(),
+            2000
+        );
+    }
+}

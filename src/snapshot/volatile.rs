@@ -1,0 +1,258 @@
+//! Making a response stable from run to run: the values that change every time (JWT times and
+//! signatures, timestamps, uuids, cookie values, OAuth's random parameters, and whatever a suite
+//! names by JSONPath) are replaced by placeholders before a snapshot is stored or compared.
+//!
+//! Placeholders are bracketed words: `[time]`, `[timestamp]`, `[uuid]`, `[cookie]`, `[random]`,
+//! `[signature]`, `[redacted]`. Secrets are masked separately, by [`crate::secret::Redactor`].
+
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+use serde_json::{Map, Value};
+use serde_json_path::JsonPath;
+
+use crate::jwt::{self, DecodedJwt};
+
+/// Claims holding instants (seconds since the epoch).
+const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time", "updated_at"];
+/// Claims that are random on every issue.
+const RANDOM_CLAIMS: &[&str] = &["jti", "nonce", "at_hash", "c_hash", "sid"];
+
+static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        // ISO 8601 / RFC 3339 date-times.
+        r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b",
+        // HTTP dates, as in `Date`, `Expires` and cookie `Expires=` (with spaces or dashes).
+        r"|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*, \d{1,2}[ -][A-Z][a-z]{2}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT",
+    ))
+    .expect("a valid literal regex")
+});
+
+static UUID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+        .expect("a valid literal regex")
+});
+
+/// OAuth query parameters that are random per flow.
+static RANDOM_PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([?&#](?:state|nonce|code|code_challenge|code_verifier|session_state)=)[^&#\s]+")
+        .expect("a valid literal regex")
+});
+
+/// A JSON body made stable: JWT strings become their decoded form, times and ids placeholders,
+/// then every match of the `redact` queries becomes `[redacted]`.
+pub fn stabilize_json(value: &Value, redact: &[(String, JsonPath)]) -> Value {
+    let mut stable = stabilize_value(value, None);
+    for (_, path) in redact {
+        let pointers: Vec<String> = path
+            .query_located(&stable)
+            .locations()
+            .map(|location| location.to_json_pointer())
+            .collect();
+        for pointer in pointers {
+            if let Some(node) = stable.pointer_mut(&pointer) {
+                *node = Value::String("[redacted]".to_owned());
+            }
+        }
+    }
+    stable
+}
+
+fn stabilize_value(value: &Value, key: Option<&str>) -> Value {
+    match value {
+        Value::String(text) => {
+            if let Some(found) = jwt::find_jwts(text).into_iter().next() {
+                if found.range == (0..text.len()) {
+                    return decoded_jwt(&found.decoded);
+                }
+            }
+            if key.is_some_and(is_time_key) && text.parse::<f64>().is_ok_and(looks_like_epoch) {
+                return Value::String("[time]".to_owned());
+            }
+            Value::String(stabilize_text(text))
+        }
+        Value::Number(number)
+            if key.is_some_and(is_time_key) && number.as_f64().is_some_and(looks_like_epoch) =>
+        {
+            Value::String("[time]".to_owned())
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| stabilize_value(item, None))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(name, item)| (name.clone(), stabilize_value(item, Some(name))))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// `{"jwt": {"header": …, "claims": …, "signature": "[signature]"}}`, with times and random
+/// claims replaced.
+fn decoded_jwt(decoded: &DecodedJwt) -> Value {
+    let mut jwt = Map::new();
+    jwt.insert("header".to_owned(), stabilize_value(&decoded.header, None));
+    jwt.insert("claims".to_owned(), stable_claims(&decoded.claims));
+    jwt.insert(
+        "signature".to_owned(),
+        Value::String("[signature]".to_owned()),
+    );
+    let mut wrapper = Map::new();
+    wrapper.insert("jwt".to_owned(), Value::Object(jwt));
+    Value::Object(wrapper)
+}
+
+fn stable_claims(claims: &Value) -> Value {
+    let Value::Object(map) = claims else {
+        return stabilize_value(claims, None);
+    };
+    Value::Object(
+        map.iter()
+            .map(|(name, value)| {
+                let stable = if TIME_CLAIMS.contains(&name.as_str()) && !value.is_null() {
+                    Value::String("[time]".to_owned())
+                } else if RANDOM_CLAIMS.contains(&name.as_str()) && !value.is_null() {
+                    Value::String("[random]".to_owned())
+                } else {
+                    stabilize_value(value, Some(name))
+                };
+                (name.clone(), stable)
+            })
+            .collect(),
+    )
+}
+
+/// A header value or a text body made stable. Tokens embedded in text are shown inline as
+/// `[jwt {header} {claims}]`.
+pub fn stabilize_text(text: &str) -> String {
+    let mut stable = String::with_capacity(text.len());
+    let mut last = 0;
+    for found in jwt::find_jwts(text) {
+        stable.push_str(&text[last..found.range.start]);
+        let header = stabilize_value(&found.decoded.header, None);
+        let claims = stable_claims(&found.decoded.claims);
+        stable.push_str(&format!("[jwt {header} {claims}]"));
+        last = found.range.end;
+    }
+    stable.push_str(&text[last..]);
+    let stable = TIMESTAMP.replace_all(&stable, "[timestamp]");
+    let stable = UUID.replace_all(&stable, "[uuid]");
+    RANDOM_PARAMETER
+        .replace_all(&stable, |caps: &Captures<'_>| {
+            format!("{}[random]", &caps[1])
+        })
+        .into_owned()
+}
+
+/// A response header made stable: a `Set-Cookie` keeps its name and attributes, not its value.
+pub fn stabilize_header(name: &str, value: &str) -> String {
+    if name.eq_ignore_ascii_case("set-cookie") {
+        let (pair, attributes) = value.split_once(';').unwrap_or((value, ""));
+        let cookie_name = pair.split_once('=').map_or(pair, |(name, _)| name).trim();
+        let attributes = if attributes.is_empty() {
+            String::new()
+        } else {
+            format!(";{}", stabilize_text(attributes))
+        };
+        return format!("{cookie_name}=[cookie]{attributes}");
+    }
+    stabilize_text(value)
+}
+
+fn is_time_key(key: &str) -> bool {
+    TIME_CLAIMS.contains(&key) || key.ends_with("_at") || key == "timestamp"
+}
+
+/// Seconds or milliseconds since the epoch between 2001 and 2286: not a count or a duration.
+fn looks_like_epoch(number: f64) -> bool {
+    (1e9..1e10).contains(&number) || (1e12..1e13).contains(&number)
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use serde_json::json;
+
+    use super::*;
+
+    fn token(claims: &Value) -> String {
+        format!(
+            "{}.{}.c2lnbmF0dXJl",
+            URL_SAFE_NO_PAD.encode(json!({"alg": "HS256", "typ": "JWT"}).to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        )
+    }
+
+    #[test]
+    fn a_jwt_string_becomes_its_header_and_claims_with_times_and_signature_masked() {
+        let body = json!({"access_token": token(&json!({"sub": "alice", "exp": 1_900_000_000, "jti": "x1"})), "token_type": "bearer"});
+        let stable = stabilize_json(&body, &[]);
+        assert_eq!(
+            stable,
+            json!({
+                "access_token": {"jwt": {
+                    "header": {"alg": "HS256", "typ": "JWT"},
+                    "claims": {"sub": "alice", "exp": "[time]", "jti": "[random]"},
+                    "signature": "[signature]"
+                }},
+                "token_type": "bearer"
+            })
+        );
+    }
+
+    #[test]
+    fn timestamps_uuids_and_epoch_fields_become_placeholders() {
+        let body = json!({
+            "id": "3f1c2a9e-8d7b-4c6a-9e5f-0a1b2c3d4e5f",
+            "created_at": 1_733_000_000,
+            "seen": "2026-12-04T20:00:00.123Z",
+            "expires_in": 3600
+        });
+        assert_eq!(
+            stabilize_json(&body, &[]),
+            json!({"id": "[uuid]", "created_at": "[time]", "seen": "[timestamp]", "expires_in": 3600})
+        );
+    }
+
+    #[test]
+    fn jsonpath_redactions_replace_every_match() {
+        let body = json!({"items": [{"n": 1, "k": "a"}, {"n": 2, "k": "b"}], "keep": true});
+        let redact = vec![(
+            "$.items[*].k".to_owned(),
+            JsonPath::parse("$.items[*].k").expect("valid"),
+        )];
+        assert_eq!(
+            stabilize_json(&body, &redact),
+            json!({"items": [{"n": 1, "k": "[redacted]"}, {"n": 2, "k": "[redacted]"}], "keep": true})
+        );
+    }
+
+    #[test]
+    fn cookies_keep_their_name_and_attributes_but_not_their_value_or_expiry() {
+        assert_eq!(
+            stabilize_header(
+                "set-cookie",
+                "session=abc123; Expires=Thu, 01 Jan 2037 00:00:00 GMT; HttpOnly"
+            ),
+            "session=[cookie]; Expires=[timestamp]; HttpOnly"
+        );
+    }
+
+    #[test]
+    fn oauth_random_parameters_and_inline_tokens_are_replaced_in_text() {
+        let location = format!(
+            "https://idp.test/authorize?client_id=app&state=Zx81&nonce=n0&code_challenge=abc#id_token={}",
+            token(&json!({"iat": 1}))
+        );
+        assert_eq!(
+            stabilize_text(&location),
+            "https://idp.test/authorize?client_id=app&state=[random]&nonce=[random]&code_challenge=[random]\
+             #id_token=[jwt {\"alg\":\"HS256\",\"typ\":\"JWT\"} {\"iat\":\"[time]\"}]"
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! The binary as CI runs it: exit codes, console output, results.json.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use crate::support::TestServer;
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_authprobe")
+}
+
+/// A fresh folder for one test's suites and reports.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("authprobe-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("creates scratch dir");
+    dir
+}
+
+pub async fn authprobe(args: Vec<String>, dir: &Path) -> Output {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(binary())
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env_remove("AUTHPROBE_TARGET")
+            .output()
+            .expect("runs the binary")
+    })
+    .await
+    .expect("joins")
+}
+
+/// Console output with what changes from run to run replaced.
+pub fn stable(text: &[u8], server: &TestServer) -> String {
+    let text = String::from_utf8_lossy(text).replace(server.url.as_str().trim_end_matches('/'), "[target]");
+    let durations = regex::Regex::new(r"\d+(\.\d+)?(ms|s)\b").expect("regex");
+    durations.replace_all(&text, "[duration]").into_owned()
+}
+
+const MIXED_SUITE: &str = r#"name: mixed results
+tags: [smoke]
+secrets: [password]
+vars: { password: "hunter2-secret" }
+steps:
+  - name: the landing page answers
+    request: { url: /landing }
+    expect: { status: 200, body: landed }
+  - name: a wrong expectation fails
+    request: { method: POST, url: /echo, form: { username: alice, password: "{{ password }}" } }
+    expect:
+      status: 201
+      json: { $.body: { contains: "user=bob" } }
+"#;
+
+#[tokio::test]
+async fn run_exits_1_on_a_failed_check_and_writes_results_json() {
+    let server = TestServer::start().await;
+    let dir = scratch("mixed");
+    std::fs::write(dir.join("mixed.yaml"), MIXED_SUITE).expect("writes suite");
+    let output = authprobe(
+        vec!["run".into(), "mixed.yaml".into(), "--target".into(), server.url.to_string()],
+        &dir,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    insta::assert_snapshot!("console_mixed_results", stable(&output.stdout, &server));
+
+    let results = std::fs::read_to_string(dir.join("reports/results.json")).expect("results.json written");
+    assert!(!results.contains("hunter2-secret"), "a declared secret leaked into results.json");
+    let json: serde_json::Value = serde_json::from_str(&results).expect("valid JSON");
+    assert_eq!(json["summary"]["passed"], 1);
+    assert_eq!(json["summary"]["failed"], 1);
+    assert_eq!(json["suites"][0]["steps"][1]["checks"][0]["expected"], "201");
+    assert_eq!(json["suites"][0]["steps"][1]["checks"][0]["actual"], "200");
+}
+
+#[tokio::test]
+async fn run_exits_0_when_everything_passes_and_filters_by_tag() {
+    let server = TestServer::start().await;
+    let dir = scratch("tags");
+    std::fs::write(dir.join("a.yaml"), "name: tagged\ntags: [smoke]\nsteps:\n  - name: ok\n    request: { url: /landing }\n    expect: { status: 200 }\n").expect("writes");
+    std::fs::write(dir.join("b.yaml"), "name: untagged\nsteps:\n  - name: fails\n    request: { url: /landing }\n    expect: { status: 500 }\n").expect("writes");
+    let target = server.url.to_string();
+    let output = authprobe(vec!["run".into(), ".".into(), "--tag".into(), "smoke".into(), "--target".into(), target.clone()], &dir).await;
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+    let output = authprobe(vec!["run".into(), ".".into(), "--skip-tag".into(), "smoke".into(), "--target".into(), target], &dir).await;
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[tokio::test]
+async fn an_unreachable_target_fails_the_run_but_still_writes_results() {
+    let server = TestServer::start().await;
+    let address = crate::support::refused_address().await;
+    let dir = scratch("unreachable");
+    std::fs::write(dir.join("s.yaml"), "name: down\nsteps:\n  - name: nobody home\n    request: { url: /landing }\n").expect("writes");
+    let output = authprobe(vec!["run".into(), "s.yaml".into(), "--target".into(), format!("http://{address}")], &dir).await;
+    assert_eq!(output.status.code(), Some(1));
+    let console = stable(&output.stdout, &server).replace(&address.to_string(), "[address]");
+    assert!(console.contains("could not connect"), "{console}");
+    assert!(dir.join("reports/results.json").is_file());
+}
+
+#[tokio::test]
+async fn validate_and_list_run_nothing() {
+    let server = TestServer::start().await;
+    let dir = scratch("list");
+    std::fs::write(dir.join("mixed.yaml"), MIXED_SUITE).expect("writes suite");
+    let output = authprobe(vec!["validate".into(), "mixed.yaml".into()], &dir).await;
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "1 suite with 2 steps are valid\n");
+    let output = authprobe(vec!["list".into(), "mixed.yaml".into()], &dir).await;
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!("list_output", stable(&output.stdout, &server));
+    assert!(!dir.join("reports").exists());
+}
+
+#[tokio::test]
+async fn usage_errors_exit_2() {
+    let dir = scratch("usage");
+    let output = authprobe(vec!["run".into(), "missing.yaml".into(), "--target".into(), "http://127.0.0.1:9".into()], &dir).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "error: no such file or folder: missing.yaml\n");
+    let output = authprobe(vec!["run".into(), "--var".into(), "novalue".into()], &dir).await;
+    assert_eq!(output.status.code(), Some(2));
+    let output = authprobe(vec!["run".into(), "--timeout".into(), "soon".into()], &dir).await;
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn help_lists_the_exit_codes() {
+    let dir = scratch("help");
+    let output = authprobe(vec!["run".into(), "--help".into()], &dir).await;
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("130  interrupted"), "{help}");
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the runner against a real local HTTP server: every assertion, matcher and
+//! capture kind, request shapes, faults in the target, and the command line.
+
+mod assertions;
+mod captures;
+mod cli;
+mod faults;
+mod invalid;
+mod requests;
+mod support;
