@@ -3,7 +3,8 @@
 //! YAML suites ([`suite`]) are loaded into validated types with source spans, rendered with
 //! templates ([`template`]), sent over HTTP ([`http`]) by the [`runner`], checked by assertions
 //! ([`assert`]) and captures ([`capture`]), and reported ([`report`]) with secrets masked
-//! ([`secret`]). [`cli`] is the command line; [`app`] is what each command does.
+//! ([`secret`]). [`mock`] stands in for Google and GitHub. [`cli`] is the command line; [`app`] is
+//! what each command does.
 //!
 //! Data flows one way: `suite` → `runner` → `RunResult` → `report`.
 
@@ -16,6 +17,7 @@ pub mod env_file;
 pub mod exit;
 pub mod http;
 pub mod jwt;
+pub mod mock;
 pub mod report;
 pub mod runner;
 pub mod secret;
