@@ -117,6 +117,7 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
             insecure: config.insecure,
             max_body_bytes: config.max_body_bytes,
         },
+        stand_ins: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

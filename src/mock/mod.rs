@@ -30,7 +30,9 @@ mod google;
 mod http;
 mod keys;
 mod pkce;
+mod scope;
 mod server;
+mod shared;
 mod tenants;
 
 pub use calls::{
@@ -42,5 +44,9 @@ pub use endpoint::{Endpoint, Provider};
 pub use github::{GithubStandIn, GithubUrls};
 pub use google::{GoogleStandIn, GoogleUrls};
 pub use pkce::s256 as pkce_s256_challenge;
+pub use scope::{
+    GITHUB_SCOPE_KEYS, GOOGLE_SCOPE_KEYS, env_lines, github_scope, google_scope, scope_keys,
+};
 pub use server::{CallObserver, Listen, MockError, StandInOptions};
+pub use shared::SharedStandIns;
 pub use tenants::{DEFAULT_TENANT, TENANT_PARAM, USER_PARAM};

@@ -8,6 +8,9 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+mod mocks;
+pub use mocks::*;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSuite {
@@ -22,6 +25,8 @@ pub struct RawSuite {
     pub secrets: Vec<String>,
     #[serde(default)]
     pub identities: IndexMap<String, RawIdentity>,
+    #[serde(default)]
+    pub mocks: Option<RawMocks>,
     pub steps: Vec<RawStep>,
 }
 
@@ -113,6 +118,8 @@ pub struct RawExpect {
     pub duration: Option<Value>,
     #[serde(default)]
     pub redirect: Option<RawRedirectExpect>,
+    #[serde(default)]
+    pub mock_calls: IndexMap<String, RawMockCallsExpect>,
 }
 
 #[derive(Debug, Deserialize, Default)]

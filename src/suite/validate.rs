@@ -17,6 +17,8 @@ use super::raw::*;
 use super::span::{NodePath, SourceFile, Span, SpanIndex};
 use crate::template::{Reference, TemplateBuilder, Text};
 
+mod mocks;
+
 /// What the loader knows about the run that the suite will see.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -29,7 +31,7 @@ pub struct LoadOptions {
 }
 
 /// Variables every template can read without declaring them.
-pub const BUILTIN_VARIABLES: &[&str] = &["env", "target"];
+pub const BUILTIN_VARIABLES: &[&str] = &["env", "target", "mocks"];
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"];
 
@@ -52,6 +54,7 @@ pub(super) fn validate(
             .collect(),
         captured_later: HashMap::new(),
         context: String::new(),
+        mock_providers: None,
     };
     let root = NodePath::root();
     for (index, step) in raw.steps.iter().enumerate() {
@@ -63,6 +66,7 @@ pub(super) fn validate(
         }
     }
 
+    let mocks = validator.mocks(raw.mocks, &root.key("mocks"));
     let vars = validator.vars(raw.vars, &root.key("vars"));
     let secrets = validator.secrets(raw.secrets, &vars, &root.key("secrets"));
     let identities = validator.identities(raw.identities, &root.key("identities"));
@@ -120,6 +124,7 @@ pub(super) fn validate(
         vars,
         secrets,
         identities,
+        mocks,
         steps,
         templates,
     })
@@ -137,6 +142,8 @@ struct Validator<'a> {
     captured_later: HashMap<String, (usize, String)>,
     /// "step `login`" or "var `password`": where the node being validated lives, for messages.
     context: String,
+    /// The stand-ins the suite declares; `None` while the `mocks:` section itself is validated.
+    mock_providers: Option<Vec<crate::mock::Provider>>,
 }
 
 impl Validator<'_> {
@@ -571,6 +578,7 @@ impl Validator<'_> {
                 });
             }
         }
+        self.mock_calls_expect(&raw.mock_calls, &path.key("mock_calls"), &mut assertions);
         assertions
     }
 
@@ -1011,6 +1019,10 @@ impl Validator<'_> {
                     )),
                 );
             }
+            return;
+        }
+        if root == "mocks" {
+            self.check_mock_reference(reference, path);
             return;
         }
         if self.defined.iter().any(|name| name == root) {

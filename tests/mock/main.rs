@@ -7,4 +7,7 @@ mod github_oauth2;
 mod google_errors;
 mod google_oidc;
 mod isolation;
+mod suite_runs;
+mod suite_validation;
 mod support;
+mod target;
