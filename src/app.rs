@@ -10,6 +10,9 @@ use crate::runner::{self, RunOptions};
 use crate::secret::{self, Redactor};
 use crate::suite::{self, Diagnostic, LoadOptions, Suite};
 
+mod stand_ins;
+pub use stand_ins::{mock, serve_mock};
+
 /// A failure that ends the command before or outside the run, with its exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -27,13 +30,15 @@ pub enum AppError {
     Report(#[from] report::ReportError),
     #[error("failed to start the async runtime")]
     Runtime(#[source] std::io::Error),
+    #[error(transparent)]
+    Mock(#[from] crate::mock::MockError),
 }
 
 impl AppError {
     pub fn exit_code(&self) -> u8 {
         match self {
             AppError::Suites(_) | AppError::Discover(_) | AppError::EnvFile(_) | AppError::Usage(_) => exit::USAGE,
-            AppError::Run(_) | AppError::Report(_) | AppError::Runtime(_) => exit::RUNTIME,
+            AppError::Run(_) | AppError::Report(_) | AppError::Runtime(_) | AppError::Mock(_) => exit::RUNTIME,
         }
     }
 }
@@ -107,7 +112,7 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
     if suites.is_empty() {
         return Err(AppError::Usage("no suite matches the --tag/--skip-tag filters".to_owned()));
     }
-    let options = RunOptions {
+    let mut options = RunOptions {
         target: config.target.clone(),
         vars: config.selection.vars.clone(),
         env: config.selection.env.clone(),
@@ -123,6 +128,7 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
         .enable_all()
         .build()
         .map_err(AppError::Runtime)?;
+    options.stand_ins = stand_ins::start_shared(&runtime, &config.stand_ins)?;
     let mut listener = ConsoleListener::new(&mut *out);
     let mut result = runtime.block_on(async {
         let (stop, cancel) = tokio::sync::watch::channel(false);

@@ -208,6 +208,7 @@ impl RecordedCall {
             .query
             .iter()
             .chain(&self.form)
+            .filter(|(name, _)| !(name == "client_id" && self.findings.client_id.is_some()))
             .map(|(name, value)| {
                 if is_secret_name(name) {
                     format!("{name}=•••")

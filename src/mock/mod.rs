@@ -47,6 +47,6 @@ pub use pkce::s256 as pkce_s256_challenge;
 pub use scope::{
     GITHUB_SCOPE_KEYS, GOOGLE_SCOPE_KEYS, env_lines, github_scope, google_scope, scope_keys,
 };
-pub use server::{CallObserver, Listen, MockError, StandInOptions};
+pub use server::{CallObserver, Listen, MockError, PublicUrl, StandInOptions};
 pub use shared::SharedStandIns;
 pub use tenants::{DEFAULT_TENANT, TENANT_PARAM, USER_PARAM};

@@ -19,7 +19,17 @@ pub struct Listen {
     pub addr: SocketAddr,
     /// Announced in discovery, the issuer, the JWKS URL and every redirect. When `None`, the
     /// bound address (with `127.0.0.1` for an unspecified IP).
-    pub public_url: Option<Url>,
+    pub public_url: Option<PublicUrl>,
+}
+
+/// The URL a stand-in announces when the target does not reach it at the address it listens on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicUrl {
+    /// Exactly this base URL: a proxy or a port mapping in front of the stand-in.
+    Exact(Url),
+    /// This scheme, host and path, with the port the stand-in listens on: one `--public-url` for
+    /// both stand-ins of a QA runner.
+    Host(Url),
 }
 
 impl Listen {
@@ -98,7 +108,13 @@ pub(crate) async fn start(
         .start()
         .await;
     let base = match &listen.public_url {
-        Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+        Some(PublicUrl::Exact(url)) => url.as_str().trim_end_matches('/').to_owned(),
+        Some(PublicUrl::Host(url)) => {
+            let mut with_port = url.clone();
+            // Only URLs that cannot have a port (such as `data:`) refuse one; the CLI accepts http(s) only.
+            let _ = with_port.set_port(Some(bound.port()));
+            with_port.as_str().trim_end_matches('/').to_owned()
+        }
         None => {
             let ip = if bound.ip().is_unspecified() {
                 "127.0.0.1".to_owned()
