@@ -148,3 +148,62 @@ pub fn env_lines(google: Option<&Value>, github: Option<&Value>) -> Vec<String> 
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(value: &Value) -> Vec<&str> {
+        value
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect()
+    }
+
+    #[test]
+    fn the_scope_has_exactly_the_keys_validation_accepts() {
+        let google = GoogleUrls {
+            url: "http://g".to_owned(),
+            issuer: "http://g".to_owned(),
+            discovery_url: String::new(),
+            authorize_url: String::new(),
+            token_url: String::new(),
+            userinfo_url: String::new(),
+            jwks_url: String::new(),
+            revoke_url: String::new(),
+        };
+        let scope = google_scope(&google, &GoogleConfig::with_defaults(Some("http://app")));
+        assert_eq!(keys(&scope), GOOGLE_SCOPE_KEYS);
+        assert_eq!(scope["redirect_uri"], "http://app/auth/google/callback");
+
+        let github = GithubUrls {
+            url: "http://h".to_owned(),
+            authorize_url: String::new(),
+            token_url: String::new(),
+            api_url: String::new(),
+            user_url: String::new(),
+            emails_url: String::new(),
+        };
+        let scope = github_scope(&github, &GithubConfig::with_defaults(None));
+        assert_eq!(keys(&scope), GITHUB_SCOPE_KEYS);
+        assert_eq!(
+            scope["redirect_uri"],
+            Value::Null,
+            "no target, no default callback"
+        );
+    }
+
+    #[test]
+    fn env_lines_name_the_settings_a_target_needs() {
+        let scope = serde_json::json!({ "discovery_url": "http://g/.well-known/openid-configuration", "client_id": "id" });
+        assert_eq!(
+            env_lines(Some(&scope), None),
+            [
+                "GOOGLE_DISCOVERY_URL=http://g/.well-known/openid-configuration",
+                "GOOGLE_CLIENT_ID=id"
+            ]
+        );
+    }
+}

@@ -165,3 +165,22 @@ fn a_public_url_without_an_address_is_a_usage_error() {
         "error: --public-url needs --google-addr or --github-addr\n"
     );
 }
+
+#[tokio::test]
+async fn an_exact_public_url_is_announced_as_given_for_a_proxy() {
+    use authprobe::mock::{GoogleStandIn, Listen, PublicUrl, StandInOptions};
+    let listen = Listen {
+        public_url: Some(PublicUrl::Exact(
+            url::Url::parse("https://proxy.test/google/").expect("url"),
+        )),
+        ..Listen::loopback()
+    };
+    let google = GoogleStandIn::start(&listen, StandInOptions::default())
+        .await
+        .expect("starts");
+    assert_eq!(google.urls().issuer, "https://proxy.test/google");
+    assert_eq!(
+        google.urls().authorize_url,
+        "https://proxy.test/google/o/oauth2/v2/auth"
+    );
+}
