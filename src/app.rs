@@ -12,6 +12,9 @@ use crate::secret::{self, Redactor};
 use crate::snapshot;
 use crate::suite::{self, Diagnostic, LoadOptions, Suite};
 
+mod stand_ins;
+pub use stand_ins::{mock, serve_mock};
+
 /// A failure that ends the command before or outside the run, with its exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -31,13 +34,19 @@ pub enum AppError {
     Runtime(#[source] std::io::Error),
     #[error(transparent)]
     Target(#[from] reference_target::StartError),
+    #[error(transparent)]
+    Mock(#[from] crate::mock::MockError),
 }
 
 impl AppError {
     pub fn exit_code(&self) -> u8 {
         match self {
             AppError::Suites(_) | AppError::Discover(_) | AppError::EnvFile(_) | AppError::Usage(_) => exit::USAGE,
-            AppError::Run(_) | AppError::Report(_) | AppError::Runtime(_) | AppError::Target(_) => exit::RUNTIME,
+            AppError::Run(_)
+            | AppError::Report(_)
+            | AppError::Runtime(_)
+            | AppError::Target(_)
+            | AppError::Mock(_) => exit::RUNTIME,
         }
     }
 }
@@ -126,11 +135,13 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
             insecure: config.insecure,
             max_body_bytes: config.max_body_bytes,
         },
+        stand_ins: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(AppError::Runtime)?;
+    options.stand_ins = stand_ins::start_shared(&runtime, &config.stand_ins)?;
     let reference = match &config.target {
         Some(_) => None,
         None => {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::{self, AppError};
-use crate::config::{DemoConfig, RunConfig, SuiteSelection};
+use crate::config::{DemoConfig, MockConfig, RunConfig, StandInAddresses, SuiteSelection};
 use crate::reference_target::{Flaw, JwtAlgorithm};
 use crate::{env_file, exit, suite};
 
@@ -35,6 +36,38 @@ enum Command {
     List(SuiteArgs),
     /// Serve the built-in reference target until Ctrl-C, optionally with flaws switched on.
     Demo(DemoArgs),
+    /// Serve the Google and GitHub stand-ins on fixed addresses for a staging server, print the
+    /// settings to give it, and log every call they receive (Ctrl-C stops).
+    Mock(MockArgs),
+}
+
+#[derive(Debug, Args)]
+struct StandInArgs {
+    /// Serve the Google stand-in on this address (e.g. 0.0.0.0:8081), shared by every suite.
+    #[arg(long, value_name = "ADDR")]
+    google_addr: Option<SocketAddr>,
+    /// Serve the GitHub stand-in on this address, shared by every suite.
+    #[arg(long, value_name = "ADDR")]
+    github_addr: Option<SocketAddr>,
+    /// Scheme and host by which the target reaches the stand-ins (each keeps its port); every URL
+    /// they announce (discovery, issuer, JWKS, redirects) uses it.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<url::Url>,
+    /// The Google stand-in's whole base URL as the target reaches it (a proxy, a port mapping).
+    #[arg(long, value_name = "URL")]
+    google_public_url: Option<url::Url>,
+    /// The GitHub stand-in's whole base URL as the target reaches it.
+    #[arg(long, value_name = "URL")]
+    github_public_url: Option<url::Url>,
+}
+
+#[derive(Debug, Args)]
+struct MockArgs {
+    #[command(flatten)]
+    stand_ins: StandInArgs,
+    /// The app under test: its /auth/google/callback and /auth/github/callback are registered.
+    #[arg(long, value_name = "URL")]
+    target: Option<url::Url>,
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +124,8 @@ struct RunArgs {
     /// CI mode: a step without an accepted snapshot fails instead of only recording one.
     #[arg(long)]
     ci: bool,
+    #[command(flatten)]
+    stand_ins: StandInArgs,
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +185,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => selection(args).and_then(|selection| app::validate(&selection, &mut stdout)),
         Command::List(args) => selection(args).and_then(|selection| app::list(&selection, &mut stdout)),
         Command::Demo(args) => app::demo(&demo_config(args), &mut stdout),
+        Command::Mock(args) => mock_config(args).and_then(|config| app::mock(&config, &mut stdout)),
     };
     let _ = stdout.flush();
     match outcome {
@@ -215,6 +251,7 @@ fn run_config(args: RunArgs) -> Result<RunConfig, AppError> {
             update: args.update_snapshots,
             ci: args.ci,
         },
+        stand_ins: stand_in_addresses(args.stand_ins, false)?,
     })
 }
 
@@ -224,4 +261,51 @@ fn demo_config(args: DemoArgs) -> DemoConfig {
         flaws: args.flaws.into_iter().collect(),
         jwt_algorithm: args.jwt_alg,
     }
+}
+
+fn mock_config(args: MockArgs) -> Result<MockConfig, AppError> {
+    Ok(MockConfig {
+        stand_ins: stand_in_addresses(args.stand_ins, true)?,
+        target: args.target,
+    })
+}
+
+/// The stand-ins to start. `mock` with no address serves both on free loopback ports.
+fn stand_in_addresses(args: StandInArgs, default_both: bool) -> Result<StandInAddresses, AppError> {
+    use crate::mock::{Listen, PublicUrl};
+    for (flag, url) in [
+        ("--public-url", &args.public_url),
+        ("--google-public-url", &args.google_public_url),
+        ("--github-public-url", &args.github_public_url),
+    ] {
+        if url.as_ref().is_some_and(|url| !matches!(url.scheme(), "http" | "https")) {
+            return Err(AppError::Usage(format!("{flag} takes an http:// or https:// URL")));
+        }
+    }
+    let (mut google_addr, mut github_addr) = (args.google_addr, args.github_addr);
+    if default_both && google_addr.is_none() && github_addr.is_none() {
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+        (google_addr, github_addr) = (Some(loopback), Some(loopback));
+    }
+    let public = |exact: Option<url::Url>| {
+        exact
+            .map(PublicUrl::Exact)
+            .or_else(|| args.public_url.clone().map(PublicUrl::Host))
+    };
+    let listen = |addr: Option<SocketAddr>, exact: Option<url::Url>, flag: &str| match addr {
+        Some(addr) => Ok(Some(Listen {
+            addr,
+            public_url: public(exact),
+        })),
+        None if exact.is_some() => Err(AppError::Usage(format!("{flag}-public-url needs {flag}-addr"))),
+        None => Ok(None),
+    };
+    let addresses = StandInAddresses {
+        google: listen(google_addr, args.google_public_url.clone(), "--google")?,
+        github: listen(github_addr, args.github_public_url.clone(), "--github")?,
+    };
+    if args.public_url.is_some() && addresses.google.is_none() && addresses.github.is_none() {
+        return Err(AppError::Usage("--public-url needs --google-addr or --github-addr".to_owned()));
+    }
+    Ok(addresses)
 }

@@ -42,6 +42,8 @@ pub struct RunConfig {
     pub max_body_bytes: usize,
     pub report_dir: PathBuf,
     pub snapshots: crate::snapshot::SnapshotOptions,
+    /// Stand-ins on fixed addresses, shared by every suite of the run.
+    pub stand_ins: StandInAddresses,
 }
 
 /// `authprobe demo`: serve the reference target for people to explore.
@@ -50,4 +52,20 @@ pub struct DemoConfig {
     pub addr: std::net::SocketAddr,
     pub flaws: FlawSet,
     pub jwt_algorithm: JwtAlgorithm,
+}
+
+/// Where stand-ins listen and what they announce (`--google-addr`, `--github-addr`,
+/// `--public-url`). A stand-in without an address is not started.
+#[derive(Debug, Clone, Default)]
+pub struct StandInAddresses {
+    pub google: Option<crate::mock::Listen>,
+    pub github: Option<crate::mock::Listen>,
+}
+
+/// `authprobe mock`: the stand-ins on their own, for a staging server.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    pub stand_ins: StandInAddresses,
+    /// The app whose callbacks (`/auth/google/callback`, `/auth/github/callback`) are registered.
+    pub target: Option<Url>,
 }

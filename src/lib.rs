@@ -3,8 +3,9 @@
 //! YAML suites ([`suite`]) are loaded into validated types with source spans, rendered with
 //! templates ([`template`]), sent over HTTP ([`http`]) by the [`runner`], checked by assertions
 //! ([`assert`]) and captures ([`capture`]), and reported ([`report`]) with secrets masked
-//! ([`secret`]). Steps can snapshot their responses ([`snapshot`]). [`cli`] is the command line;
-//! [`app`] is what each command does.
+//! ([`secret`]). Steps can snapshot their responses ([`snapshot`]). [`mock`] stands in for Google
+//! and GitHub; [`reference_target`] is the built-in server the bundled suites run against. [`cli`]
+//! is the command line; [`app`] is what each command does.
 //!
 //! Data flows one way: `suite` → `runner` → `RunResult` → `report`.
 
@@ -17,6 +18,7 @@ pub mod env_file;
 pub mod exit;
 pub mod http;
 pub mod jwt;
+pub mod mock;
 pub mod reference_target;
 pub mod report;
 pub mod runner;

@@ -7,12 +7,15 @@ mod duration;
 mod header;
 mod json;
 pub mod matcher;
+mod mock_calls;
 mod redirect;
 mod status;
 
 use serde::Serialize;
 use serde_json::Value;
 use url::Url;
+
+pub use mock_calls::MockCallsView;
 
 use crate::http::Response;
 use crate::suite::{Assertion, AssertionKind, JsonTemplate, Matcher, Span};
@@ -40,6 +43,8 @@ pub struct Observed<'a> {
     /// The URL the response came from (after any redirects the step followed).
     pub url: &'a Url,
     pub duration_ms: f64,
+    /// What the suite's stand-ins received (empty when it declares none).
+    pub mock_calls: MockCallsView<'a>,
 }
 
 /// What templates in expected values render against.
@@ -91,6 +96,7 @@ pub fn evaluate(assertion: &Assertion, observed: &Observed<'_>, bindings: &Bindi
         AssertionKind::RedirectQuery { param, matcher } => {
             redirect::evaluate_query(param, matcher, observed, bindings, assertion.span)
         }
+        AssertionKind::MockCalls(calls) => mock_calls::evaluate(calls, observed, bindings, assertion.span),
     }
 }
 

@@ -3,6 +3,7 @@
 //! goes to a [`RunListener`].
 
 mod event;
+mod mocks;
 mod request;
 pub mod result;
 mod step;
@@ -36,6 +37,9 @@ pub struct RunOptions {
     /// Stop running steps after the first failure (the rest are reported as skipped).
     pub fail_fast: bool,
     pub client: ClientOptions,
+    /// Stand-ins on fixed addresses shared by every suite (`--google-addr`, `--github-addr`);
+    /// without them each suite starts its own on free ports.
+    pub stand_ins: Option<Arc<crate::mock::SharedStandIns>>,
 }
 
 impl Default for RunOptions {
@@ -47,6 +51,7 @@ impl Default for RunOptions {
             timeout: Duration::from_secs(10),
             fail_fast: false,
             client: ClientOptions::default(),
+            stand_ins: None,
         }
     }
 }

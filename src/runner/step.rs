@@ -8,7 +8,7 @@ use url::Url;
 use super::request;
 use super::result::{CapturedValue, CheckResult, StepResult, StepStatus};
 use super::suite::SuiteState;
-use crate::assert::{self, Bindings, Observed};
+use crate::assert::{self, Bindings, MockCallsView, Observed};
 use crate::capture;
 use crate::http::{Exchange, ExchangeOutcome, OutgoingRequest};
 use crate::suite::Step;
@@ -69,6 +69,7 @@ fn declared_secrets(state: &SuiteState<'_>) -> Vec<String> {
             _ => {}
         }
     }
+    values.extend(state.mocks.secrets().iter().cloned());
     values
 }
 
@@ -93,6 +94,7 @@ impl Attempt {
 }
 
 async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
+    let mock_mark = crate::mock::mark();
     let request = match request::build(state, step) {
         Ok(request) => request,
         Err(message) => return Attempt::error(Vec::new(), message),
@@ -111,10 +113,15 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
     let Ok(url) = Url::parse(&last.request.url) else {
         return Attempt::error(exchanges, "the request URL could not be read back".to_owned());
     };
+    let mock_calls = state.mocks.calls();
     let observed = Observed {
         response,
         url: &url,
         duration_ms: last.duration_ms,
+        mock_calls: MockCallsView {
+            calls: &mock_calls,
+            step_mark: mock_mark,
+        },
     };
     let bindings = Bindings::new(&state.suite.templates, &state.scope);
     let mut checks: Vec<CheckResult> = step
@@ -157,6 +164,7 @@ async fn send_following(state: &mut SuiteState<'_>, step: &Step, mut request: Ou
     let jar_key = step.identity.clone().unwrap_or_default();
     let mut exchanges = Vec::with_capacity(1);
     loop {
+        state.mocks.tag(&mut request.url);
         let url = request.url.clone();
         let exchange = state.client.send(request.clone()).await;
         let next = match exchange.response() {

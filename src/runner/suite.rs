@@ -6,6 +6,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::event::{RunEvent, RunListener};
+use super::mocks::SuiteMocks;
 use super::result::{StepResult, StepStatus, SuiteResult};
 use super::step::run_step;
 use super::{CancelSignal, RunOptions};
@@ -24,6 +25,8 @@ pub(super) struct SuiteState<'a> {
     pub jars: HashMap<String, CookieJar>,
     /// Captures that failed, by name, with the step that should have set them.
     pub missing_captures: HashMap<String, String>,
+    /// The suite's Google and GitHub stand-ins, if it declares any.
+    pub mocks: SuiteMocks,
 }
 
 pub(super) struct SuiteOutcome {
@@ -53,8 +56,9 @@ pub(super) async fn run_suite(
         scope: Scope::default(),
         jars: HashMap::new(),
         missing_captures: HashMap::new(),
+        mocks: SuiteMocks::default(),
     };
-    let setup_error = initial_scope(&mut state).err();
+    let setup_error = initial_scope(&mut state).await.err();
     let mut steps = Vec::with_capacity(suite.steps.len());
     let mut failed = failed_before;
     let mut interrupted = false;
@@ -96,8 +100,9 @@ pub(super) async fn run_suite(
     SuiteOutcome { result, interrupted }
 }
 
-/// Built-ins, then `--var`s, then suite vars in order (a `--var` wins over the suite's own value).
-fn initial_scope(state: &mut SuiteState<'_>) -> Result<(), String> {
+/// Built-ins, then `--var`s, then the suite's stand-ins (`mocks`), then suite vars in order (a
+/// `--var` wins over the suite's own value).
+async fn initial_scope(state: &mut SuiteState<'_>) -> Result<(), String> {
     let options = state.options;
     let target = options
         .target
@@ -108,6 +113,9 @@ fn initial_scope(state: &mut SuiteState<'_>) -> Result<(), String> {
     for (name, value) in &options.vars {
         state.scope.insert(name, value);
     }
+    let shared = options.stand_ins.as_ref();
+    state.mocks = SuiteMocks::start(state.suite, &state.scope, options.target.as_ref(), shared).await?;
+    state.scope.insert("mocks", &state.mocks.scope());
     for (name, template) in &state.suite.vars {
         if options.vars.iter().any(|(cli_name, _)| cli_name == name) {
             continue;

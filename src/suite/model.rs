@@ -13,6 +13,9 @@ use serde_json_path::JsonPath;
 use super::span::{SourceFile, Span};
 use crate::template::{TemplateSet, Text};
 
+mod mocks;
+pub use mocks::*;
+
 #[derive(Debug)]
 pub struct Suite {
     pub name: String,
@@ -24,6 +27,8 @@ pub struct Suite {
     /// Names of vars whose values must never reach an artifact.
     pub secrets: Vec<String>,
     pub identities: IndexMap<String, Identity>,
+    /// The Google and GitHub stand-ins the suite needs, started fresh for it.
+    pub mocks: MockSpecs,
     pub steps: Vec<Step>,
     pub templates: TemplateSet,
 }
@@ -133,6 +138,8 @@ pub enum AssertionKind {
     Duration(Matcher),
     RedirectTo(Matcher),
     RedirectQuery { param: String, matcher: Matcher },
+    /// What a stand-in received from the target (the back channel).
+    MockCalls(MockCallsAssertion),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,9 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+mod mocks;
+pub use mocks::*;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSuite {
@@ -25,6 +28,8 @@ pub struct RawSuite {
     /// `true`, `false`, or `{ headers: [...], redact: [...] }`: every step's default.
     #[serde(default)]
     pub snapshot: Option<Value>,
+    #[serde(default)]
+    pub mocks: Option<RawMocks>,
     pub steps: Vec<RawStep>,
 }
 
@@ -119,6 +124,8 @@ pub struct RawExpect {
     pub duration: Option<Value>,
     #[serde(default)]
     pub redirect: Option<RawRedirectExpect>,
+    #[serde(default)]
+    pub mock_calls: IndexMap<String, RawMockCallsExpect>,
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -17,6 +17,8 @@ use super::raw::*;
 use super::span::{NodePath, SourceFile, Span, SpanIndex};
 use crate::template::{Reference, TemplateBuilder, Text};
 
+mod mocks;
+
 /// What the loader knows about the run that the suite will see.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -29,7 +31,7 @@ pub struct LoadOptions {
 }
 
 /// Variables every template can read without declaring them.
-pub const BUILTIN_VARIABLES: &[&str] = &["env", "target"];
+pub const BUILTIN_VARIABLES: &[&str] = &["env", "target", "mocks"];
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"];
 
@@ -53,6 +55,7 @@ pub(super) fn validate(
         captured_later: HashMap::new(),
         context: String::new(),
         suite_snapshot: None,
+        mock_providers: None,
     };
     let root = NodePath::root();
     for (index, step) in raw.steps.iter().enumerate() {
@@ -64,6 +67,7 @@ pub(super) fn validate(
         }
     }
 
+    let mocks = validator.mocks(raw.mocks, &root.key("mocks"));
     let vars = validator.vars(raw.vars, &root.key("vars"));
     let secrets = validator.secrets(raw.secrets, &vars, &root.key("secrets"));
     let identities = validator.identities(raw.identities, &root.key("identities"));
@@ -124,6 +128,7 @@ pub(super) fn validate(
         vars,
         secrets,
         identities,
+        mocks,
         steps,
         templates,
     })
@@ -143,6 +148,8 @@ struct Validator<'a> {
     context: String,
     /// The suite's `snapshot:`, which steps inherit and extend.
     suite_snapshot: Option<SnapshotSetting>,
+    /// The stand-ins the suite declares; `None` while the `mocks:` section itself is validated.
+    mock_providers: Option<Vec<crate::mock::Provider>>,
 }
 
 /// A `snapshot:` as written, before a step's setting is merged with the suite's.
@@ -591,6 +598,7 @@ impl Validator<'_> {
                 });
             }
         }
+        self.mock_calls_expect(&raw.mock_calls, &path.key("mock_calls"), &mut assertions);
         assertions
     }
 
@@ -1136,6 +1144,10 @@ impl Validator<'_> {
                     )),
                 );
             }
+            return;
+        }
+        if root == "mocks" {
+            self.check_mock_reference(reference, path);
             return;
         }
         if self.defined.iter().any(|name| name == root) {

@@ -25,6 +25,7 @@ fn config(flaws: FlawSet, report_dir: PathBuf) -> RunConfig {
             ..Default::default()
         },
         report_dir,
+        stand_ins: Default::default(),
     }
 }
 
