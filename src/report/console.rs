@@ -20,7 +20,8 @@ const SKIP: Style = AnsiColor::Yellow.on_default();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
 
-/// Prints progress; masks secrets with what it has learnt from the steps so far.
+/// Prints progress; masks secrets with what it has learnt from the steps so far. Suite and step
+/// names are printed as written: they are literal text of the suite file, never rendered.
 pub struct ConsoleListener<W: Write + Send> {
     out: W,
     redactor: Redactor,
@@ -56,7 +57,7 @@ impl<W: Write + Send> ConsoleListener<W> {
         writeln!(
             self.out,
             "  {style}{mark}{style:#} {} {DIM}({}{retries}){DIM:#}",
-            self.redactor.mask(&step.name),
+            step.name,
             format_duration(step.duration_ms)
         )?;
         if step.status == StepStatus::Skipped {
@@ -95,7 +96,7 @@ impl<W: Write + Send> RunListener for ConsoleListener<W> {
                 writeln!(
                     self.out,
                     "{BOLD}{}{BOLD:#} {DIM}{file}, {steps} step{}{DIM:#}",
-                    self.redactor.mask(name),
+                    name,
                     if steps == 1 { "" } else { "s" }
                 )
             }

@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use serde_json::Value;
 
@@ -42,11 +44,18 @@ fn is_sensitive_name(name: &str) -> bool {
         || name == "key"
 }
 
+/// Values found by heuristics (credentials sent, sensitive fields) shorter than this are left alone:
+/// real tokens are longer, and a short common word ("start", "admin") would be masked everywhere
+/// and trip the final leak scan on every JSON key that contains it. Declared secrets are masked
+/// from [`MIN_SECRET_LEN`] on.
+const MIN_LEARNT_SECRET_LEN: usize = 8;
+
 #[derive(Debug, Clone)]
 pub struct Redactor {
     secrets: BTreeSet<String>,
-    /// Every encoded form of every secret, longest first.
-    forms: Vec<String>,
+    /// One automaton for every encoded form of every secret, built when first needed after the
+    /// secrets last changed: masking a large run is one pass per string, not one per secret.
+    matcher: OnceLock<Option<AhoCorasick>>,
     jwt: Regex,
 }
 
@@ -54,10 +63,31 @@ impl Default for Redactor {
     fn default() -> Self {
         Redactor {
             secrets: BTreeSet::new(),
-            forms: Vec::new(),
+            matcher: OnceLock::new(),
             jwt: Regex::new(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.([A-Za-z0-9_-]+)").expect("a valid literal regex"),
         }
     }
+}
+
+/// An automaton that finds the longest form of any secret at each position.
+pub(super) fn forms_matcher<'a>(secrets: impl Iterator<Item = &'a str>, extra: impl Fn(&str) -> Vec<String>) -> Option<AhoCorasick> {
+    let mut forms: Vec<String> = secrets
+        .flat_map(encoded_forms)
+        .flat_map(|form| {
+            let mut all = extra(&form);
+            all.push(form);
+            all
+        })
+        .collect();
+    forms.sort();
+    forms.dedup();
+    if forms.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&forms)
+        .ok()
 }
 
 impl Redactor {
@@ -66,15 +96,28 @@ impl Redactor {
         self.secrets.iter().map(String::as_str)
     }
 
-    /// Adds one secret value; short values are ignored (see [`MIN_SECRET_LEN`]).
+    /// Adds one declared secret value; values shorter than [`MIN_SECRET_LEN`] are ignored.
     pub fn add(&mut self, secret: &str) {
+        self.insert(secret, MIN_SECRET_LEN);
+    }
+
+    /// Adds a value that heuristics found (see [`MIN_LEARNT_SECRET_LEN`]).
+    fn learn(&mut self, secret: &str) {
+        self.insert(secret, MIN_LEARNT_SECRET_LEN);
+    }
+
+    fn insert(&mut self, secret: &str, min_len: usize) {
         let secret = secret.trim();
-        if secret.len() < MIN_SECRET_LEN || !self.secrets.insert(secret.to_owned()) {
-            return;
+        if secret.len() >= min_len && !self.secrets.contains(secret) {
+            self.secrets.insert(secret.to_owned());
+            self.matcher = OnceLock::new();
         }
-        self.forms.extend(encoded_forms(secret));
-        self.forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        self.forms.dedup();
+    }
+
+    fn matcher(&self) -> Option<&AhoCorasick> {
+        self.matcher
+            .get_or_init(|| forms_matcher(self.secrets.iter().map(String::as_str), |_| Vec::new()))
+            .as_ref()
     }
 
     /// Learns everything secret in a finished step: declared secrets, credentials it sent, cookies
@@ -112,7 +155,7 @@ impl Redactor {
             if lower == "cookie" {
                 for pair in value.split(';') {
                     if let Some((_, cookie_value)) = pair.split_once('=') {
-                        self.add(cookie_value);
+                        self.learn(cookie_value);
                     }
                 }
             } else if CREDENTIAL_HEADERS.contains(&lower.as_str()) {
@@ -122,7 +165,7 @@ impl Redactor {
         if let Ok(url) = url::Url::parse(&request.url) {
             for (name, value) in url.query_pairs() {
                 if is_sensitive_name(&name) {
-                    self.add(&value);
+                    self.learn(&value);
                 }
             }
         }
@@ -133,14 +176,14 @@ impl Redactor {
 
     fn learn_response(&mut self, response: &Response) {
         for cookie in response.set_cookies() {
-            self.add(cookie.value());
+            self.learn(cookie.value());
         }
         if let Some(json) = response.json() {
             self.learn_json(json);
         } else if let Some(location) = response.header("location").and_then(|l| url::Url::parse(l).ok()) {
             for (name, value) in location.query_pairs() {
                 if is_sensitive_name(&name) {
-                    self.add(&value);
+                    self.learn(&value);
                 }
             }
         }
@@ -148,19 +191,19 @@ impl Redactor {
 
     /// `Bearer x` and `Basic x` hide the credential after the scheme; Basic also hides the password.
     fn learn_credential(&mut self, value: &str) {
-        self.add(value);
+        self.learn(value);
         let Some((scheme, credential)) = value.split_once(' ') else {
             return;
         };
-        self.add(credential);
+        self.learn(credential);
         if scheme.eq_ignore_ascii_case("basic") {
             use base64::Engine as _;
             if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(credential.trim()) {
                 let decoded = String::from_utf8_lossy(&decoded).into_owned();
                 if let Some((_, password)) = decoded.split_once(':') {
-                    self.add(password);
+                    self.learn(password);
                 }
-                self.add(&decoded);
+                self.learn(&decoded);
             }
         }
     }
@@ -173,7 +216,7 @@ impl Redactor {
         if body.contains('=') && !body.contains(char::is_whitespace) {
             for (name, value) in url::form_urlencoded::parse(body.as_bytes()) {
                 if is_sensitive_name(&name) {
-                    self.add(&value);
+                    self.learn(&value);
                 }
             }
         }
@@ -197,11 +240,11 @@ impl Redactor {
 
     fn learn_value(&mut self, value: &Value) {
         match value {
-            Value::String(text) => self.add(text),
-            Value::Number(number) => self.add(&number.to_string()),
+            Value::String(text) => self.learn(text),
+            Value::Number(number) => self.learn(&number.to_string()),
             Value::Array(_) | Value::Object(_) => {
                 for leaf in leaves(value) {
-                    self.add(&leaf);
+                    self.learn(&leaf);
                 }
             }
             _ => {}
@@ -221,9 +264,14 @@ impl Redactor {
                 masked = Cow::Owned(owned);
             }
         }
-        for form in &self.forms {
-            if masked.contains(form.as_str()) {
-                masked = Cow::Owned(masked.replace(form.as_str(), MASK));
+        if let Some(matcher) = self.matcher() {
+            if matcher.is_match(masked.as_ref()) {
+                let mut replaced = String::with_capacity(masked.len());
+                matcher.replace_all_with(&masked, &mut replaced, |_, _, out| {
+                    out.push_str(MASK);
+                    true
+                });
+                masked = Cow::Owned(replaced);
             }
         }
         masked

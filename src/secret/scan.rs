@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::forms::encoded_forms;
+use super::redactor::forms_matcher;
 
 /// A secret found in a written file. Carries the file and line, never the secret itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,22 +15,23 @@ pub struct Leak {
 /// Searches `files` for every form of every secret, also as HTML and XML escape it (a secret in
 /// `index.html` or `junit.xml` would be written escaped).
 pub fn scan_files<'a>(files: &[PathBuf], secrets: impl Iterator<Item = &'a str>) -> Vec<Leak> {
-    let mut forms: Vec<String> = secrets.flat_map(encoded_forms).collect();
-    let escaped: Vec<String> = forms.iter().flat_map(|form| markup_escaped(form)).collect();
-    forms.extend(escaped);
-    forms.sort();
-    forms.dedup();
+    let Some(matcher) = forms_matcher(secrets, markup_escaped) else {
+        return Vec::new();
+    };
     let mut leaks = Vec::new();
     for file in files {
         let Ok(text) = std::fs::read_to_string(file) else {
             continue;
         };
-        for (index, line) in text.lines().enumerate() {
-            if forms.iter().any(|form| line.contains(form.as_str())) {
+        let mut last_line = 0;
+        for found in matcher.find_iter(&text) {
+            let line = text[..found.start()].matches('\n').count() + 1;
+            if line != last_line {
                 leaks.push(Leak {
                     file: file.clone(),
-                    line: index + 1,
+                    line,
                 });
+                last_line = line;
             }
         }
     }

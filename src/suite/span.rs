@@ -4,13 +4,15 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A suite file's text, kept so that every diagnostic can quote the offending line.
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
+    /// Byte offset where each line starts, computed once: every node of a large suite asks.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -18,7 +20,27 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text: text.into(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(index, _)| index + 1))
+                .collect()
+        })
+    }
+
+    /// The text of a 1-based line, without its line break; `None` past the end.
+    fn line_text(&self, line: usize) -> Option<(usize, &str)> {
+        let starts = self.line_starts();
+        let start = *starts.get(line.checked_sub(1)?)?;
+        if start > self.text.len() || (start == self.text.len() && line > 1) {
+            return None;
+        }
+        let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
+        Some((start, self.text[start..end].trim_end_matches('\r')))
     }
 
     /// The path as it is shown to users, with forward slashes on every platform.
@@ -28,41 +50,34 @@ impl SourceFile {
 
     /// The span of the whole line that contains `offset`, used when a parser gives only a point.
     pub fn line_span(&self, line: usize) -> Span {
-        let mut start = 0;
-        for (index, text) in self.text.split_inclusive('\n').enumerate() {
-            if index + 1 == line {
-                let len = text.trim_end_matches(['\n', '\r']).len();
-                return Span {
-                    offset: start,
-                    len,
-                    line,
-                    column: 1,
-                };
-            }
-            start += text.len();
-        }
-        Span {
-            offset: self.text.len(),
-            len: 0,
-            line,
-            column: 1,
+        match self.line_text(line) {
+            Some((offset, text)) => Span {
+                offset,
+                len: text.len(),
+                line,
+                column: 1,
+            },
+            None => Span {
+                offset: self.text.len(),
+                len: 0,
+                line,
+                column: 1,
+            },
         }
     }
 
     /// The byte offset of a 1-based line and a 1-based column counted in characters.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let mut start = 0;
-        for (index, text) in self.text.split_inclusive('\n').enumerate() {
-            if index + 1 == line {
-                return start
+        match self.line_text(line) {
+            Some((start, text)) => {
+                start
                     + text
                         .char_indices()
                         .nth(column.saturating_sub(1))
-                        .map_or(text.len(), |(byte, _)| byte);
+                        .map_or(text.len(), |(byte, _)| byte)
             }
-            start += text.len();
+            None => self.text.len(),
         }
-        self.text.len()
     }
 }
 
