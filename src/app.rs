@@ -174,7 +174,7 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
     redactor.mask_run(&mut result);
     let snapshots = snapshot::check_run(&suites, &mut result, &redactor, &config.snapshots);
     let _ = report::write_snapshot_notes(out, &snapshots);
-    let mut written = report::write_reports(&result, &config.report_dir, &redactor)?;
+    let mut written = report::write_reports(&result, &config.report_dir, &config.reports, &redactor)?;
     let _ = report::write_summary(out, &result);
     for file in &written {
         let _ = writeln!(out, "report: {}", file.display());

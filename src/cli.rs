@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::app::{self, AppError};
 use crate::config::{DemoConfig, MockConfig, RunConfig, StandInAddresses, SuiteSelection};
 use crate::reference_target::{Flaw, JwtAlgorithm};
+use crate::report::ReportFormat;
 use crate::{env_file, exit, suite};
 
 #[derive(Debug, Parser)]
@@ -112,6 +113,9 @@ struct RunArgs {
     /// Where reports are written.
     #[arg(long, default_value = "reports", value_name = "DIR")]
     report_dir: PathBuf,
+    /// Which reports to write (comma-separated).
+    #[arg(long = "report", value_name = "FORMATS", value_delimiter = ',', default_value = "json,junit,html")]
+    reports: Vec<ReportFormat>,
     /// Responses larger than this fail their step.
     #[arg(long, default_value_t = 4 * 1024 * 1024, value_name = "BYTES")]
     max_body_size: usize,
@@ -149,6 +153,16 @@ impl ValueEnum for Flaw {
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
         Some(PossibleValue::new(self.name()).help(self.description()))
+    }
+}
+
+impl ValueEnum for ReportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        ReportFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.file_name()))
     }
 }
 
@@ -246,6 +260,7 @@ fn run_config(args: RunArgs) -> Result<RunConfig, AppError> {
         insecure: args.insecure,
         max_body_bytes: args.max_body_size,
         report_dir: args.report_dir,
+        reports: args.reports,
         snapshots: crate::snapshot::SnapshotOptions {
             dir: args.snapshot_dir,
             update: args.update_snapshots,

@@ -41,6 +41,8 @@ pub struct RunConfig {
     pub insecure: bool,
     pub max_body_bytes: usize,
     pub report_dir: PathBuf,
+    /// Which file reports to write.
+    pub reports: Vec<crate::report::ReportFormat>,
     pub snapshots: crate::snapshot::SnapshotOptions,
     /// Stand-ins on fixed addresses, shared by every suite of the run.
     pub stand_ins: StandInAddresses,

@@ -31,14 +31,55 @@ pub enum ReportError {
     Html(#[source] tera::Error),
 }
 
-/// Writes every file report into `dir`, each atomically. Returns the files written. `run` must be
-/// masked already; `redactor` masks what reporters derive from it (decoded JWTs).
-pub fn write_reports(run: &RunResult, dir: &Path, redactor: &Redactor) -> Result<Vec<PathBuf>, ReportError> {
-    let results = dir.join("results.json");
-    write_atomic(&results, &json::render(run)?)?;
-    let junit = dir.join("junit.xml");
-    write_atomic(&junit, &junit::render(run))?;
-    let index = dir.join("index.html");
-    write_atomic(&index, &html::render(run, redactor)?)?;
-    Ok(vec![results, junit, index])
+/// A file report `--report` can choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// `results.json`: the whole run, for scripts.
+    Json,
+    /// `junit.xml`: for CI test tabs.
+    Junit,
+    /// `index.html`: for people.
+    Html,
+}
+
+impl ReportFormat {
+    pub const ALL: &[ReportFormat] = &[ReportFormat::Json, ReportFormat::Junit, ReportFormat::Html];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Json => "json",
+            ReportFormat::Junit => "junit",
+            ReportFormat::Html => "html",
+        }
+    }
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            ReportFormat::Json => "results.json",
+            ReportFormat::Junit => "junit.xml",
+            ReportFormat::Html => "index.html",
+        }
+    }
+}
+
+/// Writes the chosen file reports into `dir`, each atomically. Returns the files written. `run`
+/// must be masked already; `redactor` masks what reporters derive from it (decoded JWTs).
+pub fn write_reports(
+    run: &RunResult,
+    dir: &Path,
+    formats: &[ReportFormat],
+    redactor: &Redactor,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let mut written = Vec::with_capacity(formats.len());
+    for &format in ReportFormat::ALL.iter().filter(|format| formats.contains(format)) {
+        let path = dir.join(format.file_name());
+        let contents = match format {
+            ReportFormat::Json => json::render(run)?,
+            ReportFormat::Junit => junit::render(run),
+            ReportFormat::Html => html::render(run, redactor)?,
+        };
+        write_atomic(&path, &contents)?;
+        written.push(path);
+    }
+    Ok(written)
 }

@@ -1129,11 +1129,11 @@ impl Validator<'_> {
             return;
         }
         let root = reference.root();
-        let span = self.value_span(path);
-        let field = path.to_string();
         if root == "env" {
             let Some(name) = reference.member() else { return };
             if !self.options.env.contains_key(name) {
+                let span = self.value_span(path);
+                let field = path.to_string();
                 self.push(
                     DiagnosticKind::UndefinedVariable,
                     span,
@@ -1153,6 +1153,8 @@ impl Validator<'_> {
         if self.defined.iter().any(|name| name == root) {
             return;
         }
+        let span = self.value_span(path);
+        let field = path.to_string();
         let help = match self.captured_later.get(root) {
             Some((index, step)) => Some(format!(
                 "`{root}` is captured by step {} (`{step}`), which runs later",

@@ -2,6 +2,7 @@
 //! variables they render against ([`Scope`]).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::error::Error as _;
 use std::fmt;
 
@@ -59,6 +60,8 @@ impl std::error::Error for RenderError {}
 #[derive(Debug, Default)]
 pub struct TemplateBuilder {
     sources: Vec<(String, String)>,
+    /// Each distinct source is parsed once: suites repeat `{{ token }}` in every step.
+    compiled: HashMap<String, (String, Vec<Reference>)>,
 }
 
 impl TemplateBuilder {
@@ -67,10 +70,19 @@ impl TemplateBuilder {
         if !source.contains("{{") && !source.contains("{%") && !source.contains("{#") {
             return Ok((Text::literal(source), Vec::new()));
         }
+        if let Some((name, found)) = self.compiled.get(source) {
+            let text = Text::Template {
+                name: name.clone(),
+                source: source.to_owned(),
+            };
+            return Ok((text, found.clone()));
+        }
         let name = format!("t{}", self.sources.len());
         let template = tera::Template::new(&name, None, source).map_err(|error| syntax_message(&error))?;
         let found = references(&template.ast);
         self.sources.push((name.clone(), source.to_owned()));
+        self.compiled
+            .insert(source.to_owned(), (name.clone(), found.clone()));
         Ok((
             Text::Template {
                 name,
