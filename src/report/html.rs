@@ -39,6 +39,8 @@ pub(super) fn render(run: &RunResult, redactor: &Redactor) -> Result<Vec<u8>, Re
         .map_err(ReportError::Html)?;
     let view = ReportView::new(run, redactor);
     let context = Context::from_serialize(&view).map_err(ReportError::Html)?;
+    // tera renders from its own copy: the view's memory is not needed while the page is built.
+    drop(view);
     let html = tera
         .render(TEMPLATE_NAME, &context)
         .map_err(ReportError::Html)?;
