@@ -2,6 +2,7 @@
 //! Knows nothing of clap (that is [`crate::cli`]) and prints only through the writers it is given.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use crate::config::{DemoConfig, RunConfig, SuiteSelection};
 use crate::exit;
@@ -13,7 +14,7 @@ use crate::snapshot;
 use crate::suite::{self, Diagnostic, LoadOptions, Suite};
 
 mod stand_ins;
-pub use stand_ins::{mock, serve_mock};
+pub use stand_ins::{LocalReference, mock, serve_mock, start_demo_reference, start_local_reference};
 
 /// A failure that ends the command before or outside the run, with its exit code.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +37,12 @@ pub enum AppError {
     Target(#[from] reference_target::StartError),
     #[error(transparent)]
     Mock(#[from] crate::mock::MockError),
+    #[error("a stand-in announced an invalid URL `{url}`")]
+    StandInUrl {
+        url: String,
+        #[source]
+        source: url::ParseError,
+    },
 }
 
 impl AppError {
@@ -46,7 +53,8 @@ impl AppError {
             | AppError::Report(_)
             | AppError::Runtime(_)
             | AppError::Target(_)
-            | AppError::Mock(_) => exit::RUNTIME,
+            | AppError::Mock(_)
+            | AppError::StandInUrl { .. } => exit::RUNTIME,
         }
     }
 }
@@ -141,15 +149,19 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
         .enable_all()
         .build()
         .map_err(AppError::Runtime)?;
-    options.stand_ins = stand_ins::start_shared(&runtime, &config.stand_ins)?;
     let reference = match &config.target {
-        Some(_) => None,
+        Some(_) => {
+            options.stand_ins = stand_ins::start_shared(&runtime, &config.stand_ins)?;
+            None
+        }
         None => {
+            // The reference target signs in with stand-ins that every suite's `mocks:` shares.
             let target_config = TargetConfig::with_flaws(config.flaws.clone());
-            let target = runtime.block_on(reference_target::start_local(target_config))?;
-            let _ = writeln!(out, "reference target: {} (flaws: {})", target.url(), config.flaws);
-            options.target = Some(target.url().clone());
-            Some(target)
+            let local = runtime.block_on(start_local_reference(target_config, &config.stand_ins))?;
+            let _ = writeln!(out, "reference target: {} (flaws: {})", local.target.url(), config.flaws);
+            options.target = Some(local.target.url().clone());
+            options.stand_ins = Some(Arc::clone(&local.stand_ins));
+            Some(local.target)
         }
     };
     let mut listener = ConsoleListener::new(&mut *out);
@@ -205,11 +217,13 @@ pub fn demo(config: &DemoConfig, out: &mut dyn Write) -> Result<u8, AppError> {
         .build()
         .map_err(AppError::Runtime)?;
     runtime.block_on(async {
-        let target = reference_target::start(target_config.clone(), config.addr).await?;
-        let _ = write!(out, "{}", reference_target::banner(target.url(), &target_config));
+        let LocalReference { target, stand_ins, config: served } =
+            start_demo_reference(target_config, config.addr).await?;
+        let _ = write!(out, "{}", reference_target::banner(target.url(), &served));
         let _ = out.flush();
         let _ = tokio::signal::ctrl_c().await;
         target.shutdown().await?;
+        drop(stand_ins);
         let _ = writeln!(out, "stopped");
         Ok(exit::SUCCESS)
     })

@@ -1,16 +1,125 @@
-//! `authprobe mock` (the stand-ins on their own, for a staging server) and the shared stand-ins of
-//! `authprobe run --google-addr/--github-addr`.
+//! `authprobe mock` (the stand-ins on their own, for a staging server), the shared stand-ins of
+//! `authprobe run --google-addr/--github-addr`, and the stand-ins the built-in reference target
+//! signs in with (`authprobe run` without `--target`, `authprobe demo`).
 
 use std::future::Future;
 use std::io::Write;
+use std::net::SocketAddr;
 use std::sync::Arc;
+
+use url::Url;
 
 use super::AppError;
 use crate::config::{MockConfig, StandInAddresses};
 use crate::exit;
 use crate::mock::{
-    self, DEFAULT_TENANT, GithubConfig, GoogleConfig, RecordedCall, SharedStandIns, StandInOptions,
+    self, DEFAULT_GITHUB_CLIENT_ID, DEFAULT_GITHUB_CLIENT_SECRET, DEFAULT_GOOGLE_CLIENT_ID,
+    DEFAULT_GOOGLE_CLIENT_SECRET, DEFAULT_TENANT, GithubConfig, GoogleConfig, Listen, RecordedCall,
+    SharedStandIns, StandInOptions,
 };
+use crate::reference_target::{self, GithubClient, GoogleClient, RunningTarget, TargetConfig};
+
+/// The built-in reference target, and the Google and GitHub stand-ins it signs users in with.
+#[derive(Debug)]
+pub struct LocalReference {
+    pub target: RunningTarget,
+    /// What the target was started with: the flaws given, OAuth pointed at the stand-ins.
+    pub config: TargetConfig,
+    /// For the runner: each suite with `mocks:` registers with them as a tenant.
+    pub stand_ins: Arc<SharedStandIns>,
+}
+
+/// What `authprobe run` does without `--target`: starts both stand-ins (on `addresses` where
+/// given, else on free loopback ports), then the reference target with `config` on a free loopback
+/// port, its "Sign in with Google/GitHub" pointed at the stand-ins with their default clients.
+pub async fn start_local_reference(
+    config: TargetConfig,
+    addresses: &StandInAddresses,
+) -> Result<LocalReference, AppError> {
+    let stand_ins = start_provider_stand_ins(addresses).await?;
+    let config = signing_in_with(config, &stand_ins)?;
+    let target = reference_target::start_local(config.clone()).await?;
+    Ok(LocalReference {
+        target,
+        config,
+        stand_ins,
+    })
+}
+
+/// What `authprobe demo` serves: the reference target on `addr` and both stand-ins on free
+/// loopback ports, with the default clients registered under the target's callbacks and Alice as
+/// the one account, so that a browser can click through "Sign in with Google/GitHub".
+pub async fn start_demo_reference(
+    config: TargetConfig,
+    addr: SocketAddr,
+) -> Result<LocalReference, AppError> {
+    let stand_ins = start_provider_stand_ins(&StandInAddresses::default()).await?;
+    let config = signing_in_with(config, &stand_ins)?;
+    let target = reference_target::start(config.clone(), addr).await?;
+    let origin = target.url().as_str().trim_end_matches('/').to_owned();
+    if let Some(google) = &stand_ins.google {
+        google.register(DEFAULT_TENANT, GoogleConfig::with_defaults(Some(&origin)))?;
+    }
+    if let Some(github) = &stand_ins.github {
+        github.register(DEFAULT_TENANT, GithubConfig::with_defaults(Some(&origin)));
+    }
+    Ok(LocalReference {
+        target,
+        config,
+        stand_ins,
+    })
+}
+
+/// Both stand-ins, each on its address or on a free loopback port.
+async fn start_provider_stand_ins(
+    addresses: &StandInAddresses,
+) -> Result<Arc<SharedStandIns>, AppError> {
+    let loopback = Listen::loopback();
+    let stand_ins = SharedStandIns::start(
+        Some(addresses.google.as_ref().unwrap_or(&loopback)),
+        Some(addresses.github.as_ref().unwrap_or(&loopback)),
+        StandInOptions::default(),
+    )
+    .await?;
+    Ok(Arc::new(stand_ins))
+}
+
+/// `config` with Google and GitHub login configured against the stand-ins and their default
+/// clients (the ones every suite's tenant registers unless it names its own).
+fn signing_in_with(
+    mut config: TargetConfig,
+    stand_ins: &SharedStandIns,
+) -> Result<TargetConfig, AppError> {
+    if let Some(google) = &stand_ins.google {
+        let urls = google.urls();
+        config.google = Some(GoogleClient {
+            authorize_url: stand_in_url(&urls.authorize_url)?,
+            token_url: stand_in_url(&urls.token_url)?,
+            jwks_url: stand_in_url(&urls.jwks_url)?,
+            issuer: urls.issuer.clone(),
+            client_id: DEFAULT_GOOGLE_CLIENT_ID.to_owned(),
+            client_secret: DEFAULT_GOOGLE_CLIENT_SECRET.to_owned(),
+        });
+    }
+    if let Some(github) = &stand_ins.github {
+        let urls = github.urls();
+        config.github = Some(GithubClient {
+            authorize_url: stand_in_url(&urls.authorize_url)?,
+            token_url: stand_in_url(&urls.token_url)?,
+            api_base_url: stand_in_url(&urls.api_url)?,
+            client_id: DEFAULT_GITHUB_CLIENT_ID.to_owned(),
+            client_secret: DEFAULT_GITHUB_CLIENT_SECRET.to_owned(),
+        });
+    }
+    Ok(config)
+}
+
+fn stand_in_url(text: &str) -> Result<Url, AppError> {
+    Url::parse(text).map_err(|source| AppError::StandInUrl {
+        url: text.to_owned(),
+        source,
+    })
+}
 
 /// Starts the stand-ins that have an address, for every suite of a run to share.
 pub(super) fn start_shared(

@@ -1,5 +1,5 @@
 //! What `authprobe demo` prints when the target is up: where it is, its flaws, the demo
-//! credentials, the routes, and a first command to try.
+//! credentials, the routes, where to sign in with Google or GitHub, and first commands to try.
 
 use std::fmt::Write as _;
 
@@ -39,6 +39,34 @@ pub fn banner(url: &Url, config: &TargetConfig) -> String {
     for (route, description) in ROUTES {
         let _ = writeln!(text, "  {route:<30} {description}");
     }
+    let providers: Vec<(&str, &str, &Url)> = [
+        (
+            "Google",
+            "google",
+            config.google.as_ref().map(|google| &google.authorize_url),
+        ),
+        (
+            "GitHub",
+            "github",
+            config.github.as_ref().map(|github| &github.authorize_url),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(label, path, authorize)| authorize.map(|url| (label, path, url)))
+    .collect();
+    if !providers.is_empty() {
+        let _ = writeln!(
+            text,
+            "\nsign in with a browser (the stand-ins sign Alice in at once):"
+        );
+        for (label, path, authorize) in &providers {
+            let _ = writeln!(
+                text,
+                "  {label:<7} {base}/auth/{path}/login   (provider at {})",
+                authorize.origin().ascii_serialization()
+            );
+        }
+    }
     let _ = writeln!(text, "\ntry:");
     let _ = writeln!(
         text,
@@ -51,7 +79,16 @@ pub fn banner(url: &Url, config: &TargetConfig) -> String {
         "  curl -i {base}/protected-route -H 'X-API-Key: {}'",
         demo::API_KEY
     );
-    let _ = writeln!(text, "  authprobe run --target {url}");
+    if providers.is_empty() {
+        let _ = writeln!(text, "  authprobe run --target {url}");
+    } else {
+        // The OAuth suites check what the provider saw: they need stand-ins that run with them.
+        let _ = writeln!(text, "  authprobe run --target {url} --skip-tag oauth");
+        let _ = writeln!(
+            text,
+            "  authprobe run    # every suite, OAuth included, on a reference target of its own"
+        );
+    }
     let _ = writeln!(text, "\nCtrl-C stops it.");
     text
 }
@@ -68,6 +105,18 @@ mod tests {
     #[test]
     fn the_secure_banner_lists_credentials_routes_and_a_first_command() {
         insta::assert_snapshot!(banner(&url(), &TargetConfig::default()));
+    }
+
+    #[test]
+    fn with_providers_the_banner_says_where_to_sign_in_and_skips_oauth_suites_for_this_target() {
+        let config = TargetConfig {
+            google: Some(super::super::GoogleClient::google("id", "secret")),
+            github: Some(super::super::GithubClient::github("id", "secret")),
+            ..TargetConfig::default()
+        };
+        let text = banner(&url(), &config);
+        let from_sign_in = &text[text.find("\nsign in").expect("a sign-in section")..];
+        insta::assert_snapshot!(from_sign_in);
     }
 
     #[test]

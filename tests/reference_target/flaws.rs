@@ -6,8 +6,9 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use authprobe::config::SuiteSelection;
-use authprobe::reference_target::{self, Flaw, FlawSet, Flow, TargetConfig};
+use authprobe::app::{self, LocalReference};
+use authprobe::config::{StandInAddresses, SuiteSelection};
+use authprobe::reference_target::{Flaw, FlawSet, TargetConfig};
 use authprobe::runner::{self, RunOptions, RunResult, Silent, StepStatus};
 
 /// (suite file stem, step name) of the steps each flaw must fail, and no others.
@@ -48,14 +49,32 @@ const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
                 "session",
                 "logging in again with a form issues a new session id",
             ),
+            (
+                "google",
+                "the callback redeems the code once with the PKCE verifier and opens an HttpOnly session",
+            ),
+            (
+                "github",
+                "the callback redeems the code once with the PKCE verifier and opens an HttpOnly session",
+            ),
         ],
     ),
     (
         Flaw::CookieNoSamesite,
-        &[(
-            "session",
-            "login with JSON sets an HttpOnly SameSite=Lax session cookie",
-        )],
+        &[
+            (
+                "session",
+                "login with JSON sets an HttpOnly SameSite=Lax session cookie",
+            ),
+            (
+                "google",
+                "the callback redeems the code once with the PKCE verifier and opens an HttpOnly session",
+            ),
+            (
+                "github",
+                "the callback redeems the code once with the PKCE verifier and opens an HttpOnly session",
+            ),
+        ],
     ),
     (
         Flaw::AcceptAlgNone,
@@ -153,18 +172,101 @@ const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
             ("api-key", "the key in the query string is not accepted"),
         ],
     ),
-];
-
-/// The OAuth flaws: the google and github suites need the provider stand-ins (`src/mock/`, built
-/// on another branch), so until they are bundled these flaws are proven by the target's own tests
-/// (`src/reference_target/oauth/tests.rs`). Only OAuth flaws may wait here; move each one into
-/// `CAUGHT_BY` when its suite lands.
-const AWAITING_PROVIDER_SUITES: &[Flaw] = &[
-    Flaw::SkipStateCheck,
-    Flaw::NoPkce,
-    Flaw::SkipNonceCheck,
-    Flaw::AcceptWrongAud,
-    Flaw::OpenRedirectAfterLogin,
+    (
+        Flaw::SkipStateCheck,
+        &[
+            (
+                "google",
+                "a callback whose state was tampered with is refused before the code is redeemed",
+            ),
+            ("google", "the tampered-state browser is not signed in"),
+            (
+                "google",
+                "a callback without a state is refused before the code is redeemed",
+            ),
+            ("google", "the missing-state browser is not signed in"),
+            (
+                "google",
+                "in the whole suite one code was redeemed and the first browser is still signed in",
+            ),
+            (
+                "github",
+                "a callback whose state was tampered with is refused before the code is redeemed",
+            ),
+            ("github", "the tampered-state browser is not signed in"),
+            (
+                "github",
+                "a callback without a state is refused before the code is redeemed",
+            ),
+            ("github", "the missing-state browser is not signed in"),
+            (
+                "github",
+                "in the whole suite one code was redeemed and the first browser is still signed in",
+            ),
+        ],
+    ),
+    (
+        Flaw::NoPkce,
+        &[
+            (
+                "google",
+                "login redirects to Google with state, nonce, PKCE S256 and the exact redirect_uri",
+            ),
+            (
+                "google",
+                "the callback redeems the code once with the PKCE verifier and opens an HttpOnly session",
+            ),
+            (
+                "github",
+                "login redirects to GitHub with state, PKCE S256 and the exact redirect_uri",
+            ),
+            (
+                "github",
+                "the callback redeems the code once with the PKCE verifier and opens an HttpOnly session",
+            ),
+        ],
+    ),
+    (
+        Flaw::SkipNonceCheck,
+        &[
+            (
+                "google-wrong-nonce",
+                "the callback refuses an ID token whose nonce is not this login's",
+            ),
+            ("google-wrong-nonce", "the browser is not signed in"),
+        ],
+    ),
+    (
+        Flaw::AcceptWrongAud,
+        &[
+            (
+                "google-wrong-aud",
+                "the callback refuses an ID token whose aud is another client",
+            ),
+            ("google-wrong-aud", "the browser is not signed in"),
+        ],
+    ),
+    (
+        Flaw::OpenRedirectAfterLogin,
+        &[
+            (
+                "google",
+                "a login asking to go to another site afterwards is refused (open redirect)",
+            ),
+            (
+                "google",
+                "a login asking to go to a protocol-relative URL afterwards is refused",
+            ),
+            (
+                "github",
+                "a login asking to go to another site afterwards is refused (open redirect)",
+            ),
+            (
+                "github",
+                "a login asking to go to a protocol-relative URL afterwards is refused",
+            ),
+        ],
+    ),
 ];
 
 type StepId = (String, String);
@@ -173,16 +275,18 @@ fn suites_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("suites")
 }
 
-/// Runs the bundled suites against a fresh target with `flaws`, as `authprobe run` does without
-/// `--target` (demo vars passed in) or, with `demo_vars` false, as `--target` would against the
-/// demo (the suites' own defaults).
+/// Runs the bundled suites against a fresh target with `flaws` and its Google and GitHub
+/// stand-ins, started as `authprobe run` starts them without `--target` (demo vars passed in) or,
+/// with `demo_vars` false, as `--target` would against the demo (the suites' own defaults).
 async fn run_suites(flaws: FlawSet, demo_vars: bool) -> RunResult {
-    let target = reference_target::start(
+    let LocalReference {
+        target, stand_ins, ..
+    } = app::start_local_reference(
         TargetConfig::with_flaws(flaws),
-        "127.0.0.1:0".parse().expect("addr"),
+        &StandInAddresses::default(),
     )
     .await
-    .expect("the reference target starts");
+    .expect("the reference target and its stand-ins start");
     let vars = if demo_vars {
         target.suite_vars()
     } else {
@@ -193,10 +297,11 @@ async fn run_suites(flaws: FlawSet, demo_vars: bool) -> RunResult {
         vars: vars.clone(),
         ..SuiteSelection::default()
     };
-    let suites = authprobe::app::load(&selection, false).expect("the bundled suites load");
+    let suites = app::load(&selection, false).expect("the bundled suites load");
     let options = RunOptions {
         target: Some(target.url().clone()),
         vars,
+        stand_ins: Some(stand_ins),
         ..RunOptions::default()
     };
     let (_keep_running, cancel) = tokio::sync::watch::channel(false);
@@ -213,10 +318,7 @@ fn not_passed(result: &RunResult) -> BTreeSet<StepId> {
         .suites
         .iter()
         .flat_map(|suite| {
-            let stem = std::path::Path::new(&suite.file)
-                .file_stem()
-                .map(|stem| stem.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let stem = file_stem(&suite.file);
             suite
                 .steps
                 .iter()
@@ -226,6 +328,14 @@ fn not_passed(result: &RunResult) -> BTreeSet<StepId> {
         .collect()
 }
 
+/// The suite's id in the table: its file name without folder or extension.
+fn file_stem(file: &str) -> String {
+    std::path::Path::new(file)
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 fn describe(result: &RunResult, steps: &BTreeSet<StepId>) -> String {
     if steps.is_empty() {
         return " none".to_owned();
@@ -233,12 +343,13 @@ fn describe(result: &RunResult, steps: &BTreeSet<StepId>) -> String {
     let mut text = String::new();
     for (suite, name) in steps {
         text.push_str(&format!("\n  {suite}: {name}"));
+        // Step names are unique within a suite, not across suites (google and github share some).
         let step = result
             .suites
             .iter()
-            .flat_map(|s| &s.steps)
+            .filter(|listed| &file_stem(&listed.file) == suite)
+            .flat_map(|listed| &listed.steps)
             .find(|step| &step.name == name);
-        // Step names are unique within a suite; the first match is the one listed.
         if let Some(step) = step {
             if let Some(error) = &step.error {
                 text.push_str(&format!("\n      error: {error}"));
@@ -276,14 +387,6 @@ async fn the_secure_target_passes_every_bundled_step_with_demo_vars_and_with_sui
 async fn every_flaw_fails_exactly_the_steps_that_catch_it() {
     let mut problems = Vec::new();
     for flaw in Flaw::ALL {
-        if AWAITING_PROVIDER_SUITES.contains(flaw) {
-            if flaw.flow() != Flow::OAuth {
-                problems.push(format!(
-                    "{flaw}: only OAuth flaws may wait for provider suites"
-                ));
-            }
-            continue;
-        }
         let Some((_, expected)) = CAUGHT_BY.iter().find(|(listed, _)| listed == flaw) else {
             problems.push(format!("{flaw}: not in the table; which step catches it?"));
             continue;
