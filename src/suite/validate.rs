@@ -401,7 +401,11 @@ impl Validator<'_> {
                 span,
                 format!("`{url}` is neither an absolute URL nor a path"),
                 "not a URL",
-                Some(format!("paths start with `/`: `/{url}`")),
+                Some(if url.split('/').next().is_some_and(|host| host.contains(['.', ':'])) {
+                    format!("an absolute URL names its scheme: `https://{url}`")
+                } else {
+                    format!("paths start with `/`: `/{url}`")
+                }),
             );
         }
     }
