@@ -13,7 +13,9 @@ use crate::secret::{self, Redactor};
 use crate::snapshot;
 use crate::suite::{self, Diagnostic, LoadOptions, Suite};
 
+mod jwt_tool;
 mod stand_ins;
+pub use jwt_tool::{JwtCommand, VerifyKey, jwt};
 pub use stand_ins::{LocalReference, mock, serve_mock, start_demo_reference, start_local_reference};
 
 /// A failure that ends the command before or outside the run, with its exit code.

@@ -40,6 +40,52 @@ enum Command {
     /// Serve the Google and GitHub stand-ins on fixed addresses for a staging server, print the
     /// settings to give it, and log every call they receive (Ctrl-C stops).
     Mock(MockArgs),
+    /// Decode, verify or forge a JWT with the toolkit suites use.
+    #[command(subcommand)]
+    Jwt(JwtArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum JwtArgs {
+    /// Print a token's header and claims; the signature is not checked.
+    Decode {
+        /// The token, or `-` to read it from standard input.
+        token: String,
+    },
+    /// Check a token's signature, algorithm and time claims: exit 0 when valid, 1 when not.
+    Verify {
+        /// The token, or `-` to read it from standard input.
+        token: String,
+        /// The HMAC secret (HS256/384/512).
+        #[arg(long, required_unless_present = "pem", conflicts_with = "pem")]
+        secret: Option<String>,
+        /// A file with the RSA or EC public key in PEM.
+        #[arg(long, value_name = "FILE")]
+        pem: Option<PathBuf>,
+        /// An algorithm the token may use (repeatable); default: any the key is for.
+        #[arg(long = "alg", value_name = "ALG")]
+        algorithms: Vec<String>,
+        /// Seconds of clock skew allowed on `exp` and `nbf`.
+        #[arg(long, default_value_t = 60)]
+        leeway: u64,
+    },
+    /// Print the tokens an attack sends, one `name<TAB>token` a line.
+    Forge {
+        /// The token, or `-` to read it from standard input.
+        token: String,
+        /// The attack, as named under `attacks.jwt` (alg-none, weak-secrets, expired, ...).
+        #[arg(long)]
+        attack: String,
+        /// The target's test signing key, for attacks that re-sign (expired, wrong-aud, ...).
+        #[arg(long)]
+        key: Option<String>,
+        /// A file with the target's RSA public key in PEM, for key-confusion.
+        #[arg(long, value_name = "FILE")]
+        public_key: Option<PathBuf>,
+        /// Where `jku` and `x5u` point.
+        #[arg(long, value_name = "URL")]
+        listener: Option<url::Url>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -200,6 +246,7 @@ pub fn main() -> ExitCode {
         Command::List(args) => selection(args).and_then(|selection| app::list(&selection, &mut stdout)),
         Command::Demo(args) => app::demo(&demo_config(args), &mut stdout),
         Command::Mock(args) => mock_config(args).and_then(|config| app::mock(&config, &mut stdout)),
+        Command::Jwt(args) => jwt_command(args).and_then(|command| app::jwt(&command, &mut stdout)),
     };
     let _ = stdout.flush();
     match outcome {
@@ -323,4 +370,41 @@ fn stand_in_addresses(args: StandInArgs, default_both: bool) -> Result<StandInAd
         return Err(AppError::Usage("--public-url needs --google-addr or --github-addr".to_owned()));
     }
     Ok(addresses)
+}
+
+/// Reads the token (`-` is standard input) and key files of an `authprobe jwt` command.
+fn jwt_command(args: JwtArgs) -> Result<app::JwtCommand, AppError> {
+    let read_token = |token: String| -> Result<String, AppError> {
+        if token != "-" {
+            return Ok(token);
+        }
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|error| AppError::Usage(format!("could not read the token from standard input: {error}")))?;
+        Ok(text.trim().to_owned())
+    };
+    let read_file = |path: PathBuf| -> Result<String, AppError> {
+        std::fs::read_to_string(&path)
+            .map_err(|error| AppError::Usage(format!("could not read {}: {error}", path.display())))
+    };
+    Ok(match args {
+        JwtArgs::Decode { token } => app::JwtCommand::Decode { token: read_token(token)? },
+        JwtArgs::Verify { token, secret, pem, algorithms, leeway } => app::JwtCommand::Verify {
+            token: read_token(token)?,
+            key: match (secret, pem) {
+                (Some(secret), _) => app::VerifyKey::Secret(secret),
+                (None, Some(pem)) => app::VerifyKey::Pem(read_file(pem)?),
+                (None, None) => return Err(AppError::Usage("give --secret or --pem".to_owned())),
+            },
+            algorithms,
+            leeway,
+        },
+        JwtArgs::Forge { token, attack, key, public_key, listener } => app::JwtCommand::Forge {
+            token: read_token(token)?,
+            attack,
+            key,
+            public_key_pem: public_key.map(read_file).transpose()?,
+            listener,
+        },
+    })
 }

@@ -147,6 +147,7 @@ mod tests {
             url: &url,
             duration_ms: 1.0,
             mock_calls: MockCallsView { calls, step_mark },
+            jwks: &[],
         };
         evaluate(
             &assertion,

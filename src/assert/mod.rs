@@ -3,9 +3,11 @@
 
 mod body;
 mod cookie;
+pub mod cookie_policy;
 mod duration;
 mod header;
 mod json;
+mod jwt_token;
 pub mod matcher;
 mod mock_calls;
 mod redirect;
@@ -45,6 +47,9 @@ pub struct Observed<'a> {
     pub duration_ms: f64,
     /// What the suite's stand-ins received (empty when it declares none).
     pub mock_calls: MockCallsView<'a>,
+    /// JWKS documents `expect.jwt` needs, fetched by the runner: (URL as written, rendered; the
+    /// document or why it could not be fetched).
+    pub jwks: &'a [(String, Result<serde_json::Value, String>)],
 }
 
 /// What templates in expected values render against.
@@ -97,6 +102,10 @@ pub fn evaluate(assertion: &Assertion, observed: &Observed<'_>, bindings: &Bindi
             redirect::evaluate_query(param, matcher, observed, bindings, assertion.span)
         }
         AssertionKind::MockCalls(calls) => mock_calls::evaluate(calls, observed, bindings, assertion.span),
+        AssertionKind::CookiePolicy { name, policy } => cookie_policy::evaluate(name, *policy, observed, assertion.span),
+        AssertionKind::Jwt { path, query, check } => {
+            jwt_token::evaluate(path, query, check, observed, bindings, assertion.span)
+        }
     }
 }
 

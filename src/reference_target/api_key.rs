@@ -61,6 +61,15 @@ fn key_matches(flaws: &FlawSet, presented: &str, expected: &str) -> bool {
         // bytes are compared.
         return presented.starts_with(expected);
     }
+    if flaws.has(Flaw::ApiKeyAnyValue) {
+        // Presence taken for authentication: the value is never compared.
+        return !presented.is_empty();
+    }
+    if flaws.has(Flaw::ApiKeyShortMatch) {
+        // The `strncmp(presented, expected, strlen(presented))` bug: the presented key's length
+        // decides how much is compared.
+        return expected.starts_with(presented);
+    }
     if flaws.has(Flaw::ApiKeyCaseInsensitive) {
         return presented.eq_ignore_ascii_case(expected);
     }
@@ -84,6 +93,9 @@ mod tests {
     fn the_flawed_comparisons_let_near_misses_through() {
         let prefix: FlawSet = [Flaw::ApiKeyPrefixMatch].into_iter().collect();
         assert!(key_matches(&prefix, "abc123-and-more", "abc123"));
+        let short: FlawSet = [Flaw::ApiKeyShortMatch].into_iter().collect();
+        assert!(key_matches(&short, "abc1", "abc123"));
+        assert!(!key_matches(&short, "abc1234", "abc123"));
         let case: FlawSet = [Flaw::ApiKeyCaseInsensitive].into_iter().collect();
         assert!(key_matches(&case, "ABC123", "abc123"));
     }

@@ -40,9 +40,17 @@ pub enum Flaw {
     WeakHmacSecret,
     RefreshTokenAsAccess,
     NoWwwAuthenticate,
+    IgnoreNbf,
+    SkipAudIssCheck,
+    Hs256KeyConfusion,
+    TrustEmbeddedJwk,
+    FetchJku,
+    KidAsFilePath,
     NoRefreshRotation,
     NoRefreshReuseDetection,
+    ApiKeyAnyValue,
     ApiKeyPrefixMatch,
+    ApiKeyShortMatch,
     ApiKeyCaseInsensitive,
     ApiKeyInQuery,
     ApiKeyMissingIs403,
@@ -66,9 +74,17 @@ impl Flaw {
         Flaw::WeakHmacSecret,
         Flaw::RefreshTokenAsAccess,
         Flaw::NoWwwAuthenticate,
+        Flaw::IgnoreNbf,
+        Flaw::SkipAudIssCheck,
+        Flaw::Hs256KeyConfusion,
+        Flaw::TrustEmbeddedJwk,
+        Flaw::FetchJku,
+        Flaw::KidAsFilePath,
         Flaw::NoRefreshRotation,
         Flaw::NoRefreshReuseDetection,
+        Flaw::ApiKeyAnyValue,
         Flaw::ApiKeyPrefixMatch,
+        Flaw::ApiKeyShortMatch,
         Flaw::ApiKeyCaseInsensitive,
         Flaw::ApiKeyInQuery,
         Flaw::ApiKeyMissingIs403,
@@ -92,9 +108,17 @@ impl Flaw {
             Flaw::WeakHmacSecret => "weak-hmac-secret",
             Flaw::RefreshTokenAsAccess => "refresh-token-as-access",
             Flaw::NoWwwAuthenticate => "no-www-authenticate",
+            Flaw::IgnoreNbf => "ignore-nbf",
+            Flaw::SkipAudIssCheck => "skip-aud-iss-check",
+            Flaw::Hs256KeyConfusion => "hs256-key-confusion",
+            Flaw::TrustEmbeddedJwk => "trust-embedded-jwk",
+            Flaw::FetchJku => "fetch-jku",
+            Flaw::KidAsFilePath => "kid-as-file-path",
             Flaw::NoRefreshRotation => "no-refresh-rotation",
             Flaw::NoRefreshReuseDetection => "no-refresh-reuse-detection",
+            Flaw::ApiKeyAnyValue => "api-key-any-value",
             Flaw::ApiKeyPrefixMatch => "api-key-prefix-match",
+            Flaw::ApiKeyShortMatch => "api-key-short-match",
             Flaw::ApiKeyCaseInsensitive => "api-key-case-insensitive",
             Flaw::ApiKeyInQuery => "api-key-in-query",
             Flaw::ApiKeyMissingIs403 => "api-key-missing-is-403",
@@ -119,9 +143,17 @@ impl Flaw {
             Flaw::WeakHmacSecret => "tokens are signed with the guessable HMAC key `secret`",
             Flaw::RefreshTokenAsAccess => "a refresh token is accepted as an access token",
             Flaw::NoWwwAuthenticate => "401 responses carry no WWW-Authenticate challenge",
+            Flaw::IgnoreNbf => "access tokens are accepted before their `nbf`",
+            Flaw::SkipAudIssCheck => "an access token's `aud` and `iss` are not checked",
+            Flaw::Hs256KeyConfusion => "HS256 tokens verify with the RSA public key as secret",
+            Flaw::TrustEmbeddedJwk => "a token verifies with the `jwk` in its own header",
+            Flaw::FetchJku => "the key at a token's `jku`/`x5u` URL is fetched, trusted",
+            Flaw::KidAsFilePath => "a token's `kid` is read as the path of its HMAC key",
             Flaw::NoRefreshRotation => "/refresh returns the same refresh token, still valid",
             Flaw::NoRefreshReuseDetection => "replaying a rotated refresh token revokes nothing",
+            Flaw::ApiKeyAnyValue => "any non-empty API key is accepted, unchecked",
             Flaw::ApiKeyPrefixMatch => "any API key that starts with the real key is accepted",
+            Flaw::ApiKeyShortMatch => "any non-empty beginning of the real API key is accepted",
             Flaw::ApiKeyCaseInsensitive => "API keys are compared ignoring case",
             Flaw::ApiKeyInQuery => "the API key is also read from the `api_key` query",
             Flaw::ApiKeyMissingIs403 => "a missing API key gets 403, not 401 with a challenge",
@@ -144,9 +176,17 @@ impl Flaw {
             | Flaw::IgnoreExp
             | Flaw::WeakHmacSecret
             | Flaw::RefreshTokenAsAccess
-            | Flaw::NoWwwAuthenticate => Flow::Jwt,
+            | Flaw::NoWwwAuthenticate
+            | Flaw::IgnoreNbf
+            | Flaw::SkipAudIssCheck
+            | Flaw::Hs256KeyConfusion
+            | Flaw::TrustEmbeddedJwk
+            | Flaw::FetchJku
+            | Flaw::KidAsFilePath => Flow::Jwt,
             Flaw::NoRefreshRotation | Flaw::NoRefreshReuseDetection => Flow::Refresh,
-            Flaw::ApiKeyPrefixMatch
+            Flaw::ApiKeyAnyValue
+            | Flaw::ApiKeyPrefixMatch
+            | Flaw::ApiKeyShortMatch
             | Flaw::ApiKeyCaseInsensitive
             | Flaw::ApiKeyInQuery
             | Flaw::ApiKeyMissingIs403 => Flow::ApiKey,

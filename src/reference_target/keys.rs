@@ -15,8 +15,13 @@ pub(super) struct Keys {
     pub kid: Option<String>,
     pub encoding: EncodingKey,
     pub decoding: DecodingKey,
-    /// What `/.well-known/jwks.json` serves: the RSA public key, or no key for HMAC.
+    /// What `/.well-known/jwks.json` serves: the demo RSA public key, also with HMAC (as a server
+    /// that has both kinds of key does), so that key confusion can be tried against it.
     pub jwks: JwkSet,
+    /// The demo RSA public key as SPKI PEM: the HMAC secret of [`Flaw::Hs256KeyConfusion`].
+    ///
+    /// [`Flaw::Hs256KeyConfusion`]: super::Flaw::Hs256KeyConfusion
+    pub public_pem: String,
 }
 
 impl Keys {
@@ -39,7 +44,8 @@ impl Keys {
                 .expect("a non-empty secret is an HMAC key"),
             decoding: DecodingKey::from_secret(secret.as_bytes())
                 .expect("a non-empty secret is an HMAC key"),
-            jwks: JwkSet { keys: Vec::new() },
+            jwks: demo_rsa().2,
+            public_pem: demo_public_pem(),
         }
     }
 
@@ -56,6 +62,7 @@ impl Keys {
             encoding,
             decoding,
             jwks,
+            public_pem: demo_public_pem(),
         }
     }
 }
@@ -73,4 +80,14 @@ pub(super) fn demo_rsa() -> (EncodingKey, String, JwkSet) {
         DEMO_RSA_KID.to_owned(),
         JwkSet { keys: vec![jwk] },
     )
+}
+
+/// The demo RSA public key as SPKI PEM, the way it would sit in a file.
+fn demo_public_pem() -> String {
+    use rsa::pkcs8::{DecodePrivateKey as _, EncodePublicKey as _, LineEnding};
+    rsa::RsaPrivateKey::from_pkcs8_pem(DEMO_RSA_PEM)
+        .expect("the embedded demo key is a valid PKCS#8 PEM")
+        .to_public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .expect("an RSA public key encodes as PEM")
 }

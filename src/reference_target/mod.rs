@@ -19,6 +19,7 @@ mod banner;
 mod config;
 pub mod demo;
 mod flaw;
+mod header_keys;
 mod input;
 mod keys;
 mod oauth;
@@ -77,7 +78,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ),
     (
         "GET  /.well-known/jwks.json",
-        "the RS256 public key (empty with HS256)",
+        "the demo RSA public key (also with HS256)",
     ),
     ("GET  /protected-route", "needs the `X-API-Key` header"),
     (

@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 
 use super::demo::{self, DemoUser};
 use super::flaw::Flaw;
+use super::header_keys::{self, Fetched};
 use super::input::Fields;
 use super::reply::{self, Failure};
 use super::session::Profile;
@@ -55,6 +56,8 @@ pub(super) struct Claims {
     pub iat: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exp: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
     pub jti: String,
     pub token_use: TokenUse,
     /// The refresh-token family this token belongs to (refresh tokens only).
@@ -120,7 +123,8 @@ async fn users_me(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
     let Some(token) = bearer(&headers) else {
         return reply::unauthorized(state.flaws(), CHALLENGE, "Not authenticated");
     };
-    match verify_access(&state, token) {
+    let fetched = header_keys::fetch(&state, token).await;
+    match verify_access(&state, token, &fetched) {
         Ok(claims) => match demo::user(&claims.sub) {
             Some(user) => reply::json(StatusCode::OK, Profile::of(user).to_json()),
             None => reply::unauthorized(
@@ -181,6 +185,7 @@ pub(super) fn sign(
         aud: AUDIENCE.to_owned(),
         iat: now,
         exp: Some(now + ttl.as_secs()),
+        nbf: None,
         jti: jti.clone(),
         token_use,
         family: family.map(str::to_owned),
@@ -204,11 +209,17 @@ pub(super) fn sign(
 pub(super) struct Refused(pub &'static str);
 
 /// Checks an access token the way `/users/me` does, flaws included.
-pub(super) fn verify_access(state: &AppState, token: &str) -> Result<Claims, Refused> {
+/// `fetched` is what a flawed verifier fetched for the token's header keys.
+pub(super) fn verify_access(
+    state: &AppState,
+    token: &str,
+    fetched: &Fetched,
+) -> Result<Claims, Refused> {
     let flaws = state.flaws();
     let ignore_exp = flaws.has(Flaw::IgnoreExp);
     let unchecked = flaws.has(Flaw::SkipSignatureCheck)
-        || (flaws.has(Flaw::AcceptAlgNone) && alg_is_none(token));
+        || (flaws.has(Flaw::AcceptAlgNone) && alg_is_none(token))
+        || header_keys::signature_trusted(state, token, fetched);
     let claims = if unchecked {
         let claims = claims_unverified(token).ok_or(Refused("malformed token"))?;
         if !ignore_exp && claims.exp.is_none_or(|exp| exp + LEEWAY <= unix_now()) {
@@ -235,17 +246,24 @@ pub(super) fn verify_refresh(state: &AppState, token: &str) -> Result<Claims, Re
 
 /// Signature (with the one configured algorithm), `iss`, `aud` and, unless ignored, `exp`.
 fn verify_signed(state: &AppState, token: &str, ignore_exp: bool) -> Result<Claims, Refused> {
+    let flaws = state.flaws();
+    let skip_aud_iss = flaws.has(Flaw::SkipAudIssCheck);
     let mut validation = Validation::new(state.keys.algorithm);
     validation.leeway = LEEWAY;
     validation.validate_exp = !ignore_exp;
-    let required: &[&str] = if ignore_exp {
-        &["sub", "iss", "aud"]
+    validation.validate_nbf = !flaws.has(Flaw::IgnoreNbf);
+    let mut required = vec!["sub"];
+    if !ignore_exp {
+        required.push("exp");
+    }
+    if skip_aud_iss {
+        validation.validate_aud = false;
     } else {
-        &["exp", "sub", "iss", "aud"]
-    };
-    validation.set_required_spec_claims(required);
-    validation.set_issuer(&[ISSUER]);
-    validation.set_audience(&[AUDIENCE]);
+        required.extend(["iss", "aud"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+    }
+    validation.set_required_spec_claims(&required);
     jsonwebtoken::decode::<Claims>(token, &state.keys.decoding, &validation)
         .map(|data| data.claims)
         .map_err(|_| Refused("signature or claims invalid"))

@@ -2,8 +2,11 @@
 //! send, follow redirects if asked, assert, capture, retry. Results are data ([`result`]); progress
 //! goes to a [`RunListener`].
 
+mod attacks;
 mod event;
+mod listener;
 mod mocks;
+mod race;
 mod request;
 pub mod result;
 mod step;

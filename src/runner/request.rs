@@ -121,7 +121,7 @@ fn default_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) 
 
 /// Absolute URLs are used as they are; paths are appended to the target, keeping its own path
 /// (`--target https://staging/api` + `/users` is `https://staging/api/users`).
-fn resolve(url: &str, state: &SuiteState<'_>) -> Result<Url, String> {
+pub(super) fn resolve(url: &str, state: &SuiteState<'_>) -> Result<Url, String> {
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         return Url::parse(url).map_err(|error| format!("invalid URL `{url}`: {error}"));

@@ -99,7 +99,14 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
         Ok(request) => request,
         Err(message) => return Attempt::error(Vec::new(), message),
     };
-    let exchanges = send_following(state, step, request).await;
+    let untouched = step.attacks.as_ref().map(|_| request.clone());
+    let (exchanges, race_check) = match &step.race {
+        Some(race) => {
+            let (exchanges, check) = super::race::run(state, race, &request).await;
+            (exchanges, Some(check))
+        }
+        None => (send_following(state, step, request).await, None),
+    };
     let Some(last) = exchanges.last() else {
         return Attempt::error(exchanges, "no request was sent".to_owned());
     };
@@ -114,6 +121,7 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
         return Attempt::error(exchanges, "the request URL could not be read back".to_owned());
     };
     let mock_calls = state.mocks.calls();
+    let jwks = super::attacks::fetch_jwks_documents(state, step, &url).await;
     let observed = Observed {
         response,
         url: &url,
@@ -122,6 +130,7 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
             calls: &mock_calls,
             step_mark: mock_mark,
         },
+        jwks: &jwks,
     };
     let bindings = Bindings::new(&state.suite.templates, &state.scope);
     let mut checks: Vec<CheckResult> = step
@@ -142,6 +151,10 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
                 diff: None,
             }),
         }
+    }
+    checks.extend(race_check);
+    if let (Some(set), Some(untouched)) = (&step.attacks, &untouched) {
+        checks.extend(super::attacks::run(state, set, untouched, response).await);
     }
     let status = if checks.iter().all(|check| check.passed) {
         StepStatus::Passed

@@ -13,7 +13,9 @@ use serde_json_path::JsonPath;
 use super::span::{SourceFile, Span};
 use crate::template::{TemplateSet, Text};
 
+mod attacks;
 mod mocks;
+pub use attacks::*;
 pub use mocks::*;
 
 #[derive(Debug)]
@@ -54,6 +56,10 @@ pub struct Step {
     pub captures: Vec<Capture>,
     /// Compare the response with a stored snapshot (the step's own setting or the suite's).
     pub snapshot: Option<SnapshotSpec>,
+    /// Variants of the step's credential to send after it, each expected to be refused.
+    pub attacks: Option<AttackSet>,
+    /// Send the request this many times at once instead of once.
+    pub race: Option<Race>,
 }
 
 /// What a step's snapshot keeps of its response; see [`crate::snapshot`].
@@ -140,6 +146,10 @@ pub enum AssertionKind {
     RedirectQuery { param: String, matcher: Matcher },
     /// What a stand-in received from the target (the back channel).
     MockCalls(MockCallsAssertion),
+    /// A cookie judged against a named preset of rules (`policy: owasp-strict`).
+    CookiePolicy { name: String, policy: crate::assert::cookie_policy::CookiePolicy },
+    /// A token in the body, verified: signature, algorithm, time claims.
+    Jwt { path: JsonPath, query: String, check: JwtCheck },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,9 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+mod attacks;
 mod mocks;
+pub use attacks::*;
 pub use mocks::*;
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +68,10 @@ pub struct RawStep {
     /// `true`, `false`, or `{ headers: [...], redact: [...] }`; checked in validation.
     #[serde(default)]
     pub snapshot: Option<Value>,
+    #[serde(default)]
+    pub attacks: Option<RawAttacks>,
+    #[serde(default)]
+    pub race: Option<RawRace>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +132,9 @@ pub struct RawExpect {
     pub redirect: Option<RawRedirectExpect>,
     #[serde(default)]
     pub mock_calls: IndexMap<String, RawMockCallsExpect>,
+    /// JSONPath of a token in the body → how to verify it.
+    #[serde(default)]
+    pub jwt: IndexMap<String, RawJwtExpect>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -149,6 +158,9 @@ pub struct RawCookieExpect {
     pub max_age: Option<Value>,
     #[serde(default)]
     pub expires: Option<Value>,
+    /// A named preset of rules: `owasp-strict`.
+    #[serde(default)]
+    pub policy: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -17,6 +17,7 @@ use super::raw::*;
 use super::span::{NodePath, SourceFile, Span, SpanIndex};
 use crate::template::{Reference, TemplateBuilder, Text};
 
+mod attacks;
 mod mocks;
 
 /// What the loader knows about the run that the suite will see.
@@ -290,6 +291,10 @@ impl Validator<'_> {
             Some(expect) => self.expect(expect, &path.key("expect")),
             None => Vec::new(),
         };
+        let attacks = raw
+            .attacks
+            .map(|attacks| self.attacks(attacks, &path.key("attacks"), &request, raw.identity.as_deref(), identities));
+        let race = raw.race.and_then(|race| self.race(race, &path.key("race")));
         let captures = self.captures(raw.capture, &path.key("capture"));
         for capture in &captures {
             self.defined.push(capture.name.clone());
@@ -306,6 +311,8 @@ impl Validator<'_> {
             assertions,
             captures,
             snapshot,
+            attacks: attacks.flatten(),
+            race,
         }
     }
 
@@ -603,6 +610,7 @@ impl Validator<'_> {
             }
         }
         self.mock_calls_expect(&raw.mock_calls, &path.key("mock_calls"), &mut assertions);
+        self.jwt_expect(&raw.jwt, &path.key("jwt"), &mut assertions);
         assertions
     }
 
@@ -685,6 +693,9 @@ impl Validator<'_> {
                 let matcher = self.matcher(value, &path.key(key));
                 push(self, key, attribute, matcher);
             }
+        }
+        if let Some(policy) = &raw.policy {
+            self.cookie_policy(name, policy, &path.key("policy"), out);
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod browser;
 mod interrupt;
+mod jwt;
 mod reports;
 mod secrets;
 mod snapshots;

@@ -79,6 +79,10 @@ const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
     (
         Flaw::AcceptAlgNone,
         &[
+            (
+                "jwt",
+                "forged, tampered and misused tokens are refused, each attack its own check",
+            ),
             ("jwt", "an unsigned token with alg none is refused"),
             ("jwt", "an unsigned token with alg nOnE is refused"),
         ],
@@ -86,6 +90,10 @@ const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
     (
         Flaw::SkipSignatureCheck,
         &[
+            (
+                "jwt",
+                "forged, tampered and misused tokens are refused, each attack its own check",
+            ),
             ("jwt", "an unsigned token with alg none is refused"),
             ("jwt", "an unsigned token with alg nOnE is refused"),
             ("jwt", "a token with its signature dropped is refused"),
@@ -99,14 +107,28 @@ const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
     ),
     (
         Flaw::IgnoreExp,
-        &[(
-            "jwt",
-            "an expired token signed with the test key is refused",
-        )],
+        &[
+            (
+                "jwt",
+                "forged, tampered and misused tokens are refused, each attack its own check",
+            ),
+            (
+                "jwt",
+                "an expired token signed with the test key is refused",
+            ),
+        ],
     ),
     (
         Flaw::WeakHmacSecret,
         &[
+            (
+                "jwt",
+                "the password grant issues a bearer access token and a refresh token",
+            ),
+            (
+                "jwt",
+                "forged, tampered and misused tokens are refused, each attack its own check",
+            ),
             (
                 "jwt",
                 "a token signed with the well-known weak secret \"secret\" is refused",
@@ -119,7 +141,13 @@ const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
     ),
     (
         Flaw::RefreshTokenAsAccess,
-        &[("jwt", "the refresh token is refused as an access token")],
+        &[
+            (
+                "jwt",
+                "forged, tampered and misused tokens are refused, each attack its own check",
+            ),
+            ("jwt", "the refresh token is refused as an access token"),
+        ],
     ),
     (
         Flaw::NoWwwAuthenticate,
@@ -135,8 +163,61 @@ const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
         ],
     ),
     (
+        Flaw::IgnoreNbf,
+        &[(
+            "jwt",
+            "forged, tampered and misused tokens are refused, each attack its own check",
+        )],
+    ),
+    (
+        Flaw::SkipAudIssCheck,
+        &[(
+            "jwt",
+            "forged, tampered and misused tokens are refused, each attack its own check",
+        )],
+    ),
+    (
+        Flaw::Hs256KeyConfusion,
+        &[(
+            "jwt",
+            "forged, tampered and misused tokens are refused, each attack its own check",
+        )],
+    ),
+    (
+        Flaw::TrustEmbeddedJwk,
+        &[(
+            "jwt",
+            "forged, tampered and misused tokens are refused, each attack its own check",
+        )],
+    ),
+    (
+        Flaw::FetchJku,
+        &[(
+            "jwt",
+            "forged, tampered and misused tokens are refused, each attack its own check",
+        )],
+    ),
+    (
+        Flaw::KidAsFilePath,
+        &[(
+            "jwt",
+            "forged, tampered and misused tokens are refused, each attack its own check",
+        )],
+    ),
+    (
+        Flaw::ApiKeyShortMatch,
+        &[(
+            "api-key",
+            "wrong keys of every kind get one and the same 403, each attack its own check",
+        )],
+    ),
+    (
         Flaw::NoRefreshRotation,
         &[
+            (
+                "refresh",
+                "ten refreshes with one token at once, at most one succeeds",
+            ),
             ("refresh", "refreshing rotates the refresh token"),
             ("refresh", "the rotated-out refresh token is refused"),
             (
@@ -154,20 +235,54 @@ const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
         )],
     ),
     (
+        Flaw::ApiKeyAnyValue,
+        &[
+            ("api-key", "a wrong key is 403 Invalid API Key"),
+            ("api-key", "the key with characters appended is refused"),
+            ("api-key", "the key in another letter case is refused"),
+            (
+                "api-key",
+                "wrong keys of every kind get one and the same 403, each attack its own check",
+            ),
+        ],
+    ),
+    (
         Flaw::ApiKeyPrefixMatch,
-        &[("api-key", "the key with characters appended is refused")],
+        &[
+            (
+                "api-key",
+                "wrong keys of every kind get one and the same 403, each attack its own check",
+            ),
+            ("api-key", "the key with characters appended is refused"),
+        ],
     ),
     (
         Flaw::ApiKeyCaseInsensitive,
-        &[("api-key", "the key in another letter case is refused")],
+        &[
+            (
+                "api-key",
+                "wrong keys of every kind get one and the same 403, each attack its own check",
+            ),
+            ("api-key", "the key in another letter case is refused"),
+        ],
     ),
     (
         Flaw::ApiKeyInQuery,
-        &[("api-key", "the key in the query string is not accepted")],
+        &[
+            (
+                "api-key",
+                "a missing key, or the key in the query string, gets 401, each attack its own check",
+            ),
+            ("api-key", "the key in the query string is not accepted"),
+        ],
     ),
     (
         Flaw::ApiKeyMissingIs403,
         &[
+            (
+                "api-key",
+                "a missing key, or the key in the query string, gets 401, each attack its own check",
+            ),
             ("api-key", "no key is 401 with a challenge"),
             ("api-key", "the key in the query string is not accepted"),
         ],

@@ -2,6 +2,7 @@
 //! capture kind, request shapes, faults in the target, and the command line.
 
 mod assertions;
+mod attacks;
 mod captures;
 mod cli;
 mod faults;

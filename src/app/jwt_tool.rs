@@ -1,0 +1,234 @@
+//! `authprobe jwt decode | verify | forge`: the JWT toolkit of suites on the command line. Decode
+//! shows header and claims without checking anything; verify checks the signature against a
+//! secret or PEM key, the algorithm against an allow-list and the time claims within a leeway;
+//! forge prints the tokens an attack would send.
+
+use std::io::Write;
+
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{Map, Value};
+
+use super::AppError;
+use crate::attack::{self, JwtAttack, JwtInputs};
+use crate::exit;
+
+/// One `authprobe jwt` command, its inputs read.
+#[derive(Debug, Clone)]
+pub enum JwtCommand {
+    Decode {
+        token: String,
+    },
+    Verify {
+        token: String,
+        key: VerifyKey,
+        /// Algorithms accepted; empty accepts the one the key is for.
+        algorithms: Vec<String>,
+        /// Seconds of clock skew allowed on `exp` and `nbf`.
+        leeway: u64,
+    },
+    Forge {
+        token: String,
+        attack: String,
+        /// The target's test signing key, for the attacks that re-sign.
+        key: Option<String>,
+        /// The target's RSA public key in PEM, for key confusion.
+        public_key_pem: Option<String>,
+        /// Where `jku`/`x5u` point.
+        listener: Option<url::Url>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum VerifyKey {
+    Secret(String),
+    /// A public key (RSA or EC) in PEM.
+    Pem(String),
+}
+
+/// Runs `command`, writing to `out`: 0 when done (or valid), 1 when `verify` finds the token
+/// invalid.
+pub fn jwt(command: &JwtCommand, out: &mut dyn Write) -> Result<u8, AppError> {
+    match command {
+        JwtCommand::Decode { token } => decode(token, out),
+        JwtCommand::Verify {
+            token,
+            key,
+            algorithms,
+            leeway,
+        } => verify(token, key, algorithms, *leeway, out),
+        JwtCommand::Forge {
+            token,
+            attack,
+            key,
+            public_key_pem,
+            listener,
+        } => forge(
+            token,
+            attack,
+            key.as_deref(),
+            public_key_pem.as_deref(),
+            listener.as_ref(),
+            out,
+        ),
+    }
+}
+
+fn decode(token: &str, out: &mut dyn Write) -> Result<u8, AppError> {
+    let decoded = crate::jwt::decode(token).map_err(AppError::Usage)?;
+    let pretty =
+        |value: &Value| serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    let mut text = format!(
+        "header:\n{}\nclaims:\n{}\nsignature: {} characters, not verified\n",
+        pretty(&decoded.header),
+        pretty(&decoded.claims),
+        decoded.signature.len()
+    );
+    for claim in ["iat", "nbf", "exp"] {
+        if let Some(seconds) = decoded.claims.get(claim).and_then(Value::as_u64) {
+            let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+            text.push_str(&format!(
+                "{claim}: {}\n",
+                humantime::format_rfc3339_seconds(time)
+            ));
+        }
+    }
+    write(out, &text)?;
+    Ok(exit::SUCCESS)
+}
+
+fn verify(
+    token: &str,
+    key: &VerifyKey,
+    algorithms: &[String],
+    leeway: u64,
+    out: &mut dyn Write,
+) -> Result<u8, AppError> {
+    let decoded = crate::jwt::decode(token).map_err(AppError::Usage)?;
+    let alg = decoded
+        .header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if !algorithms.is_empty() && !algorithms.contains(&alg) {
+        write(
+            out,
+            &format!(
+                "invalid: alg `{alg}` is not one of {}\n",
+                algorithms.join(", ")
+            ),
+        )?;
+        return Ok(exit::CHECK_FAILED);
+    }
+    let Ok(algorithm) = alg.parse::<Algorithm>() else {
+        write(
+            out,
+            &format!("invalid: alg `{alg}` is not a signing algorithm authprobe verifies\n"),
+        )?;
+        return Ok(exit::CHECK_FAILED);
+    };
+    let decoding = match key {
+        VerifyKey::Secret(secret) => DecodingKey::from_secret(secret.as_bytes())
+            .map_err(|_| AppError::Usage("--secret must not be empty".to_owned()))?,
+        VerifyKey::Pem(pem) => DecodingKey::from_rsa_pem(pem.as_bytes())
+            .or_else(|_| DecodingKey::from_ec_pem(pem.as_bytes()))
+            .map_err(|_| {
+                AppError::Usage("--pem is not an RSA or EC public key in PEM".to_owned())
+            })?,
+    };
+    let mut validation = Validation::new(algorithm);
+    validation.leeway = leeway;
+    validation.validate_nbf = true;
+    validation.validate_aud = false;
+    validation.set_required_spec_claims::<&str>(&[]);
+    match jsonwebtoken::decode::<Value>(token.trim(), &decoding, &validation) {
+        Ok(_) => {
+            write(
+                out,
+                &format!("valid: {alg} signature verifies; exp and nbf within {leeway}s\n"),
+            )?;
+            Ok(exit::SUCCESS)
+        }
+        Err(error) => {
+            use jsonwebtoken::errors::ErrorKind;
+            let reason = match error.kind() {
+                ErrorKind::InvalidSignature => {
+                    "the signature does not verify with this key".to_owned()
+                }
+                ErrorKind::ExpiredSignature => {
+                    format!("expired: `exp` is more than {leeway}s past")
+                }
+                ErrorKind::ImmatureSignature => {
+                    format!("not valid yet: `nbf` is more than {leeway}s ahead")
+                }
+                ErrorKind::InvalidAlgorithm => format!("the key is not for alg `{alg}`"),
+                _ => error.to_string(),
+            };
+            write(out, &format!("invalid: {reason}\n"))?;
+            Ok(exit::CHECK_FAILED)
+        }
+    }
+}
+
+fn forge(
+    token: &str,
+    attack_name: &str,
+    key: Option<&str>,
+    public_key_pem: Option<&str>,
+    listener: Option<&url::Url>,
+    out: &mut dyn Write,
+) -> Result<u8, AppError> {
+    let Some(kind) = JwtAttack::from_name(attack_name) else {
+        let names = JwtAttack::names();
+        let hint = names
+            .iter()
+            .copied()
+            .filter(|name| {
+                name.starts_with(attack_name) || strsim::levenshtein(name, attack_name) <= 2
+            })
+            .min_by_key(|name| strsim::levenshtein(name, attack_name))
+            .map(|near| format!("did you mean `{near}`?"))
+            .unwrap_or_else(|| format!("one of {}", names.join(", ")));
+        return Err(AppError::Usage(format!(
+            "unknown JWT attack `{attack_name}`: {hint}"
+        )));
+    };
+    let public_keys = match public_key_pem {
+        Some(pem) => attack::forms_from_pem(pem).map_err(AppError::Usage)?,
+        None => Vec::new(),
+    };
+    let attacker = attack::attacker_key().map_err(AppError::Usage)?;
+    let claims: Map<String, Value> = [("role".to_owned(), Value::String("admin".to_owned()))]
+        .into_iter()
+        .collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or_default();
+    let inputs = JwtInputs {
+        token: token.trim(),
+        signing_key: key,
+        public_keys: &public_keys,
+        refresh_token: None,
+        id_token: None,
+        privilege_claims: &claims,
+        listener,
+        attacker: &attacker,
+        now,
+    };
+    let variants = attack::jwt_variants(kind, &inputs)
+        .map_err(|reason| AppError::Usage(format!("`{attack_name}`: {reason}")))?;
+    let mut text = String::new();
+    for variant in variants {
+        if let attack::Sent::Bearer(forged) = variant.sent {
+            text.push_str(&format!("{}\t{forged}\n", variant.name));
+        }
+    }
+    write(out, &text)?;
+    Ok(exit::SUCCESS)
+}
+
+fn write(out: &mut dyn Write, text: &str) -> Result<(), AppError> {
+    out.write_all(text.as_bytes())
+        .map_err(|error| AppError::Usage(format!("could not write the output: {error}")))
+}

@@ -1,0 +1,149 @@
+//! `expect.cookies.<name>.policy`: a session cookie judged against a named preset in one check,
+//! every broken rule listed. `owasp-strict` follows the OWASP Session Management Cheat Sheet and
+//! WSTG-SESS-02: `HttpOnly`; `Secure` when the response came over https (browsers drop `Secure`
+//! cookies set over plain http, so there it is not judged); `SameSite` `Strict` or `Lax`; no
+//! `Domain`; and the `__Host-` and `__Secure-` prefix rules.
+
+use super::{CheckResult, Observed};
+use crate::suite::Span;
+
+/// A named set of cookie rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookiePolicy {
+    OwaspStrict,
+}
+
+impl CookiePolicy {
+    pub const NAMES: &[&str] = &["owasp-strict"];
+
+    pub fn from_name(name: &str) -> Option<CookiePolicy> {
+        match name {
+            "owasp-strict" => Some(CookiePolicy::OwaspStrict),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CookiePolicy::OwaspStrict => "owasp-strict",
+        }
+    }
+}
+
+pub(super) fn evaluate(
+    name: &str,
+    policy: CookiePolicy,
+    observed: &Observed<'_>,
+    span: Span,
+) -> CheckResult {
+    let over_https = observed.url.scheme() == "https";
+    let cookie = observed
+        .response
+        .set_cookies()
+        .filter(|cookie| cookie.name() == name)
+        .last();
+    let (passed, actual) = match &cookie {
+        None => (false, "the cookie is not set".to_owned()),
+        Some(cookie) => {
+            let broken = match policy {
+                CookiePolicy::OwaspStrict => owasp_strict(cookie, over_https),
+            };
+            if broken.is_empty() {
+                let secure = if over_https {
+                    ""
+                } else {
+                    " (Secure not judged over http)"
+                };
+                (true, format!("every rule holds{secure}"))
+            } else {
+                (false, broken.join("; "))
+            }
+        }
+    };
+    CheckResult {
+        name: format!("cookie {name} policy {}", policy.name()),
+        passed,
+        expected: "HttpOnly; Secure over https; SameSite Strict or Lax; no Domain; __Host-/__Secure- rules".to_owned(),
+        actual,
+        line: span.line,
+        diff: None,
+    }
+}
+
+/// The rules of `owasp-strict` that `cookie` breaks, one phrase each.
+fn owasp_strict(cookie: &cookie::Cookie<'_>, over_https: bool) -> Vec<String> {
+    let mut broken = Vec::new();
+    let secure = cookie.secure().unwrap_or(false);
+    if !cookie.http_only().unwrap_or(false) {
+        broken.push("no HttpOnly".to_owned());
+    }
+    if over_https && !secure {
+        broken.push("no Secure over https".to_owned());
+    }
+    match cookie.same_site() {
+        Some(cookie::SameSite::Strict | cookie::SameSite::Lax) => {}
+        Some(cookie::SameSite::None) => broken.push("SameSite=None".to_owned()),
+        None => broken.push("no SameSite".to_owned()),
+    }
+    if let Some(domain) = cookie.domain() {
+        broken.push(format!("Domain={domain} widens it to subdomains"));
+    }
+    if cookie.name().starts_with("__Host-") {
+        if !secure {
+            broken.push("__Host- without Secure".to_owned());
+        }
+        if cookie.path() != Some("/") {
+            broken.push("__Host- without Path=/".to_owned());
+        }
+    }
+    if cookie.name().starts_with("__Secure-") && !secure {
+        broken.push("__Secure- without Secure".to_owned());
+    }
+    broken
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn broken(header: &str, over_https: bool) -> Vec<String> {
+        owasp_strict(
+            &cookie::Cookie::parse(header).expect("a cookie"),
+            over_https,
+        )
+    }
+
+    #[test]
+    fn a_hardened_cookie_breaks_no_rule() {
+        assert!(
+            broken(
+                "__Host-session=a; HttpOnly; Secure; SameSite=Strict; Path=/",
+                true
+            )
+            .is_empty()
+        );
+        assert!(broken("session=a; HttpOnly; SameSite=Lax; Path=/", false).is_empty());
+    }
+
+    #[test]
+    fn each_broken_rule_is_named() {
+        assert_eq!(
+            broken("session=a; Domain=example.com; SameSite=None", true),
+            [
+                "no HttpOnly",
+                "no Secure over https",
+                "SameSite=None",
+                "Domain=example.com widens it to subdomains"
+            ]
+        );
+        assert_eq!(broken("session=a; HttpOnly", false), ["no SameSite"]);
+        assert_eq!(
+            broken("__Host-s=a; HttpOnly; SameSite=Lax; Path=/app", false),
+            ["__Host- without Secure", "__Host- without Path=/"]
+        );
+        assert_eq!(
+            broken("__Secure-s=a; HttpOnly; SameSite=Lax", false),
+            ["__Secure- without Secure"]
+        );
+    }
+}

@@ -1,0 +1,466 @@
+//! Running a step's `attacks:`: the step's own response is the positive control, then every variant
+//! of its credential is sent and must be refused (the `expect` status, never a 5xx, and for `jku`
+//! and `x5u` no fetch from authprobe's listener), then the untouched request is sent again and must
+//! still succeed (the persistence control). Each variant is its own [`CheckResult`], so that a
+//! report shows which forgery got through.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value};
+
+use super::listener::Listener;
+use super::request;
+use super::suite::SuiteState;
+use crate::assert::{Bindings, CheckResult, matcher};
+use crate::attack::{self, JwtInputs, PublicKeyForm, Variant};
+use crate::http::{ExchangeOutcome, OutgoingRequest, Response};
+use crate::suite::{AttackSet, PublicKeySource, Span};
+use crate::template::Text;
+
+/// How much of a response body a failed check quotes.
+const BODY_EXCERPT: usize = 120;
+
+/// Runs `set` against `request`, whose first answer was `first`, and returns one check per control
+/// and per variant.
+pub(super) async fn run(
+    state: &SuiteState<'_>,
+    set: &AttackSet,
+    request: &OutgoingRequest,
+    first: &Response,
+) -> Vec<CheckResult> {
+    let mut checks = vec![control("attack control before", first.status, set.span)];
+    let mut planned: Vec<(Result<Variant, String>, Span, String)> = Vec::new();
+    let listener = if set.jwt.iter().any(|(attack, _)| attack.uses_listener()) {
+        start_listener().await
+    } else {
+        Ok(None)
+    };
+
+    if !set.jwt.is_empty() {
+        let prepared = prepare_jwt(
+            state,
+            set,
+            request,
+            listener.as_ref().ok().and_then(Option::as_ref),
+        )
+        .await;
+        for (kind, span) in &set.jwt {
+            let name = format!("jwt {}", kind.name());
+            let variants = match (&prepared, &listener) {
+                (_, Err(message)) if kind.uses_listener() => Err(message.clone()),
+                (Err(message), _) => Err(message.clone()),
+                (Ok(prepared), _) => match (&prepared.public_keys, kind) {
+                    // Only key confusion needs the public key: its check carries the reason.
+                    (Err(message), attack::JwtAttack::KeyConfusion) => Err(message.clone()),
+                    _ => attack::jwt_variants(*kind, &prepared.inputs()),
+                },
+            };
+            push_planned(&mut planned, variants, *span, name);
+        }
+    }
+    if !set.api_key.is_empty() {
+        let key = attack::credential(request, &set.site);
+        for (kind, span) in &set.api_key {
+            let name = format!("api-key {}", kind.name());
+            let variants = match (&key, &set.site) {
+                (Ok(key), attack::CredentialSite::ApiKey(placement)) => {
+                    attack::api_key_variants(*kind, key, placement)
+                }
+                (Err(message), _) => Err(message.clone()),
+                (Ok(_), attack::CredentialSite::Bearer) => {
+                    Err("the step sends no API key".to_owned())
+                }
+            };
+            push_planned(&mut planned, variants, *span, name);
+        }
+    }
+    if let Some(span) = set.no_credential {
+        planned.push((
+            Ok(attack::no_credential_variant()),
+            span,
+            "no-credential".to_owned(),
+        ));
+    }
+
+    let bindings = Bindings::new(&state.suite.templates, &state.scope);
+    let listener = listener.ok().flatten();
+    let mut wrong_key_answers: Vec<(String, u16, Vec<u8>)> = Vec::new();
+    let mut attributed_fetches = 0;
+    for (variant, span, name) in planned {
+        let variant = match variant {
+            Ok(variant) => variant,
+            Err(reason) => {
+                checks.push(CheckResult {
+                    name: format!("attack {name}"),
+                    passed: false,
+                    expected: "a forged variant of the step's credential".to_owned(),
+                    actual: format!("could not build it: {reason}"),
+                    line: span.line,
+                    diff: None,
+                });
+                continue;
+            }
+        };
+        let outgoing = attack::apply(request, &set.site, &variant.sent);
+        let hits_before = listener.as_ref().map_or(0, Listener::hits);
+        let exchange = state.client.send(outgoing).await;
+        let fetched = listener.as_ref().map_or(0, Listener::hits) - hits_before;
+        attributed_fetches += fetched;
+        let check_name = format!("attack {}", variant.name);
+        let check = match &exchange.outcome {
+            ExchangeOutcome::Error(error) => CheckResult {
+                name: check_name,
+                passed: false,
+                expected: "an answer refusing the credential".to_owned(),
+                actual: format!("no response: {}", error.message),
+                line: span.line,
+                diff: None,
+            },
+            ExchangeOutcome::Response(response) => {
+                if variant.wrong_key {
+                    wrong_key_answers.push((
+                        variant.name.clone(),
+                        response.status,
+                        response.body.clone(),
+                    ));
+                }
+                judge(
+                    set, &variant, response, fetched, &bindings, check_name, span,
+                )
+            }
+        };
+        checks.push(check);
+    }
+    if wrong_key_answers.len() > 1 {
+        checks.push(same_answer(&wrong_key_answers, set.span));
+    }
+    // A target may fetch a key URL after it has answered: such a fetch belongs to no variant.
+    let late_fetches = listener.as_ref().map_or(0, Listener::hits) - attributed_fetches;
+    if late_fetches > 0 {
+        checks.push(CheckResult {
+            name: "attack listener saw no late fetch".to_owned(),
+            passed: false,
+            expected: "no fetch of authprobe's key URLs".to_owned(),
+            actual: format!("{late_fetches} fetch(es) after the target had answered"),
+            line: set.span.line,
+            diff: None,
+        });
+    }
+
+    let after = state.client.send(request.clone()).await;
+    let after_status = after.response().map(|response| response.status);
+    checks.push(match after_status {
+        Some(status) => control("attack control after", status, set.span),
+        None => CheckResult {
+            name: "attack control after".to_owned(),
+            passed: false,
+            expected: "the untouched request still succeeds (2xx)".to_owned(),
+            actual: "no response".to_owned(),
+            line: set.span.line,
+            diff: None,
+        },
+    });
+    checks
+}
+
+fn push_planned(
+    planned: &mut Vec<(Result<Variant, String>, Span, String)>,
+    variants: Result<Vec<Variant>, String>,
+    span: Span,
+    name: String,
+) {
+    match variants {
+        Ok(variants) => planned.extend(
+            variants
+                .into_iter()
+                .map(|variant| (Ok(variant), span, name.clone())),
+        ),
+        Err(reason) => planned.push((Err(reason), span, name)),
+    }
+}
+
+/// The verdict on one variant's answer.
+fn judge(
+    set: &AttackSet,
+    variant: &Variant,
+    response: &Response,
+    fetched: usize,
+    bindings: &Bindings<'_>,
+    name: String,
+    span: Span,
+) -> CheckResult {
+    let status = Value::from(response.status);
+    let (matched, expected) = match matcher::check(&set.expect_status, Some(&status), bindings) {
+        Ok(outcome) => outcome,
+        Err(error) => (
+            false,
+            format!("(could not render the expected status: {error})"),
+        ),
+    };
+    let server_error = response.status >= 500;
+    let passed = matched && !server_error && fetched == 0;
+    let mut expected = format!("refused: status {expected}");
+    if variant.expects_no_fetch {
+        expected.push_str(", and no fetch of authprobe's key URL");
+    }
+    let mut actual = format!("status {}", response.status);
+    if server_error {
+        actual.push_str(" (a server error is never a refusal)");
+    }
+    if fetched > 0 {
+        actual.push_str(&format!(
+            ", and the target fetched authprobe's key URL {fetched} time(s)"
+        ));
+    }
+    if !passed && !response.body.is_empty() {
+        actual.push_str(&format!(": {}", excerpt(&response.body)));
+    }
+    CheckResult {
+        name,
+        passed,
+        expected,
+        actual,
+        line: span.line,
+        diff: None,
+    }
+}
+
+/// Every wrong key must get one answer: a difference tells a near miss from a far one.
+fn same_answer(answers: &[(String, u16, Vec<u8>)], span: Span) -> CheckResult {
+    let (_, first_status, first_body) = &answers[0];
+    let passed = answers
+        .iter()
+        .all(|(_, status, body)| status == first_status && body == first_body);
+    let actual = if passed {
+        format!(
+            "status {first_status} and the same body for all {}",
+            answers.len()
+        )
+    } else {
+        answers
+            .iter()
+            .map(|(name, status, body)| format!("{name}: {status} {}", excerpt(body)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    CheckResult {
+        name: "attack api-key same answer for every wrong key".to_owned(),
+        passed,
+        expected: "one status and body for every wrong key".to_owned(),
+        actual,
+        line: span.line,
+        diff: None,
+    }
+}
+
+fn control(name: &str, status: u16, span: Span) -> CheckResult {
+    CheckResult {
+        name: name.to_owned(),
+        passed: (200..300).contains(&status),
+        expected: "the untouched request succeeds (2xx)".to_owned(),
+        actual: format!("status {status}"),
+        line: span.line,
+        diff: None,
+    }
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    match text.char_indices().nth(BODY_EXCERPT) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+async fn start_listener() -> Result<Option<Listener>, String> {
+    let key = attack::attacker_key()?;
+    Listener::start(&attack::attacker_jwks(&key))
+        .await
+        .map(Some)
+        .map_err(|error| format!("authprobe's listener could not start: {error}"))
+}
+
+/// What the JWT attacks work from, owned: rendered inputs and fetched keys.
+struct PreparedJwt {
+    token: String,
+    signing_key: Option<String>,
+    public_keys: Result<Vec<PublicKeyForm>, String>,
+    refresh_token: Option<String>,
+    id_token: Option<String>,
+    claims: Map<String, Value>,
+    listener: Option<url::Url>,
+    attacker: crate::jwt::RsaSigningKey,
+    now: u64,
+}
+
+impl PreparedJwt {
+    fn inputs(&self) -> JwtInputs<'_> {
+        JwtInputs {
+            token: &self.token,
+            signing_key: self.signing_key.as_deref(),
+            public_keys: self.public_keys.as_deref().unwrap_or(&[]),
+            refresh_token: self.refresh_token.as_deref(),
+            id_token: self.id_token.as_deref(),
+            privilege_claims: &self.claims,
+            listener: self.listener.as_ref(),
+            attacker: &self.attacker,
+            now: self.now,
+        }
+    }
+}
+
+async fn prepare_jwt(
+    state: &SuiteState<'_>,
+    set: &AttackSet,
+    request: &OutgoingRequest,
+    listener: Option<&Listener>,
+) -> Result<PreparedJwt, String> {
+    let token = attack::credential(request, &set.site)?;
+    let render = |text: &Text, field: &str| -> Result<String, String> {
+        text.render(&state.suite.templates, &state.scope)
+            .map(|rendered| rendered.into_owned())
+            .map_err(|error| format!("could not render `attacks.{field}`: {}", error.message))
+    };
+    let signing_key = set
+        .signing_key
+        .as_ref()
+        .map(|key| render(key, "key"))
+        .transpose()?;
+    let refresh_token = set
+        .refresh_token
+        .as_ref()
+        .map(|token| render(token, "tokens.refresh"))
+        .transpose()?;
+    let id_token = set
+        .id_token
+        .as_ref()
+        .map(|token| render(token, "tokens.id"))
+        .transpose()?;
+    let bindings = Bindings::new(&state.suite.templates, &state.scope);
+    let mut claims = Map::new();
+    for (name, template) in &set.claims {
+        let value = bindings.render_json(template).map_err(|error| {
+            format!(
+                "could not render `attacks.claims.{name}`: {}",
+                error.message
+            )
+        })?;
+        claims.insert(name.clone(), value);
+    }
+    if claims.is_empty() {
+        claims.insert("role".to_owned(), Value::String("admin".to_owned()));
+    }
+    let public_keys = match &set.public_key {
+        None => Ok(Vec::new()),
+        Some(PublicKeySource::Pem(pem)) => {
+            render(pem, "public_key.pem").and_then(|pem| attack::forms_from_pem(&pem))
+        }
+        Some(PublicKeySource::Jwks(url)) => match render(url, "public_key.jwks") {
+            Ok(url) => fetch_jwks(state, &url, request).await,
+            Err(message) => Err(message),
+        },
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or_default();
+    Ok(PreparedJwt {
+        token,
+        signing_key,
+        public_keys,
+        refresh_token,
+        id_token,
+        claims,
+        listener: listener.map(|listener| listener.url().clone()),
+        attacker: attack::attacker_key()?,
+        now,
+    })
+}
+
+async fn fetch_jwks(
+    state: &SuiteState<'_>,
+    url: &str,
+    request: &OutgoingRequest,
+) -> Result<Vec<PublicKeyForm>, String> {
+    let url = request::resolve(url, state)?;
+    let exchange = state
+        .client
+        .send(OutgoingRequest {
+            method: reqwest::Method::GET,
+            url: url.clone(),
+            headers: Vec::new(),
+            body: None,
+            timeout: request.timeout,
+        })
+        .await;
+    let response = match &exchange.outcome {
+        ExchangeOutcome::Response(response) => response,
+        ExchangeOutcome::Error(error) => {
+            return Err(format!(
+                "fetching the JWKS at {url} failed: {}",
+                error.message
+            ));
+        }
+    };
+    let jwks = response
+        .json()
+        .ok_or_else(|| format!("the JWKS at {url} is not JSON (status {})", response.status))?;
+    attack::forms_from_jwks(jwks).map_err(|message| format!("{message} (at {url})"))
+}
+
+/// The JWKS documents the step's `expect.jwt` checks name, fetched once each: (rendered URL, the
+/// document or why not).
+pub(super) async fn fetch_jwks_documents(
+    state: &SuiteState<'_>,
+    step: &crate::suite::Step,
+    base: &url::Url,
+) -> Vec<(String, Result<Value, String>)> {
+    let mut documents: Vec<(String, Result<Value, String>)> = Vec::new();
+    for assertion in &step.assertions {
+        let crate::suite::AssertionKind::Jwt { check, .. } = &assertion.kind else {
+            continue;
+        };
+        let Some(crate::suite::JwtKey::Jwks(url)) = &check.key else {
+            continue;
+        };
+        let Ok(rendered) = url.render(&state.suite.templates, &state.scope) else {
+            continue;
+        };
+        let rendered = rendered.into_owned();
+        if documents.iter().any(|(known, _)| *known == rendered) {
+            continue;
+        }
+        let template = OutgoingRequest {
+            method: reqwest::Method::GET,
+            url: base.clone(),
+            headers: Vec::new(),
+            body: None,
+            timeout: state.options.timeout,
+        };
+        let document = fetch_json(state, &rendered, &template).await;
+        documents.push((rendered, document));
+    }
+    documents
+}
+
+async fn fetch_json(
+    state: &SuiteState<'_>,
+    url: &str,
+    template: &OutgoingRequest,
+) -> Result<Value, String> {
+    let url = request::resolve(url, state)?;
+    let mut request = template.clone();
+    request.url = url.clone();
+    let exchange = state.client.send(request).await;
+    match &exchange.outcome {
+        ExchangeOutcome::Response(response) => response
+            .json()
+            .cloned()
+            .ok_or_else(|| format!("the JWKS at {url} is not JSON (status {})", response.status)),
+        ExchangeOutcome::Error(error) => Err(format!(
+            "fetching the JWKS at {url} failed: {}",
+            error.message
+        )),
+    }
+}

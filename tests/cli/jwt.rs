@@ -1,0 +1,118 @@
+//! `authprobe jwt decode | verify | forge` through the binary: outputs pinned, exit codes 0 (valid),
+//! 1 (invalid) and 2 (usage).
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::json;
+
+const SECRET: &str = "cli-test-secret";
+
+fn token() -> String {
+    let claims = json!({ "sub": "alice", "iat": 1_700_000_000u64, "exp": 4_102_444_800u64 });
+    let key = EncodingKey::from_secret(SECRET.as_bytes()).expect("key");
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key).expect("signs")
+}
+
+/// (exit code, stdout, stderr) of `authprobe jwt <args>` with `stdin` piped in.
+fn jwt(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_authprobe"))
+        .arg("jwt")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs the binary");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("writes stdin");
+    let output = child.wait_with_output().expect("finishes");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn decode_prints_header_claims_and_times_without_verifying() {
+    let (code, stdout, _) = jwt(&["decode", &token()], "");
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn verify_exits_0_for_a_valid_token_and_1_for_each_kind_of_invalid_one() {
+    let token = token();
+    let (code, stdout, _) = jwt(&["verify", &token, "--secret", SECRET], "");
+    assert_eq!(
+        (code, stdout.as_str()),
+        (
+            0,
+            "valid: HS256 signature verifies; exp and nbf within 60s\n"
+        )
+    );
+    let (code, stdout, _) = jwt(&["verify", &token, "--secret", "other"], "");
+    assert_eq!(
+        (code, stdout.as_str()),
+        (1, "invalid: the signature does not verify with this key\n")
+    );
+    let (code, stdout, _) = jwt(
+        &["verify", &token, "--secret", SECRET, "--alg", "RS256"],
+        "",
+    );
+    assert_eq!(
+        (code, stdout.as_str()),
+        (1, "invalid: alg `HS256` is not one of RS256\n")
+    );
+    let (code, stdout, _) = jwt(&["verify", "-", "--secret", SECRET], &format!("{token}\n"));
+    assert_eq!(
+        (code, stdout.as_str()),
+        (
+            0,
+            "valid: HS256 signature verifies; exp and nbf within 60s\n"
+        )
+    );
+}
+
+#[test]
+fn forge_prints_each_variant_and_the_forged_tokens_are_what_they_claim() {
+    let (code, stdout, _) = jwt(&["forge", &token(), "--attack", "alg-none"], "");
+    assert_eq!(code, 0);
+    let lines: Vec<(&str, &str)> = stdout
+        .lines()
+        .map(|line| line.split_once('\t').expect("name<TAB>token"))
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[3].0, "jwt alg-none (nOnE)");
+    assert!(lines[3].1.ends_with('.'));
+
+    let (code, stdout, _) = jwt(
+        &["forge", &token(), "--attack", "expired", "--key", SECRET],
+        "",
+    );
+    assert_eq!(code, 0);
+    let expired = stdout.split_once('\t').expect("a line").1.trim();
+    let (code, stdout, _) = jwt(&["verify", expired, "--secret", SECRET], "");
+    assert_eq!(
+        (code, stdout.as_str()),
+        (1, "invalid: expired: `exp` is more than 60s past\n")
+    );
+}
+
+#[test]
+fn an_unknown_attack_is_a_usage_error_with_a_suggestion() {
+    let (code, stdout, stderr) = jwt(&["forge", &token(), "--attack", "weak-secret"], "");
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("unknown JWT attack `weak-secret`: did you mean `weak-secrets`?"),
+        "{stderr}"
+    );
+}

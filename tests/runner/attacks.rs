@@ -1,0 +1,305 @@
+//! `attacks:` against small servers that misbehave in one way each: the controls catch a server
+//! that refuses everything or locks up after the attacks, a 5xx is never a refusal, a server that
+//! accepts anything fails every variant, and wrong keys that get different answers fail the
+//! same-answer check.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::support::{check, only_step, run_suite, sample_jwt};
+use authprobe::runner::StepStatus;
+
+/// How the server treats the requests it gets (the `n`th, counting from 0).
+#[derive(Clone, Copy)]
+enum Behaviour {
+    RefusesEverything,
+    /// Grants the first request, refuses all later ones.
+    LocksUp,
+    /// Grants the genuine token, answers 500 to any other.
+    CrashesOnForgeries,
+    AcceptsAnything,
+    /// Grants the genuine key; a wrong key gets 403 with a body that depends on its length.
+    LeaksKeyLength,
+}
+
+async fn serve(behaviour: Behaviour) -> url::Url {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let address = listener.local_addr().expect("address");
+    let state = Arc::new((behaviour, AtomicUsize::new(0)));
+    let router = Router::new().route("/me", get(me)).with_state(state);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    url::Url::parse(&format!("http://{address}")).expect("url")
+}
+
+async fn me(State(state): State<Arc<(Behaviour, AtomicUsize)>>, headers: HeaderMap) -> Response {
+    let (behaviour, count) = &*state;
+    let seen = count.fetch_add(1, Ordering::SeqCst);
+    let bearer = headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok());
+    let genuine = bearer == Some(format!("Bearer {}", sample_jwt()).as_str());
+    let key = headers
+        .get("x-api-key")
+        .and_then(|value| value.to_str().ok());
+    match behaviour {
+        Behaviour::RefusesEverything => StatusCode::UNAUTHORIZED.into_response(),
+        Behaviour::LocksUp if seen == 0 => "ok".into_response(),
+        Behaviour::LocksUp => StatusCode::UNAUTHORIZED.into_response(),
+        Behaviour::CrashesOnForgeries if genuine => "ok".into_response(),
+        Behaviour::CrashesOnForgeries => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Behaviour::AcceptsAnything => "ok".into_response(),
+        Behaviour::LeaksKeyLength => match key {
+            Some("the-real-key") => "ok".into_response(),
+            Some(other) => (
+                StatusCode::FORBIDDEN,
+                format!("wrong key of length {}", other.len()),
+            )
+                .into_response(),
+            None => StatusCode::UNAUTHORIZED.into_response(),
+        },
+    }
+}
+
+fn jwt_suite(expect_status: &str) -> String {
+    format!(
+        "name: attacks\nsteps:\n  - name: forged tokens are refused\n    request: {{ url: /me, bearer: \"{}\" }}\n    attacks:\n      jwt: [alg-none, null-signature]\n      expect: {{ status: {expect_status} }}\n",
+        sample_jwt()
+    )
+}
+
+#[tokio::test]
+async fn a_server_that_refuses_everything_fails_both_controls() {
+    let url = serve(Behaviour::RefusesEverything).await;
+    let result = run_suite(&jwt_suite("401"), &url).await;
+    let step = only_step(&result);
+    assert_eq!(step.status, StepStatus::Failed);
+    assert!(!check(step, "attack control before").passed);
+    assert!(!check(step, "attack control after").passed);
+    assert!(check(step, "attack jwt alg-none (nOnE)").passed);
+    assert_eq!(check(step, "attack control after").actual, "status 401");
+}
+
+#[tokio::test]
+async fn a_server_that_locks_up_after_the_attacks_fails_the_persistence_control() {
+    let url = serve(Behaviour::LocksUp).await;
+    let result = run_suite(&jwt_suite("401"), &url).await;
+    let step = only_step(&result);
+    assert!(check(step, "attack control before").passed);
+    assert!(!check(step, "attack control after").passed);
+    assert_eq!(step.status, StepStatus::Failed);
+}
+
+#[tokio::test]
+async fn a_server_error_is_never_a_refusal_even_when_the_expected_status_allows_it() {
+    let url = serve(Behaviour::CrashesOnForgeries).await;
+    let result = run_suite(&jwt_suite("{ one_of: [401, 500] }"), &url).await;
+    let step = only_step(&result);
+    let crashed = check(step, "attack jwt null-signature");
+    assert!(!crashed.passed);
+    assert!(
+        crashed
+            .actual
+            .starts_with("status 500 (a server error is never a refusal)"),
+        "{}",
+        crashed.actual
+    );
+    assert!(check(step, "attack control after").passed);
+}
+
+#[tokio::test]
+async fn a_server_that_accepts_anything_fails_every_variant_each_by_name() {
+    let url = serve(Behaviour::AcceptsAnything).await;
+    let result = run_suite(&jwt_suite("401"), &url).await;
+    let step = only_step(&result);
+    let attack_checks: Vec<&str> = step
+        .checks
+        .iter()
+        .filter(|check| check.name.starts_with("attack jwt"))
+        .map(|check| check.name.as_str())
+        .collect();
+    assert_eq!(
+        attack_checks,
+        [
+            "attack jwt alg-none (none)",
+            "attack jwt alg-none (None)",
+            "attack jwt alg-none (NONE)",
+            "attack jwt alg-none (nOnE)",
+            "attack jwt null-signature",
+        ]
+    );
+    for name in attack_checks {
+        let outcome = check(step, name);
+        assert!(!outcome.passed, "{name}");
+        assert_eq!(outcome.expected, "refused: status 401");
+    }
+}
+
+#[tokio::test]
+async fn wrong_keys_answered_differently_fail_the_same_answer_check() {
+    let url = serve(Behaviour::LeaksKeyLength).await;
+    let yaml = "name: keys\nsteps:\n  - name: wrong keys are refused alike\n    request: { url: /me, api_key: the-real-key }\n    attacks:\n      api_key: [wrong, truncated, extended]\n      expect: { status: 403 }\n";
+    let result = run_suite(yaml, &url).await;
+    let step = only_step(&result);
+    assert!(check(step, "attack api-key wrong").passed);
+    assert!(check(step, "attack api-key truncated").passed);
+    let same = check(step, "attack api-key same answer for every wrong key");
+    assert!(!same.passed);
+    assert!(
+        same.actual
+            .contains("api-key truncated: 403 wrong key of length 11"),
+        "{}",
+        same.actual
+    );
+}
+
+/// Serves `token` as `{"access_token": ...}` at `/token`.
+async fn serve_token(token: String) -> url::Url {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let address = listener.local_addr().expect("address");
+    let router = Router::new().route(
+        "/token",
+        get(move || {
+            let token = token.clone();
+            async move { axum::Json(serde_json::json!({ "access_token": token })) }
+        }),
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    url::Url::parse(&format!("http://{address}")).expect("url")
+}
+
+fn hs256(claims: serde_json::Value, secret: &str) -> String {
+    let key = jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()).expect("key");
+    jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).expect("signs")
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+}
+
+const JWT_EXPECT: &str = "name: jwt\nsteps:\n  - name: the token is sound\n    request: { url: /token }\n    expect:\n      jwt:\n        $.access_token: { secret: s3cret, alg: [HS256], skew: 30s }\n";
+
+#[tokio::test]
+async fn expect_jwt_passes_a_sound_token_and_lists_every_broken_rule_of_another() {
+    let sound = hs256(
+        serde_json::json!({ "sub": "alice", "iat": now(), "exp": now() + 600 }),
+        "s3cret",
+    );
+    let result = run_suite(JWT_EXPECT, &serve_token(sound).await).await;
+    let outcome = check(only_step(&result), "jwt $.access_token");
+    assert!(outcome.passed, "{}", outcome.actual);
+    assert_eq!(
+        outcome.expected,
+        "alg one of HS256; signature verifies with the secret; exp present; exp, nbf, iat within 30s"
+    );
+
+    let unsound = hs256(
+        serde_json::json!({ "sub": "alice", "iat": now() + 3600, "nbf": now() + 3600 }),
+        "another",
+    );
+    let result = run_suite(JWT_EXPECT, &serve_token(unsound).await).await;
+    let outcome = check(only_step(&result), "jwt $.access_token");
+    assert!(!outcome.passed);
+    assert!(
+        outcome
+            .actual
+            .starts_with("the HS256 signature does not verify with the key; no exp; nbf is 3"),
+        "{}",
+        outcome.actual
+    );
+    assert!(outcome.actual.contains("; iat is 3"), "{}", outcome.actual);
+
+    let unsigned = format!(
+        "{}.",
+        hs256(serde_json::json!({ "exp": now() + 600 }), "s3cret")
+            .rsplit_once('.')
+            .expect("dots")
+            .0
+    )
+    .replace(
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9",
+        "eyJhbGciOiJub25lIn0",
+    );
+    let result = run_suite(JWT_EXPECT, &serve_token(unsigned).await).await;
+    let outcome = check(only_step(&result), "jwt $.access_token");
+    assert_eq!(outcome.actual, "alg `none` is not a signing algorithm");
+}
+
+#[tokio::test]
+async fn a_race_fails_when_more_requests_succeed_than_allowed_and_passes_otherwise() {
+    let yaml = "name: race\nsteps:\n  - name: one use only\n    request: { url: /me }\n    race: { count: 5 }\n";
+    let result = run_suite(yaml, &serve(Behaviour::AcceptsAnything).await).await;
+    let outcome = check(only_step(&result), "race: at most 1 of 5 succeed");
+    assert!(!outcome.passed);
+    assert_eq!(outcome.actual, "5 succeeded (200 ×5)");
+
+    let result = run_suite(yaml, &serve(Behaviour::LocksUp).await).await;
+    let step = only_step(&result);
+    let outcome = check(step, "race: at most 1 of 5 succeed");
+    assert!(outcome.passed, "{}", outcome.actual);
+    assert_eq!(outcome.actual, "1 succeeded (200 ×1, 401 ×4)");
+    assert_eq!(
+        step.exchanges.len(),
+        1,
+        "the step goes on with the one success"
+    );
+    assert_eq!(
+        step.exchanges[0].response().map(|response| response.status),
+        Some(200)
+    );
+}
+
+#[tokio::test]
+async fn expect_jwt_verifies_with_the_jwks_key_the_token_names() {
+    let key = authprobe::jwt::RsaSigningKey::generate(1024).expect("a key");
+    let jwks = serde_json::json!({ "keys": [key.jwk()] });
+    let mut draft = authprobe::jwt::forge::Draft {
+        header: serde_json::Map::from_iter([("kid".to_owned(), serde_json::json!(key.kid()))]),
+        claims: serde_json::Map::from_iter([("exp".to_owned(), serde_json::json!(now() + 600))]),
+        signature: String::new(),
+    };
+    let token = draft.sign_rs256(&key);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let address = listener.local_addr().expect("address");
+    let router = Router::new()
+        .route(
+            "/token",
+            get(move || async move { axum::Json(serde_json::json!({ "access_token": token })) }),
+        )
+        .route("/jwks", get(move || async move { axum::Json(jwks) }));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let url = url::Url::parse(&format!("http://{address}")).expect("url");
+    let yaml = "name: jwks\nsteps:\n  - name: the token verifies\n    request: { url: /token }\n    expect:\n      jwt:\n        $.access_token: { jwks: /jwks, alg: [RS256] }\n        $.missing: { jwks: /nowhere }\n";
+    let result = run_suite(yaml, &url).await;
+    let step = only_step(&result);
+    let verified = check(step, "jwt $.access_token");
+    assert!(verified.passed, "{}", verified.actual);
+    assert_eq!(
+        verified.expected,
+        "alg one of RS256; signature verifies with a key of the JWKS; exp present; exp, nbf, iat within 60s"
+    );
+    assert_eq!(
+        check(step, "jwt $.missing").actual,
+        "no token (a string) at this path"
+    );
+}
