@@ -32,14 +32,19 @@ fn serve() {
     use axum::response::IntoResponse;
 
     async fn item(Path(n): Path<usize>, headers: HeaderMap) -> axum::response::Response {
-        let expected = if n == 0 { "Bearer start".to_owned() } else { format!("Bearer tok-{}", n - 1) };
+        let expected = if n == 0 {
+            "Bearer start".to_owned()
+        } else {
+            format!("Bearer tok-{}", n - 1)
+        };
         let authorized = headers
             .get("authorization")
             .is_some_and(|value| value.as_bytes() == expected.as_bytes());
         if !authorized {
             return StatusCode::UNAUTHORIZED.into_response();
         }
-        axum::Json(serde_json::json!({ "id": n, "next_token": format!("tok-{n}"), "kind": "item" })).into_response()
+        axum::Json(serde_json::json!({ "id": n, "next_token": format!("tok-{n}"), "kind": "item" }))
+            .into_response()
     }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -48,7 +53,9 @@ fn serve() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
         println!("http://{}", listener.local_addr().expect("address"));
         let app = axum::Router::new().route("/items/{n}", axum::routing::get(item));
         axum::serve(listener, app).await.expect("serves");
@@ -110,7 +117,9 @@ fn compare() {
         use std::io::BufRead as _;
         let stdout = server.stdout.take().expect("stdout");
         let mut line = String::new();
-        std::io::BufReader::new(stdout).read_line(&mut line).expect("address");
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("address");
         line.trim().to_owned()
     };
 
@@ -118,11 +127,19 @@ fn compare() {
     let mut json_only = Vec::with_capacity(2 * ROUNDS);
     let mut all_reports = Vec::with_capacity(2 * ROUNDS);
     for _ in 0..ROUNDS {
-        json_only.push(time(authprobe_command(&authprobe, &suite, &target, &work, "json")));
+        json_only.push(time(authprobe_command(
+            &authprobe, &suite, &target, &work, "json",
+        )));
     }
     let json_peak_kib = children_peak_rss_kib();
     for _ in 0..ROUNDS {
-        all_reports.push(time(authprobe_command(&authprobe, &suite, &target, &work, "json,junit,html")));
+        all_reports.push(time(authprobe_command(
+            &authprobe,
+            &suite,
+            &target,
+            &work,
+            "json,junit,html",
+        )));
     }
     let all_peak_kib = children_peak_rss_kib();
     let mut baseline_times = Vec::with_capacity(ROUNDS);
@@ -133,8 +150,16 @@ fn compare() {
     }
     // A second authprobe series after the baselines guards against drift.
     for _ in 0..ROUNDS {
-        json_only.push(time(authprobe_command(&authprobe, &suite, &target, &work, "json")));
-        all_reports.push(time(authprobe_command(&authprobe, &suite, &target, &work, "json,junit,html")));
+        json_only.push(time(authprobe_command(
+            &authprobe, &suite, &target, &work, "json",
+        )));
+        all_reports.push(time(authprobe_command(
+            &authprobe,
+            &suite,
+            &target,
+            &work,
+            "json,junit,html",
+        )));
     }
     let _ = server.kill();
     let _ = server.wait();
@@ -143,7 +168,9 @@ fn compare() {
     let baseline = median(&mut baseline_times).as_secs_f64() * 1000.0;
     let json_only = median(&mut json_only).as_secs_f64() * 1000.0;
     let all_reports = median(&mut all_reports).as_secs_f64() * 1000.0;
-    println!("runner benchmark: {STEPS} steps (status + JSONPath assertions, token capture -> bearer)");
+    println!(
+        "runner benchmark: {STEPS} steps (status + JSONPath assertions, token capture -> bearer)"
+    );
     println!("  plain reqwest loop:                {baseline:>8.1} ms");
     println!(
         "  authprobe run --report json:       {json_only:>8.1} ms  ratio {:>5.2}x  peak RSS {:>5.1} MB",
@@ -155,10 +182,19 @@ fn compare() {
         all_reports / baseline,
         all_peak_kib as f64 / 1024.0
     );
-    println!("  targets: ratio <= 1.20x, peak RSS < 30 MB (medians of {} runs each)", 2 * ROUNDS);
+    println!(
+        "  targets: ratio <= 1.20x, peak RSS < 30 MB (medians of {} runs each)",
+        2 * ROUNDS
+    );
 }
 
-fn authprobe_command(binary: &Path, suite: &Path, target: &str, work: &Path, reports: &str) -> Command {
+fn authprobe_command(
+    binary: &Path,
+    suite: &Path,
+    target: &str,
+    work: &Path,
+    reports: &str,
+) -> Command {
     let mut command = Command::new(binary);
     command
         .arg("run")
@@ -171,7 +207,11 @@ fn authprobe_command(binary: &Path, suite: &Path, target: &str, work: &Path, rep
 
 fn time(mut command: Command) -> Duration {
     let started = Instant::now();
-    let output = command.stdout(Stdio::null()).stderr(Stdio::piped()).output().expect("runs");
+    let output = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("runs");
     let elapsed = started.elapsed();
     assert!(
         output.status.success(),

@@ -16,7 +16,9 @@ use crate::suite::{self, Diagnostic, LoadOptions, Suite};
 mod jwt_tool;
 mod stand_ins;
 pub use jwt_tool::{JwtCommand, VerifyKey, jwt};
-pub use stand_ins::{LocalReference, mock, serve_mock, start_demo_reference, start_local_reference};
+pub use stand_ins::{
+    LocalReference, mock, serve_mock, start_demo_reference, start_local_reference,
+};
 
 /// A failure that ends the command before or outside the run, with its exit code.
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +52,10 @@ pub enum AppError {
 impl AppError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            AppError::Suites(_) | AppError::Discover(_) | AppError::EnvFile(_) | AppError::Usage(_) => exit::USAGE,
+            AppError::Suites(_)
+            | AppError::Discover(_)
+            | AppError::EnvFile(_)
+            | AppError::Usage(_) => exit::USAGE,
             AppError::Run(_)
             | AppError::Report(_)
             | AppError::Runtime(_)
@@ -64,7 +69,11 @@ impl AppError {
 /// Loads every selected suite; all files are read so that every mistake is reported at once.
 pub fn load(selection: &SuiteSelection, require_target: bool) -> Result<Vec<Suite>, AppError> {
     let options = LoadOptions {
-        cli_vars: selection.vars.iter().map(|(name, _)| name.clone()).collect(),
+        cli_vars: selection
+            .vars
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect(),
         env: selection.env.clone(),
         require_target,
     };
@@ -106,9 +115,17 @@ pub fn list(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppEr
         } else {
             format!(" [{}]", suite.tags.join(", "))
         };
-        let _ = writeln!(out, "{}{tags}  ({})", suite.name, suite.source.display_name());
+        let _ = writeln!(
+            out,
+            "{}{tags}  ({})",
+            suite.name,
+            suite.source.display_name()
+        );
         for step in &suite.steps {
-            let identity = step.identity.as_ref().map_or(String::new(), |name| format!(" (as {name})"));
+            let identity = step
+                .identity
+                .as_ref()
+                .map_or(String::new(), |name| format!(" (as {name})"));
             let _ = writeln!(
                 out,
                 "  {:<7} {}{identity}  line {}",
@@ -123,17 +140,25 @@ pub fn list(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppEr
 
 /// `authprobe run`: the main job. Without a target, the built-in reference target is started on a
 /// free loopback port, and its demo credentials are passed as vars (a `--var` still wins).
-pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write) -> Result<u8, AppError> {
+pub fn run(
+    config: &RunConfig,
+    out: &mut (dyn Write + Send),
+    err: &mut dyn Write,
+) -> Result<u8, AppError> {
     let mut selection = config.selection.clone();
     if config.target.is_none() {
-        selection.vars.splice(0..0, reference_target::demo::suite_vars());
+        selection
+            .vars
+            .splice(0..0, reference_target::demo::suite_vars());
     }
     let suites: Vec<Suite> = load(&selection, false)?
         .into_iter()
         .filter(|suite| config.selection.wants(&suite.tags))
         .collect();
     if suites.is_empty() {
-        return Err(AppError::Usage("no suite matches the --tag/--skip-tag filters".to_owned()));
+        return Err(AppError::Usage(
+            "no suite matches the --tag/--skip-tag filters".to_owned(),
+        ));
     }
     let mut options = RunOptions {
         target: config.target.clone(),
@@ -159,8 +184,14 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
         None => {
             // The reference target signs in with stand-ins that every suite's `mocks:` shares.
             let target_config = TargetConfig::with_flaws(config.flaws.clone());
-            let local = runtime.block_on(start_local_reference(target_config, &config.stand_ins))?;
-            let _ = writeln!(out, "reference target: {} (flaws: {})", local.target.url(), config.flaws);
+            let local =
+                runtime.block_on(start_local_reference(target_config, &config.stand_ins))?;
+            let _ = writeln!(
+                out,
+                "reference target: {} (flaws: {})",
+                local.target.url(),
+                config.flaws
+            );
             options.target = Some(local.target.url().clone());
             options.stand_ins = Some(Arc::clone(&local.stand_ins));
             Some(local.target)
@@ -188,7 +219,8 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
     redactor.mask_run(&mut result);
     let snapshots = snapshot::check_run(&suites, &mut result, &redactor, &config.snapshots);
     let _ = report::write_snapshot_notes(out, &snapshots);
-    let mut written = report::write_reports(&result, &config.report_dir, &config.reports, &redactor)?;
+    let mut written =
+        report::write_reports(&result, &config.report_dir, &config.reports, &redactor)?;
     let _ = report::write_summary(out, &result);
     for file in &written {
         let _ = writeln!(out, "report: {}", file.display());
@@ -196,7 +228,12 @@ pub fn run(config: &RunConfig, out: &mut (dyn Write + Send), err: &mut dyn Write
     written.extend(snapshots.written);
     let leaks = secret::scan_files(&written, redactor.secrets());
     for leak in &leaks {
-        let _ = writeln!(err, "error: a secret survived masking in {}:{}", leak.file.display(), leak.line);
+        let _ = writeln!(
+            err,
+            "error: a secret survived masking in {}:{}",
+            leak.file.display(),
+            leak.line
+        );
     }
     Ok(if result.interrupted {
         exit::INTERRUPTED
@@ -219,8 +256,11 @@ pub fn demo(config: &DemoConfig, out: &mut dyn Write) -> Result<u8, AppError> {
         .build()
         .map_err(AppError::Runtime)?;
     runtime.block_on(async {
-        let LocalReference { target, stand_ins, config: served } =
-            start_demo_reference(target_config, config.addr).await?;
+        let LocalReference {
+            target,
+            stand_ins,
+            config: served,
+        } = start_demo_reference(target_config, config.addr).await?;
         let _ = write!(out, "{}", reference_target::banner(target.url(), &served));
         let _ = out.flush();
         let _ = tokio::signal::ctrl_c().await;

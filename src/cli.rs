@@ -160,7 +160,12 @@ struct RunArgs {
     #[arg(long, default_value = "reports", value_name = "DIR")]
     report_dir: PathBuf,
     /// Which reports to write (comma-separated).
-    #[arg(long = "report", value_name = "FORMATS", value_delimiter = ',', default_value = "json,junit,html")]
+    #[arg(
+        long = "report",
+        value_name = "FORMATS",
+        value_delimiter = ',',
+        default_value = "json,junit,html"
+    )]
     reports: Vec<ReportFormat>,
     /// Responses larger than this fail their step.
     #[arg(long, default_value_t = 4 * 1024 * 1024, value_name = "BYTES")]
@@ -220,13 +225,16 @@ impl ValueEnum for JwtAlgorithm {
     fn to_possible_value(&self) -> Option<PossibleValue> {
         Some(match self {
             JwtAlgorithm::Hs256 => PossibleValue::new("hs256").help("HMAC with the demo secret"),
-            JwtAlgorithm::Rs256 => PossibleValue::new("rs256").help("RSA, key published at /.well-known/jwks.json"),
+            JwtAlgorithm::Rs256 => {
+                PossibleValue::new("rs256").help("RSA, key published at /.well-known/jwks.json")
+            }
         })
     }
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
-    suite::parse_duration(text).ok_or_else(|| format!("`{text}` is not a duration: write `10s` or `500ms`"))
+    suite::parse_duration(text)
+        .ok_or_else(|| format!("`{text}` is not a duration: write `10s` or `500ms`"))
 }
 
 /// Parses the command line, runs the command, prints any error, and returns the exit code.
@@ -235,15 +243,25 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { exit::USAGE } else { exit::SUCCESS });
+            return ExitCode::from(if error.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::SUCCESS
+            });
         }
     };
     let mut stdout = anstream::stdout();
     let mut stderr = std::io::stderr();
     let outcome = match cli.command {
-        Command::Run(args) => run_config(args).and_then(|config| app::run(&config, &mut stdout, &mut stderr)),
-        Command::Validate(args) => selection(args).and_then(|selection| app::validate(&selection, &mut stdout)),
-        Command::List(args) => selection(args).and_then(|selection| app::list(&selection, &mut stdout)),
+        Command::Run(args) => {
+            run_config(args).and_then(|config| app::run(&config, &mut stdout, &mut stderr))
+        }
+        Command::Validate(args) => {
+            selection(args).and_then(|selection| app::validate(&selection, &mut stdout))
+        }
+        Command::List(args) => {
+            selection(args).and_then(|selection| app::list(&selection, &mut stdout))
+        }
         Command::Demo(args) => app::demo(&demo_config(args), &mut stdout),
         Command::Mock(args) => mock_config(args).and_then(|config| app::mock(&config, &mut stdout)),
         Command::Jwt(args) => jwt_command(args).and_then(|command| app::jwt(&command, &mut stdout)),
@@ -279,12 +297,19 @@ fn selection(args: SuiteArgs) -> Result<SuiteSelection, AppError> {
     let mut vars = Vec::with_capacity(args.vars.len());
     for assignment in &args.vars {
         let Some((name, value)) = assignment.split_once('=') else {
-            return Err(AppError::Usage(format!("--var takes NAME=VALUE, got `{assignment}`")));
+            return Err(AppError::Usage(format!(
+                "--var takes NAME=VALUE, got `{assignment}`"
+            )));
         };
-        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
-            return Err(AppError::Usage(format!("--var: `{name}` is not a valid variable name")));
+            return Err(AppError::Usage(format!(
+                "--var: `{name}` is not a valid variable name"
+            )));
         }
         vars.push((name.to_owned(), suite::parse_scalar(value)));
     }
@@ -340,8 +365,13 @@ fn stand_in_addresses(args: StandInArgs, default_both: bool) -> Result<StandInAd
         ("--google-public-url", &args.google_public_url),
         ("--github-public-url", &args.github_public_url),
     ] {
-        if url.as_ref().is_some_and(|url| !matches!(url.scheme(), "http" | "https")) {
-            return Err(AppError::Usage(format!("{flag} takes an http:// or https:// URL")));
+        if url
+            .as_ref()
+            .is_some_and(|url| !matches!(url.scheme(), "http" | "https"))
+        {
+            return Err(AppError::Usage(format!(
+                "{flag} takes an http:// or https:// URL"
+            )));
         }
     }
     let (mut google_addr, mut github_addr) = (args.google_addr, args.github_addr);
@@ -359,7 +389,9 @@ fn stand_in_addresses(args: StandInArgs, default_both: bool) -> Result<StandInAd
             addr,
             public_url: public(exact),
         })),
-        None if exact.is_some() => Err(AppError::Usage(format!("{flag}-public-url needs {flag}-addr"))),
+        None if exact.is_some() => Err(AppError::Usage(format!(
+            "{flag}-public-url needs {flag}-addr"
+        ))),
         None => Ok(None),
     };
     let addresses = StandInAddresses {
@@ -367,7 +399,9 @@ fn stand_in_addresses(args: StandInArgs, default_both: bool) -> Result<StandInAd
         github: listen(github_addr, args.github_public_url.clone(), "--github")?,
     };
     if args.public_url.is_some() && addresses.google.is_none() && addresses.github.is_none() {
-        return Err(AppError::Usage("--public-url needs --google-addr or --github-addr".to_owned()));
+        return Err(AppError::Usage(
+            "--public-url needs --google-addr or --github-addr".to_owned(),
+        ));
     }
     Ok(addresses)
 }
@@ -379,8 +413,11 @@ fn jwt_command(args: JwtArgs) -> Result<app::JwtCommand, AppError> {
             return Ok(token);
         }
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map_err(|error| AppError::Usage(format!("could not read the token from standard input: {error}")))?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|error| {
+            AppError::Usage(format!(
+                "could not read the token from standard input: {error}"
+            ))
+        })?;
         Ok(text.trim().to_owned())
     };
     let read_file = |path: PathBuf| -> Result<String, AppError> {
@@ -388,8 +425,16 @@ fn jwt_command(args: JwtArgs) -> Result<app::JwtCommand, AppError> {
             .map_err(|error| AppError::Usage(format!("could not read {}: {error}", path.display())))
     };
     Ok(match args {
-        JwtArgs::Decode { token } => app::JwtCommand::Decode { token: read_token(token)? },
-        JwtArgs::Verify { token, secret, pem, algorithms, leeway } => app::JwtCommand::Verify {
+        JwtArgs::Decode { token } => app::JwtCommand::Decode {
+            token: read_token(token)?,
+        },
+        JwtArgs::Verify {
+            token,
+            secret,
+            pem,
+            algorithms,
+            leeway,
+        } => app::JwtCommand::Verify {
             token: read_token(token)?,
             key: match (secret, pem) {
                 (Some(secret), _) => app::VerifyKey::Secret(secret),
@@ -399,7 +444,13 @@ fn jwt_command(args: JwtArgs) -> Result<app::JwtCommand, AppError> {
             algorithms,
             leeway,
         },
-        JwtArgs::Forge { token, attack, key, public_key, listener } => app::JwtCommand::Forge {
+        JwtArgs::Forge {
+            token,
+            attack,
+            key,
+            public_key,
+            listener,
+        } => app::JwtCommand::Forge {
             token: read_token(token)?,
             attack,
             key,

@@ -13,7 +13,11 @@ pub enum EnvFileError {
         source: std::io::Error,
     },
     #[error("{path}:{line}: {message}")]
-    Syntax { path: String, line: usize, message: String },
+    Syntax {
+        path: String,
+        line: usize,
+        message: String,
+    },
 }
 
 /// Reads `NAME=value` lines; blank lines and `#` comments are skipped, `export ` is allowed, and a
@@ -49,7 +53,11 @@ fn parse(text: &str) -> Result<HashMap<String, String>, (usize, String)> {
         let value = value.trim();
         let value = ['"', '\'']
             .iter()
-            .find_map(|quote| value.strip_prefix(*quote).and_then(|v| v.strip_suffix(*quote)))
+            .find_map(|quote| {
+                value
+                    .strip_prefix(*quote)
+                    .and_then(|v| v.strip_suffix(*quote))
+            })
             .unwrap_or(value);
         values.insert(name.to_owned(), value.to_owned());
     }
@@ -62,7 +70,8 @@ mod tests {
 
     #[test]
     fn reads_dotenv_lines() {
-        let values = parse("# staging\nexport A=1\nB = \"two words\"\n\nC='x=y'\n").expect("parses");
+        let values =
+            parse("# staging\nexport A=1\nB = \"two words\"\n\nC='x=y'\n").expect("parses");
         assert_eq!(values["A"], "1");
         assert_eq!(values["B"], "two words");
         assert_eq!(values["C"], "x=y");

@@ -5,7 +5,18 @@ use serde_json::Value;
 use super::{Bindings, CheckResult, Observed, verdict};
 use crate::suite::{Matcher, Span};
 
-pub(super) fn evaluate(matcher: &Matcher, observed: &Observed<'_>, bindings: &Bindings<'_>, span: Span) -> CheckResult {
+pub(super) fn evaluate(
+    matcher: &Matcher,
+    observed: &Observed<'_>,
+    bindings: &Bindings<'_>,
+    span: Span,
+) -> CheckResult {
     let actual = Value::from(observed.duration_ms.round() as u64);
-    verdict("duration (ms)".to_owned(), matcher, Some(&actual), bindings, span)
+    verdict(
+        "duration (ms)".to_owned(),
+        matcher,
+        Some(&actual),
+        bindings,
+        span,
+    )
 }

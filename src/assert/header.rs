@@ -15,5 +15,11 @@ pub(super) fn evaluate(
 ) -> CheckResult {
     let values: Vec<&str> = observed.response.headers_named(name).collect();
     let actual = (!values.is_empty()).then(|| Value::String(values.join(", ")));
-    verdict(format!("header {name}"), matcher, actual.as_ref(), bindings, span)
+    verdict(
+        format!("header {name}"),
+        matcher,
+        actual.as_ref(),
+        bindings,
+        span,
+    )
 }

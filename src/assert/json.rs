@@ -17,7 +17,8 @@ pub(super) fn evaluate(
 ) -> CheckResult {
     let name = format!("json {query}");
     let Some(document) = observed.response.json() else {
-        let (_, expected) = matcher::check(matcher, None, bindings).unwrap_or((false, String::new()));
+        let (_, expected) =
+            matcher::check(matcher, None, bindings).unwrap_or((false, String::new()));
         return CheckResult {
             name,
             passed: false,

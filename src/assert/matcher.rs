@@ -7,7 +7,11 @@ use crate::suite::{Matcher, ValueType};
 use crate::template::RenderError;
 
 /// Whether `actual` (`None` when absent) satisfies `matcher`, and the expectation in words.
-pub fn check(matcher: &Matcher, actual: Option<&Value>, bindings: &Bindings<'_>) -> Result<(bool, String), RenderError> {
+pub fn check(
+    matcher: &Matcher,
+    actual: Option<&Value>,
+    bindings: &Bindings<'_>,
+) -> Result<(bool, String), RenderError> {
     Ok(match matcher {
         Matcher::All(matchers) => {
             let mut passed = true;
@@ -21,11 +25,17 @@ pub fn check(matcher: &Matcher, actual: Option<&Value>, bindings: &Bindings<'_>)
         }
         Matcher::Eq(template) => {
             let value = bindings.render_json(template)?;
-            (actual.is_some_and(|actual| loosely_equal(actual, &value)), show(&value))
+            (
+                actual.is_some_and(|actual| loosely_equal(actual, &value)),
+                show(&value),
+            )
         }
         Matcher::Ne(template) => {
             let value = bindings.render_json(template)?;
-            (!actual.is_some_and(|actual| loosely_equal(actual, &value)), format!("not {}", show(&value)))
+            (
+                !actual.is_some_and(|actual| loosely_equal(actual, &value)),
+                format!("not {}", show(&value)),
+            )
         }
         Matcher::Contains(template) => {
             let value = bindings.render_json(template)?;
@@ -38,7 +48,18 @@ pub fn check(matcher: &Matcher, actual: Option<&Value>, bindings: &Bindings<'_>)
         }
         Matcher::Exists(true) => (actual.is_some(), "present".to_owned()),
         Matcher::Exists(false) => (actual.is_none(), "absent".to_owned()),
-        Matcher::Type(kind) => (actual.is_some_and(|actual| has_type(actual, *kind)), format!("a{} {}", if kind.name().starts_with(['a', 'i', 'o']) { "n" } else { "" }, kind.name())),
+        Matcher::Type(kind) => (
+            actual.is_some_and(|actual| has_type(actual, *kind)),
+            format!(
+                "a{} {}",
+                if kind.name().starts_with(['a', 'i', 'o']) {
+                    "n"
+                } else {
+                    ""
+                },
+                kind.name()
+            ),
+        ),
         Matcher::Len(inner) => {
             let length = actual.and_then(length).map(Value::from);
             let (passed, text) = check(inner, length.as_ref(), bindings)?;
@@ -53,7 +74,8 @@ pub fn check(matcher: &Matcher, actual: Option<&Value>, bindings: &Bindings<'_>)
             for option in options {
                 values.push(bindings.render_json(option)?);
             }
-            let passed = actual.is_some_and(|actual| values.iter().any(|value| loosely_equal(actual, value)));
+            let passed = actual
+                .is_some_and(|actual| values.iter().any(|value| loosely_equal(actual, value)));
             let list: Vec<String> = values.iter().map(show).collect();
             (passed, format!("one of [{}]", list.join(", ")))
         }
@@ -65,7 +87,10 @@ pub fn show(value: &Value) -> String {
     const LIMIT: usize = 200;
     let text = value.to_string();
     if text.len() > LIMIT {
-        let cut = (0..=LIMIT).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        let cut = (0..=LIMIT)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
         format!("{}… ({} bytes)", &text[..cut], text.len())
     } else {
         text
@@ -98,9 +123,13 @@ fn loosely_equal(actual: &Value, expected: &Value) -> bool {
         (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
         (Value::String(a), Value::Number(_) | Value::Bool(_)) => *a == expected.to_string(),
         (Value::Number(_) | Value::Bool(_), Value::String(b)) => actual.to_string() == *b,
-        (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(a, b)| loosely_equal(a, b)),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| loosely_equal(a, b))
+        }
         (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len() && a.iter().all(|(key, value)| b.get(key).is_some_and(|other| loosely_equal(value, other)))
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(key, value)| b.get(key).is_some_and(|other| loosely_equal(value, other)))
         }
         _ => actual == expected,
     }
@@ -119,7 +148,9 @@ fn has_type(value: &Value, kind: ValueType) -> bool {
     match kind {
         ValueType::String => value.is_string(),
         ValueType::Number => value.is_number(),
-        ValueType::Integer => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        ValueType::Integer => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         ValueType::Boolean => value.is_boolean(),
         ValueType::Array => value.is_array(),
         ValueType::Object => value.is_object(),
@@ -136,8 +167,15 @@ fn length(value: &Value) -> Option<usize> {
     }
 }
 
-fn compare(actual: Option<&Value>, bound: f64, symbol: &str, test: fn(f64, f64) -> bool) -> (bool, String) {
-    let passed = actual.and_then(as_number).is_some_and(|number| test(number, bound));
+fn compare(
+    actual: Option<&Value>,
+    bound: f64,
+    symbol: &str,
+    test: fn(f64, f64) -> bool,
+) -> (bool, String) {
+    let passed = actual
+        .and_then(as_number)
+        .is_some_and(|number| test(number, bound));
     (passed, format!("{symbol} {bound}"))
 }
 
@@ -178,10 +216,34 @@ mod tests {
 
     #[test]
     fn contains_looks_in_strings_arrays_and_object_keys() {
-        assert!(run(Matcher::Contains(literal(json!("json"))), Some(json!("application/json"))).0);
-        assert!(run(Matcher::Contains(literal(json!("admin"))), Some(json!(["user", "admin"]))).0);
-        assert!(run(Matcher::Contains(literal(json!("id"))), Some(json!({"id": 1}))).0);
-        assert!(!run(Matcher::Contains(literal(json!("root"))), Some(json!(["user"]))).0);
+        assert!(
+            run(
+                Matcher::Contains(literal(json!("json"))),
+                Some(json!("application/json"))
+            )
+            .0
+        );
+        assert!(
+            run(
+                Matcher::Contains(literal(json!("admin"))),
+                Some(json!(["user", "admin"]))
+            )
+            .0
+        );
+        assert!(
+            run(
+                Matcher::Contains(literal(json!("id"))),
+                Some(json!({"id": 1}))
+            )
+            .0
+        );
+        assert!(
+            !run(
+                Matcher::Contains(literal(json!("root"))),
+                Some(json!(["user"]))
+            )
+            .0
+        );
     }
 
     #[test]
@@ -213,7 +275,13 @@ mod tests {
         let at_least_two = Matcher::Len(Box::new(Matcher::Ge(2.0)));
         assert!(run(at_least_two.clone(), Some(json!([1, 2]))).0);
         assert!(!run(at_least_two, Some(json!("a"))).0);
-        assert!(run(Matcher::Len(Box::new(Matcher::Eq(literal(json!(3))))), Some(json!("abc"))).0);
+        assert!(
+            run(
+                Matcher::Len(Box::new(Matcher::Eq(literal(json!(3))))),
+                Some(json!("abc"))
+            )
+            .0
+        );
     }
 
     #[test]
@@ -237,7 +305,10 @@ mod tests {
 
     #[test]
     fn all_requires_every_matcher() {
-        let matcher = Matcher::All(vec![Matcher::Type(ValueType::String), Matcher::Len(Box::new(Matcher::Gt(3.0)))]);
+        let matcher = Matcher::All(vec![
+            Matcher::Type(ValueType::String),
+            Matcher::Len(Box::new(Matcher::Gt(3.0))),
+        ]);
         assert!(run(matcher.clone(), Some(json!("abcd"))).0);
         let (passed, expected) = run(matcher, Some(json!("ab")));
         assert!(!passed);

@@ -67,7 +67,9 @@ impl<'a> Bindings<'a> {
     pub fn render_json(&self, template: &JsonTemplate) -> Result<Value, RenderError> {
         Ok(match template {
             JsonTemplate::Literal(value) => value.clone(),
-            JsonTemplate::Text(text) => Value::String(text.render(self.templates, self.scope)?.into_owned()),
+            JsonTemplate::Text(text) => {
+                Value::String(text.render(self.templates, self.scope)?.into_owned())
+            }
             JsonTemplate::Array(items) => Value::Array(
                 items
                     .iter()
@@ -85,24 +87,51 @@ impl<'a> Bindings<'a> {
 }
 
 /// Runs one assertion against the response.
-pub fn evaluate(assertion: &Assertion, observed: &Observed<'_>, bindings: &Bindings<'_>) -> CheckResult {
+pub fn evaluate(
+    assertion: &Assertion,
+    observed: &Observed<'_>,
+    bindings: &Bindings<'_>,
+) -> CheckResult {
     match &assertion.kind {
-        AssertionKind::Status(matcher) => status::evaluate(matcher, observed, bindings, assertion.span),
-        AssertionKind::Header { name, matcher } => header::evaluate(name, matcher, observed, bindings, assertion.span),
-        AssertionKind::Cookie { name, attribute, matcher } => {
-            cookie::evaluate(name, *attribute, matcher, observed, bindings, assertion.span)
+        AssertionKind::Status(matcher) => {
+            status::evaluate(matcher, observed, bindings, assertion.span)
         }
-        AssertionKind::Json { path, query, matcher } => {
-            json::evaluate(path, query, matcher, observed, bindings, assertion.span)
+        AssertionKind::Header { name, matcher } => {
+            header::evaluate(name, matcher, observed, bindings, assertion.span)
         }
+        AssertionKind::Cookie {
+            name,
+            attribute,
+            matcher,
+        } => cookie::evaluate(
+            name,
+            *attribute,
+            matcher,
+            observed,
+            bindings,
+            assertion.span,
+        ),
+        AssertionKind::Json {
+            path,
+            query,
+            matcher,
+        } => json::evaluate(path, query, matcher, observed, bindings, assertion.span),
         AssertionKind::Body(matcher) => body::evaluate(matcher, observed, bindings, assertion.span),
-        AssertionKind::Duration(matcher) => duration::evaluate(matcher, observed, bindings, assertion.span),
-        AssertionKind::RedirectTo(matcher) => redirect::evaluate_target(matcher, observed, bindings, assertion.span),
+        AssertionKind::Duration(matcher) => {
+            duration::evaluate(matcher, observed, bindings, assertion.span)
+        }
+        AssertionKind::RedirectTo(matcher) => {
+            redirect::evaluate_target(matcher, observed, bindings, assertion.span)
+        }
         AssertionKind::RedirectQuery { param, matcher } => {
             redirect::evaluate_query(param, matcher, observed, bindings, assertion.span)
         }
-        AssertionKind::MockCalls(calls) => mock_calls::evaluate(calls, observed, bindings, assertion.span),
-        AssertionKind::CookiePolicy { name, policy } => cookie_policy::evaluate(name, *policy, observed, assertion.span),
+        AssertionKind::MockCalls(calls) => {
+            mock_calls::evaluate(calls, observed, bindings, assertion.span)
+        }
+        AssertionKind::CookiePolicy { name, policy } => {
+            cookie_policy::evaluate(name, *policy, observed, assertion.span)
+        }
         AssertionKind::Jwt { path, query, check } => {
             jwt_token::evaluate(path, query, check, observed, bindings, assertion.span)
         }
@@ -110,7 +139,13 @@ pub fn evaluate(assertion: &Assertion, observed: &Observed<'_>, bindings: &Bindi
 }
 
 /// The common tail of every assertion kind: match, then describe.
-fn verdict(name: String, matcher: &Matcher, actual: Option<&Value>, bindings: &Bindings<'_>, span: Span) -> CheckResult {
+fn verdict(
+    name: String,
+    matcher: &Matcher,
+    actual: Option<&Value>,
+    bindings: &Bindings<'_>,
+    span: Span,
+) -> CheckResult {
     match matcher::check(matcher, actual, bindings) {
         Ok((passed, expected)) => CheckResult {
             name,

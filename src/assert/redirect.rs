@@ -9,7 +9,12 @@ use crate::suite::{Matcher, Span};
 /// `to` passes when the matcher accepts the absolute URL, the `Location` header as written, or,
 /// for a same-origin redirect, its path and query: `to: /home` and `to: "{{ target }}/home"` both
 /// mean the same place.
-pub(super) fn evaluate_target(matcher: &Matcher, observed: &Observed<'_>, bindings: &Bindings<'_>, span: Span) -> CheckResult {
+pub(super) fn evaluate_target(
+    matcher: &Matcher,
+    observed: &Observed<'_>,
+    bindings: &Bindings<'_>,
+    span: Span,
+) -> CheckResult {
     let Some(raw) = observed.response.header("location") else {
         return verdict("redirect to".to_owned(), matcher, None, bindings, span);
     };

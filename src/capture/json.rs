@@ -5,7 +5,11 @@ use serde_json_path::JsonPath;
 
 use crate::assert::Observed;
 
-pub(super) fn capture(path: &JsonPath, query: &str, observed: &Observed<'_>) -> Result<Value, String> {
+pub(super) fn capture(
+    path: &JsonPath,
+    query: &str,
+    observed: &Observed<'_>,
+) -> Result<Value, String> {
     let document = observed.response.json().ok_or("the body is not JSON")?;
     let nodes = path.query(document).all();
     match nodes.len() {

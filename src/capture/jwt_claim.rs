@@ -41,7 +41,11 @@ mod tests {
 
     #[test]
     fn a_missing_claim_or_a_non_token_is_an_error() {
-        assert!(capture(&token(&json!({})), "sub").unwrap_err().contains("no `sub` claim"));
+        assert!(
+            capture(&token(&json!({})), "sub")
+                .unwrap_err()
+                .contains("no `sub` claim")
+        );
         assert!(capture(&json!("plain"), "sub").is_err());
     }
 }

@@ -41,7 +41,9 @@ pub fn describe(source: &CaptureSource) -> String {
         CaptureSource::Cookie(name) => format!("cookie {name}"),
         CaptureSource::Redirect => "redirect location".to_owned(),
         CaptureSource::RedirectQuery(param) => format!("redirect query {param}"),
-        CaptureSource::Regex { regex, group } => format!("regex /{}/ group {group}", regex.as_str()),
+        CaptureSource::Regex { regex, group } => {
+            format!("regex /{}/ group {group}", regex.as_str())
+        }
         CaptureSource::Status => "status".to_owned(),
         CaptureSource::Body => "body".to_owned(),
     }

@@ -5,7 +5,11 @@ use serde_json::Value;
 
 use crate::assert::Observed;
 
-pub(super) fn capture(regex: &Regex, group: usize, observed: &Observed<'_>) -> Result<Value, String> {
+pub(super) fn capture(
+    regex: &Regex,
+    group: usize,
+    observed: &Observed<'_>,
+) -> Result<Value, String> {
     let text = observed.response.text();
     let captures = regex
         .captures(&text)

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderName, HeaderValue};
 use url::Url;
 
-use super::exchange::{Exchange, ExchangeOutcome, RecordedRequest, Response, TransportError, TransportErrorKind};
+use super::exchange::{
+    Exchange, ExchangeOutcome, RecordedRequest, Response, TransportError, TransportErrorKind,
+};
 
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
@@ -87,7 +89,8 @@ impl HttpClient {
                 kind: TransportErrorKind::InvalidRequest,
                 message: format!("invalid header {what} for `{name}`"),
             };
-            let name_parsed = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("name"))?;
+            let name_parsed =
+                HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("name"))?;
             let value_parsed = HeaderValue::from_str(value).map_err(|_| invalid("value"))?;
             headers.append(name_parsed, value_parsed);
         }
@@ -107,7 +110,10 @@ impl HttpClient {
             .try_clone()
             .and_then(|b| b.build().ok())
             .and_then(|r| r.timeout().copied());
-        let mut response = builder.send().await.map_err(|error| transport_error(&error, timeout))?;
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|error| transport_error(&error, timeout))?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -155,7 +161,9 @@ fn too_large(limit: usize, declared: Option<u64>) -> TransportError {
     let size = declared.map_or_else(|| "more".to_owned(), |length| format!("{length} bytes"));
     TransportError {
         kind: TransportErrorKind::BodyTooLarge,
-        message: format!("response body too large: {size}, the limit is {limit} bytes (--max-body-size)"),
+        message: format!(
+            "response body too large: {size}, the limit is {limit} bytes (--max-body-size)"
+        ),
     }
 }
 

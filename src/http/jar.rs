@@ -21,7 +21,8 @@ impl CookieJar {
 
     /// Stores the cookies of `Set-Cookie` header values received from `url`.
     pub fn store<'a>(&mut self, set_cookie_values: impl Iterator<Item = &'a str>, url: &Url) {
-        let cookies = set_cookie_values.filter_map(|value| cookie::Cookie::parse(value.to_owned()).ok());
+        let cookies =
+            set_cookie_values.filter_map(|value| cookie::Cookie::parse(value.to_owned()).ok());
         self.store.store_response_cookies(cookies, url);
     }
 }
@@ -34,7 +35,10 @@ mod tests {
     fn cookies_go_back_to_matching_paths_only() {
         let mut jar = CookieJar::default();
         let origin = Url::parse("http://127.0.0.1:8080/login").expect("url");
-        jar.store(["session=abc; Path=/; HttpOnly", "scoped=1; Path=/admin"].into_iter(), &origin);
+        jar.store(
+            ["session=abc; Path=/; HttpOnly", "scoped=1; Path=/admin"].into_iter(),
+            &origin,
+        );
         let me = Url::parse("http://127.0.0.1:8080/me").expect("url");
         assert_eq!(jar.header_for(&me).as_deref(), Some("session=abc"));
         let admin = Url::parse("http://127.0.0.1:8080/admin/x").expect("url");

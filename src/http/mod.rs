@@ -6,5 +6,7 @@ mod exchange;
 mod jar;
 
 pub use client::{ClientOptions, HttpClient, OutgoingRequest};
-pub use exchange::{Exchange, ExchangeOutcome, RecordedRequest, Response, TransportError, TransportErrorKind};
+pub use exchange::{
+    Exchange, ExchangeOutcome, RecordedRequest, Response, TransportError, TransportErrorKind,
+};
 pub use jar::CookieJar;

@@ -21,7 +21,8 @@ pub fn decode(token: &str) -> Result<DecodedJwt, String> {
         .or_else(|| token.strip_prefix("bearer "))
         .unwrap_or(token);
     let mut parts = token.split('.');
-    let (Some(header), Some(claims), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(header), Some(claims), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err("not a JWT: expected three dot-separated parts".to_owned());
     };
@@ -73,14 +74,21 @@ mod tests {
 
     #[test]
     fn accepts_a_bearer_prefix_and_an_empty_signature() {
-        let token = format!("Bearer {}.{}.", encode(&json!({"alg": "none"})), encode(&json!({})));
+        let token = format!(
+            "Bearer {}.{}.",
+            encode(&json!({"alg": "none"})),
+            encode(&json!({}))
+        );
         assert_eq!(decode(&token).expect("decodes").signature, "");
     }
 
     #[test]
     fn rejects_what_is_not_a_jwt() {
         assert!(decode("abc").unwrap_err().contains("three"));
-        assert!(decode("a.b.c").unwrap_err().contains("base64url") || decode("a.b.c").unwrap_err().contains("JSON"));
+        assert!(
+            decode("a.b.c").unwrap_err().contains("base64url")
+                || decode("a.b.c").unwrap_err().contains("JSON")
+        );
         assert!(!looks_like_jwt("hello.world.x"));
     }
 }

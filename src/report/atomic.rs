@@ -11,9 +11,14 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), ReportError> {
         path: path.to_path_buf(),
         source,
     };
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(failed)?;
-    let name = path.file_name().map_or_else(|| "artifact".into(), |name| name.to_string_lossy());
+    let name = path
+        .file_name()
+        .map_or_else(|| "artifact".into(), |name| name.to_string_lossy());
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&temporary)?;

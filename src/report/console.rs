@@ -80,8 +80,16 @@ impl<W: Write + Send> ConsoleListener<W> {
                 self.file,
                 check.line
             )?;
-            writeln!(self.out, "        expected: {}", self.redactor.mask(&check.expected))?;
-            writeln!(self.out, "        actual:   {}", self.redactor.mask(&check.actual))?;
+            writeln!(
+                self.out,
+                "        expected: {}",
+                self.redactor.mask(&check.expected)
+            )?;
+            writeln!(
+                self.out,
+                "        actual:   {}",
+                self.redactor.mask(&check.actual)
+            )?;
         }
         Ok(())
     }
@@ -126,15 +134,27 @@ pub fn write_snapshot_notes(out: &mut dyn Write, summary: &SnapshotSummary) -> s
     })
     .collect();
     writeln!(out, "{BOLD}snapshots:{BOLD:#} {}", counts.join(", "))?;
-    for note in summary.notes.iter().filter(|note| note.state != SnapshotState::Matched) {
+    for note in summary
+        .notes
+        .iter()
+        .filter(|note| note.state != SnapshotState::Matched)
+    {
         let (mark, style) = match (note.state, note.passed) {
             (SnapshotState::Accepted, _) => ("✓", PASS),
             (SnapshotState::Pending, true) => ("?", SKIP),
             (SnapshotState::Failed, _) => ("!", ERROR),
             _ => ("✗", FAIL),
         };
-        writeln!(out, "  {style}{mark}{style:#} {} › {}: {}", note.suite, note.step, note.message)?;
-        let Some(diff) = note.diff.as_deref().filter(|_| note.state == SnapshotState::Mismatched) else {
+        writeln!(
+            out,
+            "  {style}{mark}{style:#} {} › {}: {}",
+            note.suite, note.step, note.message
+        )?;
+        let Some(diff) = note
+            .diff
+            .as_deref()
+            .filter(|_| note.state == SnapshotState::Mismatched)
+        else {
             continue;
         };
         for line in diff.lines().take(MAX_DIFF_LINES) {
@@ -149,7 +169,11 @@ pub fn write_snapshot_notes(out: &mut dyn Write, summary: &SnapshotSummary) -> s
         }
         let total = diff.lines().count();
         if total > MAX_DIFF_LINES {
-            writeln!(out, "      {DIM}… {} more lines in the HTML report{DIM:#}", total - MAX_DIFF_LINES)?;
+            writeln!(
+                out,
+                "      {DIM}… {} more lines in the HTML report{DIM:#}",
+                total - MAX_DIFF_LINES
+            )?;
         }
     }
     writeln!(out)

@@ -71,7 +71,10 @@ pub fn write_reports(
     redactor: &Redactor,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let mut written = Vec::with_capacity(formats.len());
-    for &format in ReportFormat::ALL.iter().filter(|format| formats.contains(format)) {
+    for &format in ReportFormat::ALL
+        .iter()
+        .filter(|format| formats.contains(format))
+    {
         let path = dir.join(format.file_name());
         let contents = match format {
             ReportFormat::Json => json::render(run)?,

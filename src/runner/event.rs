@@ -5,8 +5,15 @@ use super::result::{StepResult, SuiteResult};
 
 #[derive(Debug, Clone, Copy)]
 pub enum RunEvent<'a> {
-    SuiteStarted { name: &'a str, file: &'a str, steps: usize },
-    StepFinished { suite: &'a str, step: &'a StepResult },
+    SuiteStarted {
+        name: &'a str,
+        file: &'a str,
+        steps: usize,
+    },
+    StepFinished {
+        suite: &'a str,
+        step: &'a StepResult,
+    },
     SuiteFinished(&'a SuiteResult),
 }
 

@@ -21,7 +21,9 @@ use tokio::sync::watch;
 use url::Url;
 
 pub use event::{RunEvent, RunListener, Silent};
-pub use result::{CapturedValue, CheckResult, RunResult, StepResult, StepStatus, SuiteResult, Summary};
+pub use result::{
+    CapturedValue, CheckResult, RunResult, StepResult, StepStatus, SuiteResult, Summary,
+};
 
 use crate::http::{ClientOptions, HttpClient};
 use crate::suite::Suite;
@@ -88,7 +90,15 @@ pub async fn run(
             interrupted = true;
             break;
         }
-        let outcome = suite::run_suite(suite, &client, options, listener, &mut cancel, failed_before).await;
+        let outcome = suite::run_suite(
+            suite,
+            &client,
+            options,
+            listener,
+            &mut cancel,
+            failed_before,
+        )
+        .await;
         failed_before |= !outcome.result.passed();
         interrupted |= outcome.interrupted;
         results.push(outcome.result);

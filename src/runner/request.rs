@@ -44,7 +44,10 @@ pub(super) fn build(state: &SuiteState<'_>, step: &Step) -> Result<OutgoingReque
         }
         url.query_pairs_mut().extend_pairs(pairs);
     }
-    let auth = spec.auth.as_ref().or(identity.and_then(|identity| identity.auth.as_ref()));
+    let auth = spec
+        .auth
+        .as_ref()
+        .or(identity.and_then(|identity| identity.auth.as_ref()));
     if let Some(auth) = auth {
         match auth {
             Auth::Bearer(token) => {
@@ -83,7 +86,11 @@ pub(super) fn build(state: &SuiteState<'_>, step: &Step) -> Result<OutgoingReque
             for (name, value) in fields {
                 form.append_pair(name, &render(value, &format!("request.form.{name}"))?);
             }
-            default_header(&mut headers, "Content-Type", "application/x-www-form-urlencoded");
+            default_header(
+                &mut headers,
+                "Content-Type",
+                "application/x-www-form-urlencoded",
+            );
             Some(form.finish())
         }
     };
@@ -99,8 +106,15 @@ pub(super) fn build(state: &SuiteState<'_>, step: &Step) -> Result<OutgoingReque
 }
 
 /// The jar's cookies, unless the step wrote its own `Cookie` header.
-pub(super) fn add_cookies(headers: &mut Vec<(String, String)>, jar: Option<&crate::http::CookieJar>, url: &Url) {
-    if headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("cookie")) {
+pub(super) fn add_cookies(
+    headers: &mut Vec<(String, String)>,
+    jar: Option<&crate::http::CookieJar>,
+    url: &Url,
+) {
+    if headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("cookie"))
+    {
         return;
     }
     if let Some(cookies) = jar.and_then(|jar| jar.header_for(url)) {
@@ -114,7 +128,10 @@ fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
 }
 
 fn default_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
-    if !headers.iter().any(|(existing, _)| existing.eq_ignore_ascii_case(name)) {
+    if !headers
+        .iter()
+        .any(|(existing, _)| existing.eq_ignore_ascii_case(name))
+    {
         headers.push((name.to_owned(), value.to_owned()));
     }
 }

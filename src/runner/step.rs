@@ -34,7 +34,11 @@ pub(super) async fn run_step(state: &mut SuiteState<'_>, step: &Step) -> StepRes
         state.missing_captures.remove(name);
     }
     for capture in &step.captures {
-        if !outcome.captured.iter().any(|(name, _)| *name == capture.name) {
+        if !outcome
+            .captured
+            .iter()
+            .any(|(name, _)| *name == capture.name)
+        {
             state
                 .missing_captures
                 .insert(capture.name.clone(), step.name.clone());
@@ -118,7 +122,10 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
         }
     };
     let Ok(url) = Url::parse(&last.request.url) else {
-        return Attempt::error(exchanges, "the request URL could not be read back".to_owned());
+        return Attempt::error(
+            exchanges,
+            "the request URL could not be read back".to_owned(),
+        );
     };
     let mock_calls = state.mocks.calls();
     let jwks = super::attacks::fetch_jwks_documents(state, step, &url).await;
@@ -173,7 +180,11 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
 /// Sends the request and, when the step asks, follows redirects as a browser would: 303 (and 301/302
 /// after a POST) become a GET without body, credentials are dropped when the origin changes, and
 /// the identity's jar stores cookies at every hop.
-async fn send_following(state: &mut SuiteState<'_>, step: &Step, mut request: OutgoingRequest) -> Vec<Exchange> {
+async fn send_following(
+    state: &mut SuiteState<'_>,
+    step: &Step,
+    mut request: OutgoingRequest,
+) -> Vec<Exchange> {
     let jar_key = step.identity.clone().unwrap_or_default();
     let mut exchanges = Vec::with_capacity(1);
     loop {
@@ -207,7 +218,8 @@ async fn send_following(state: &mut SuiteState<'_>, step: &Step, mut request: Ou
         let Some((status, location)) = next else {
             return exchanges;
         };
-        let keeps_method = matches!(status, 307 | 308) || (request.method != Method::POST && status != 303);
+        let keeps_method =
+            matches!(status, 307 | 308) || (request.method != Method::POST && status != 303);
         if !keeps_method {
             request.method = Method::GET;
             request.body = None;
@@ -220,7 +232,9 @@ async fn send_following(state: &mut SuiteState<'_>, step: &Step, mut request: Ou
                 .headers
                 .retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
         }
-        request.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("cookie"));
+        request
+            .headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("cookie"));
         request::add_cookies(&mut request.headers, state.jars.get(&jar_key), &location);
         request.url = location;
     }

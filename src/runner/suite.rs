@@ -72,7 +72,11 @@ pub(super) async fn run_suite(
             result.status = StepStatus::Error;
             result
         } else if failed && options.fail_fast {
-            StepResult::skipped(&step.name, step.span.line, "skipped: an earlier step failed (--fail-fast)")
+            StepResult::skipped(
+                &step.name,
+                step.span.line,
+                "skipped: an earlier step failed (--fail-fast)",
+            )
         } else {
             tokio::select! {
                 result = run_step(&mut state, step) => result,
@@ -97,24 +101,30 @@ pub(super) async fn run_suite(
         steps,
     };
     listener.on_event(RunEvent::SuiteFinished(&result));
-    SuiteOutcome { result, interrupted }
+    SuiteOutcome {
+        result,
+        interrupted,
+    }
 }
 
 /// Built-ins, then `--var`s, then the suite's stand-ins (`mocks`), then suite vars in order (a
 /// `--var` wins over the suite's own value).
 async fn initial_scope(state: &mut SuiteState<'_>) -> Result<(), String> {
     let options = state.options;
-    let target = options
-        .target
-        .as_ref()
-        .map_or(String::new(), |url| url.as_str().trim_end_matches('/').to_owned());
+    let target = options.target.as_ref().map_or(String::new(), |url| {
+        url.as_str().trim_end_matches('/').to_owned()
+    });
     state.scope.insert("target", &Value::String(target));
-    state.scope.insert("env", &serde_json::to_value(&*options.env).unwrap_or_default());
+    state.scope.insert(
+        "env",
+        &serde_json::to_value(&*options.env).unwrap_or_default(),
+    );
     for (name, value) in &options.vars {
         state.scope.insert(name, value);
     }
     let shared = options.stand_ins.as_ref();
-    state.mocks = SuiteMocks::start(state.suite, &state.scope, options.target.as_ref(), shared).await?;
+    state.mocks =
+        SuiteMocks::start(state.suite, &state.scope, options.target.as_ref(), shared).await?;
     state.scope.insert("mocks", &state.mocks.scope());
     for (name, template) in &state.suite.vars {
         if options.vars.iter().any(|(cli_name, _)| cli_name == name) {

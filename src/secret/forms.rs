@@ -42,7 +42,10 @@ mod tests {
             "p%40ss%20w%2F%22rd",
             "p@ss w/\\\"rd",
         ] {
-            assert!(forms.contains(&expected.to_owned()), "{expected} missing from {forms:?}");
+            assert!(
+                forms.contains(&expected.to_owned()),
+                "{expected} missing from {forms:?}"
+            );
         }
     }
 }

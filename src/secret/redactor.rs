@@ -31,12 +31,24 @@ fn is_sensitive_name(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     // `token_type: bearer`, `expires_in: 3600`, `token_endpoint: https://…` describe a secret
     // without being one; masking "bearer" or a URL everywhere would shred every report.
-    if ["_type", "_in", "_at", "_endpoint", "_url", "_uri"].iter().any(|suffix| name.ends_with(suffix)) {
+    if ["_type", "_in", "_at", "_endpoint", "_url", "_uri"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+    {
         return false;
     }
     [
-        "password", "passwd", "secret", "token", "api_key", "apikey", "code_verifier", "assertion",
-        "credential", "private_key", "session",
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "code_verifier",
+        "assertion",
+        "credential",
+        "private_key",
+        "session",
     ]
     .iter()
     .any(|needle| name.contains(needle))
@@ -64,13 +76,17 @@ impl Default for Redactor {
         Redactor {
             secrets: BTreeSet::new(),
             matcher: OnceLock::new(),
-            jwt: Regex::new(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.([A-Za-z0-9_-]+)").expect("a valid literal regex"),
+            jwt: Regex::new(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.([A-Za-z0-9_-]+)")
+                .expect("a valid literal regex"),
         }
     }
 }
 
 /// An automaton that finds the longest form of any secret at each position.
-pub(super) fn forms_matcher<'a>(secrets: impl Iterator<Item = &'a str>, extra: impl Fn(&str) -> Vec<String>) -> Option<AhoCorasick> {
+pub(super) fn forms_matcher<'a>(
+    secrets: impl Iterator<Item = &'a str>,
+    extra: impl Fn(&str) -> Vec<String>,
+) -> Option<AhoCorasick> {
     let mut forms: Vec<String> = secrets
         .flat_map(encoded_forms)
         .flat_map(|form| {
@@ -180,7 +196,10 @@ impl Redactor {
         }
         if let Some(json) = response.json() {
             self.learn_json(json);
-        } else if let Some(location) = response.header("location").and_then(|l| url::Url::parse(l).ok()) {
+        } else if let Some(location) = response
+            .header("location")
+            .and_then(|l| url::Url::parse(l).ok())
+        {
             for (name, value) in location.query_pairs() {
                 if is_sensitive_name(&name) {
                     self.learn(&value);
@@ -198,7 +217,8 @@ impl Redactor {
         self.learn(credential);
         if scheme.eq_ignore_ascii_case("basic") {
             use base64::Engine as _;
-            if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(credential.trim()) {
+            if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(credential.trim())
+            {
                 let decoded = String::from_utf8_lossy(&decoded).into_owned();
                 if let Some((_, password)) = decoded.split_once(':') {
                     self.learn(password);
@@ -283,7 +303,11 @@ impl Redactor {
         if lower == "set-cookie" {
             let (pair, attributes) = value.split_once(';').map_or((value, ""), |(p, a)| (p, a));
             let cookie_name = pair.split('=').next().unwrap_or_default();
-            let rest = if attributes.is_empty() { String::new() } else { format!(";{}", self.mask(attributes)) };
+            let rest = if attributes.is_empty() {
+                String::new()
+            } else {
+                format!(";{}", self.mask(attributes))
+            };
             return format!("{cookie_name}={MASK}{rest}");
         }
         if lower == "cookie" {
@@ -298,7 +322,10 @@ impl Redactor {
         }
         if CREDENTIAL_HEADERS.contains(&lower.as_str()) {
             return match value.split_once(' ') {
-                Some((scheme, _)) if ["bearer", "basic", "digest", "token"].contains(&scheme.to_ascii_lowercase().as_str()) => {
+                Some((scheme, _))
+                    if ["bearer", "basic", "digest", "token"]
+                        .contains(&scheme.to_ascii_lowercase().as_str()) =>
+                {
                     format!("{scheme} {MASK}")
                 }
                 _ => MASK.to_owned(),
@@ -395,7 +422,10 @@ mod tests {
     fn masks_jwt_signatures_but_keeps_header_and_claims() {
         let redactor = Redactor::default();
         let masked = redactor.mask("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl end");
-        assert_eq!(masked, format!("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.{MASK} end"));
+        assert_eq!(
+            masked,
+            format!("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.{MASK} end")
+        );
     }
 
     #[test]
@@ -403,18 +433,26 @@ mod tests {
         let mut redactor = Redactor::default();
         redactor.learn_credential("Basic YWxpY2U6czNjcjN0LXB3");
         assert!(redactor.secrets().any(|secret| secret == "s3cr3t-pw"));
-        assert_eq!(redactor.mask_header("Authorization", "Bearer abc.def"), format!("Bearer {MASK}"));
+        assert_eq!(
+            redactor.mask_header("Authorization", "Bearer abc.def"),
+            format!("Bearer {MASK}")
+        );
         assert_eq!(
             redactor.mask_header("Set-Cookie", "session=abcdef; HttpOnly; Path=/"),
             format!("session={MASK}; HttpOnly; Path=/")
         );
-        assert_eq!(redactor.mask_header("Cookie", "a=1; b=2"), format!("a={MASK}; b={MASK}"));
+        assert_eq!(
+            redactor.mask_header("Cookie", "a=1; b=2"),
+            format!("a={MASK}; b={MASK}")
+        );
     }
 
     #[test]
     fn learns_sensitive_json_fields() {
         let mut redactor = Redactor::default();
-        redactor.learn_json(&serde_json::json!({"access_token": "opaque-123", "user": {"name": "alice"}}));
+        redactor.learn_json(
+            &serde_json::json!({"access_token": "opaque-123", "user": {"name": "alice"}}),
+        );
         assert!(redactor.secrets().any(|secret| secret == "opaque-123"));
         assert!(!redactor.secrets().any(|secret| secret == "alice"));
     }

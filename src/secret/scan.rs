@@ -44,7 +44,10 @@ fn markup_escaped(form: &str) -> Vec<String> {
     if !form.contains(['&', '<', '>', '"', '\'', '/']) {
         return Vec::new();
     }
-    let text = form.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let text = form
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     let attribute = text.replace('"', "&quot;");
     let html = attribute.replace('\'', "&#x27;").replace('/', "&#x2F;");
     vec![text, attribute, html]
@@ -77,7 +80,13 @@ mod tests {
         let file = dir.join("index.html");
         std::fs::write(&file, "<td>a&#x2F;b&amp;c&quot;d</td>\n").expect("writes");
         let leaks = scan_files(std::slice::from_ref(&file), ["a/b&c\"d"].into_iter());
-        assert_eq!(leaks, vec![Leak { file: file.clone(), line: 1 }]);
+        assert_eq!(
+            leaks,
+            vec![Leak {
+                file: file.clone(),
+                line: 1
+            }]
+        );
         std::fs::remove_dir_all(&dir).expect("cleans up");
     }
 

@@ -77,7 +77,8 @@ impl Diagnostic {
             span,
             help: None,
             named: Arc::new(
-                NamedSource::new(source.display_name(), Arc::clone(&source.text)).with_language("yaml"),
+                NamedSource::new(source.display_name(), Arc::clone(&source.text))
+                    .with_language("yaml"),
             ),
             source: Arc::clone(source),
         }
@@ -150,7 +151,9 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
                 candidate,
             )
         })
-        .filter(|&(distance, candidate)| distance <= 2.max(candidate.len() / 4) && distance < candidate.len())
+        .filter(|&(distance, candidate)| {
+            distance <= 2.max(candidate.len() / 4) && distance < candidate.len()
+        })
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, candidate)| candidate)
 }

@@ -105,15 +105,25 @@ fn yaml_diagnostic(source: &Arc<SourceFile>, error: YamlError) -> Diagnostic {
         .with_help("a suite needs at least `name:` and `steps:`; see suites/ for examples"),
         YamlError::Syntax { message, span } => {
             let line = line_at(source, span.line);
-            Diagnostic::new(DiagnosticKind::YamlSyntax, source, span, format!("invalid YAML: {message}"), "here")
-                .with_optional_help(unquoted_template_hint(line).or_else(|| syntax_hint(&message)))
+            Diagnostic::new(
+                DiagnosticKind::YamlSyntax,
+                source,
+                span,
+                format!("invalid YAML: {message}"),
+                "here",
+            )
+            .with_optional_help(unquoted_template_hint(line).or_else(|| syntax_hint(&message)))
         }
         YamlError::Shape { message, span } => shape_diagnostic(source, &message, span),
     }
 }
 
 /// Classifies serde's message ("steps[0].expect: unknown field `stauts`, expected one of …").
-fn shape_diagnostic(source: &Arc<SourceFile>, message: &str, span: super::span::Span) -> Diagnostic {
+fn shape_diagnostic(
+    source: &Arc<SourceFile>,
+    message: &str,
+    span: super::span::Span,
+) -> Diagnostic {
     let (location, detail) = match message.split_once(": ") {
         Some((location, detail)) if !location.contains(' ') => (location, detail),
         _ => ("", message),
@@ -154,22 +164,39 @@ fn shape_diagnostic(source: &Arc<SourceFile>, message: &str, span: super::span::
         .with_optional_help(missing_key_hint(key));
     }
     if let Some(rest) = detail.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
         return Diagnostic::new(
             DiagnosticKind::WrongType,
             source,
             span,
-            format!("wrong type for {within}: expected {}, found {found}", plain_type(expected)),
+            format!(
+                "wrong type for {within}: expected {}, found {found}",
+                plain_type(expected)
+            ),
             "wrong type",
         )
-        .with_optional_help(unquoted_template_hint(line).or_else(|| shape_hint(plain_type(expected))));
+        .with_optional_help(
+            unquoted_template_hint(line).or_else(|| shape_hint(plain_type(expected))),
+        );
     }
-    Diagnostic::new(DiagnosticKind::InvalidValue, source, span, format!("invalid value for {within}: {detail}"), "here")
-        .with_optional_help(unquoted_template_hint(line))
+    Diagnostic::new(
+        DiagnosticKind::InvalidValue,
+        source,
+        span,
+        format!("invalid value for {within}: {detail}"),
+        "here",
+    )
+    .with_optional_help(unquoted_template_hint(line))
 }
 
 fn line_at(source: &SourceFile, line: usize) -> &str {
-    source.text.lines().nth(line.saturating_sub(1)).unwrap_or_default()
+    source
+        .text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default()
 }
 
 fn between_backticks(text: &str) -> Option<&str> {

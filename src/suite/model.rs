@@ -99,8 +99,14 @@ pub enum Body {
 #[derive(Debug, Clone)]
 pub enum Auth {
     Bearer(Text),
-    Basic { username: Text, password: Text },
-    ApiKey { placement: ApiKeyPlacement, value: Text },
+    Basic {
+        username: Text,
+        password: Text,
+    },
+    ApiKey {
+        placement: ApiKeyPlacement,
+        value: Text,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,20 +142,41 @@ pub struct Assertion {
 #[derive(Debug)]
 pub enum AssertionKind {
     Status(Matcher),
-    Header { name: String, matcher: Matcher },
-    Cookie { name: String, attribute: CookieAttribute, matcher: Matcher },
-    Json { path: JsonPath, query: String, matcher: Matcher },
+    Header {
+        name: String,
+        matcher: Matcher,
+    },
+    Cookie {
+        name: String,
+        attribute: CookieAttribute,
+        matcher: Matcher,
+    },
+    Json {
+        path: JsonPath,
+        query: String,
+        matcher: Matcher,
+    },
     Body(Matcher),
     /// Milliseconds from sending the request to the end of the response body.
     Duration(Matcher),
     RedirectTo(Matcher),
-    RedirectQuery { param: String, matcher: Matcher },
+    RedirectQuery {
+        param: String,
+        matcher: Matcher,
+    },
     /// What a stand-in received from the target (the back channel).
     MockCalls(MockCallsAssertion),
     /// A cookie judged against a named preset of rules (`policy: owasp-strict`).
-    CookiePolicy { name: String, policy: crate::assert::cookie_policy::CookiePolicy },
+    CookiePolicy {
+        name: String,
+        policy: crate::assert::cookie_policy::CookiePolicy,
+    },
     /// A token in the body, verified: signature, algorithm, time claims.
-    Jwt { path: JsonPath, query: String, check: JwtCheck },
+    Jwt {
+        path: JsonPath,
+        query: String,
+        check: JwtCheck,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,7 +243,9 @@ pub enum ValueType {
 }
 
 impl ValueType {
-    pub const NAMES: &[&str] = &["string", "number", "integer", "boolean", "array", "object", "null"];
+    pub const NAMES: &[&str] = &[
+        "string", "number", "integer", "boolean", "array", "object", "null",
+    ];
 
     pub fn from_name(name: &str) -> Option<Self> {
         Some(match name {
@@ -256,14 +285,20 @@ pub struct Capture {
 
 #[derive(Debug)]
 pub enum CaptureSource {
-    Json { path: JsonPath, query: String },
+    Json {
+        path: JsonPath,
+        query: String,
+    },
     Header(String),
     Cookie(String),
     /// The `Location` header, resolved against the request URL.
     Redirect,
     /// One query parameter of the resolved `Location`.
     RedirectQuery(String),
-    Regex { regex: Regex, group: usize },
+    Regex {
+        regex: Regex,
+        group: usize,
+    },
     Status,
     Body,
 }

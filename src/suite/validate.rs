@@ -34,7 +34,9 @@ pub struct LoadOptions {
 /// Variables every template can read without declaring them.
 pub const BUILTIN_VARIABLES: &[&str] = &["env", "target", "mocks"];
 
-const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"];
+const METHODS: &[&str] = &[
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+];
 
 pub(super) fn validate(
     raw: RawSuite,
@@ -166,7 +168,14 @@ enum SnapshotSetting {
 }
 
 impl Validator<'_> {
-    fn push(&mut self, kind: DiagnosticKind, span: Span, message: impl Into<String>, label: &str, help: Option<String>) {
+    fn push(
+        &mut self,
+        kind: DiagnosticKind,
+        span: Span,
+        message: impl Into<String>,
+        label: &str,
+        help: Option<String>,
+    ) {
         self.diagnostics.push(
             Diagnostic::new(kind, &self.source, span, message, label).with_optional_help(help),
         );
@@ -182,7 +191,11 @@ impl Validator<'_> {
 
     // ---- suite level ----
 
-    fn vars(&mut self, raw: IndexMap<String, Value>, path: &NodePath) -> Vec<(String, JsonTemplate)> {
+    fn vars(
+        &mut self,
+        raw: IndexMap<String, Value>,
+        path: &NodePath,
+    ) -> Vec<(String, JsonTemplate)> {
         let mut vars = Vec::with_capacity(raw.len());
         for (name, value) in raw {
             let var_path = path.key(&name);
@@ -195,7 +208,12 @@ impl Validator<'_> {
         vars
     }
 
-    fn secrets(&mut self, raw: Vec<String>, vars: &[(String, JsonTemplate)], path: &NodePath) -> Vec<String> {
+    fn secrets(
+        &mut self,
+        raw: Vec<String>,
+        vars: &[(String, JsonTemplate)],
+        path: &NodePath,
+    ) -> Vec<String> {
         for (index, name) in raw.iter().enumerate() {
             let known = vars.iter().any(|(var, _)| var == name)
                 || self.options.cli_vars.contains(name)
@@ -208,7 +226,9 @@ impl Validator<'_> {
                     .collect();
                 let help = closest(name, candidates.iter().copied())
                     .map(|near| format!("did you mean `{near}`?"))
-                    .or_else(|| Some("`secrets` lists the names of vars or captures to mask".to_owned()));
+                    .or_else(|| {
+                        Some("`secrets` lists the names of vars or captures to mask".to_owned())
+                    });
                 self.push(
                     DiagnosticKind::UndefinedVariable,
                     self.value_span(&path.index(index)),
@@ -221,20 +241,32 @@ impl Validator<'_> {
         raw
     }
 
-    fn identities(&mut self, raw: IndexMap<String, RawIdentity>, path: &NodePath) -> IndexMap<String, Identity> {
+    fn identities(
+        &mut self,
+        raw: IndexMap<String, RawIdentity>,
+        path: &NodePath,
+    ) -> IndexMap<String, Identity> {
         let mut identities = IndexMap::with_capacity(raw.len());
         for (name, identity) in raw {
             let identity_path = path.key(&name);
             self.context = format!("identity `{name}`");
             let headers = self.headers(&identity.headers, &identity_path.key("headers"));
-            let auth = self.auth(identity.bearer, identity.basic, identity.api_key, &identity_path);
+            let auth = self.auth(
+                identity.bearer,
+                identity.basic,
+                identity.api_key,
+                &identity_path,
+            );
             identities.insert(name, Identity { headers, auth });
         }
         identities
     }
 
     fn check_variable_name(&mut self, name: &str, path: &NodePath) {
-        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
             self.push(
@@ -257,14 +289,21 @@ impl Validator<'_> {
 
     // ---- steps ----
 
-    fn step(&mut self, raw: RawStep, path: &NodePath, identities: &IndexMap<String, Identity>) -> Step {
+    fn step(
+        &mut self,
+        raw: RawStep,
+        path: &NodePath,
+        identities: &IndexMap<String, Identity>,
+    ) -> Step {
         self.context = format!("step `{}`", raw.name);
         let span = self.value_span(&path.key("name"));
         if let Some(identity) = &raw.identity {
             if !identities.contains_key(identity) {
                 let help = closest(identity, identities.keys().map(String::as_str))
                     .map(|near| format!("did you mean `{near}`?"))
-                    .unwrap_or_else(|| "declare it under `identities:` at the top of the suite".to_owned());
+                    .unwrap_or_else(|| {
+                        "declare it under `identities:` at the top of the suite".to_owned()
+                    });
                 self.push(
                     DiagnosticKind::UnknownIdentity,
                     self.value_span(&path.key("as")),
@@ -291,9 +330,15 @@ impl Validator<'_> {
             Some(expect) => self.expect(expect, &path.key("expect")),
             None => Vec::new(),
         };
-        let attacks = raw
-            .attacks
-            .map(|attacks| self.attacks(attacks, &path.key("attacks"), &request, raw.identity.as_deref(), identities));
+        let attacks = raw.attacks.map(|attacks| {
+            self.attacks(
+                attacks,
+                &path.key("attacks"),
+                &request,
+                raw.identity.as_deref(),
+                identities,
+            )
+        });
         let race = raw.race.and_then(|race| self.race(race, &path.key("race")));
         let captures = self.captures(raw.capture, &path.key("capture"));
         for capture in &captures {
@@ -347,7 +392,10 @@ impl Validator<'_> {
         let query = self.pairs(&raw.query, &path.key("query"));
         let mut bodies = Vec::new();
         if let Some(json) = &raw.json {
-            bodies.push(("json", Body::Json(self.json_template(json, &path.key("json")))));
+            bodies.push((
+                "json",
+                Body::Json(self.json_template(json, &path.key("json"))),
+            ));
         }
         if let Some(form) = &raw.form {
             bodies.push(("form", Body::Form(self.pairs(form, &path.key("form")))));
@@ -359,7 +407,10 @@ impl Validator<'_> {
             self.push(
                 DiagnosticKind::InvalidValue,
                 self.key_span(&path.key(bodies[1].0)),
-                format!("a request has one body, this one has `{}` and `{}`", bodies[0].0, bodies[1].0),
+                format!(
+                    "a request has one body, this one has `{}` and `{}`",
+                    bodies[0].0, bodies[1].0
+                ),
                 "second body",
                 Some("keep one of `json`, `form` and `body`".to_owned()),
             );
@@ -400,7 +451,10 @@ impl Validator<'_> {
                 span,
                 format!("relative URL `{url}` needs a target server to resolve against"),
                 "relative URL",
-                Some("pass --target URL (or set AUTHPROBE_TARGET), or write an absolute URL".to_owned()),
+                Some(
+                    "pass --target URL (or set AUTHPROBE_TARGET), or write an absolute URL"
+                        .to_owned(),
+                ),
             );
         } else if !url.starts_with('/') && !url.is_empty() {
             self.push(
@@ -408,11 +462,17 @@ impl Validator<'_> {
                 span,
                 format!("`{url}` is neither an absolute URL nor a path"),
                 "not a URL",
-                Some(if url.split('/').next().is_some_and(|host| host.contains(['.', ':'])) {
-                    format!("an absolute URL names its scheme: `https://{url}`")
-                } else {
-                    format!("paths start with `/`: `/{url}`")
-                }),
+                Some(
+                    if url
+                        .split('/')
+                        .next()
+                        .is_some_and(|host| host.contains(['.', ':']))
+                    {
+                        format!("an absolute URL names its scheme: `https://{url}`")
+                    } else {
+                        format!("paths start with `/`: `/{url}`")
+                    },
+                ),
             );
         }
     }
@@ -450,7 +510,10 @@ impl Validator<'_> {
     ) -> Option<Auth> {
         let mut found = Vec::new();
         if let Some(token) = bearer {
-            found.push(("bearer", Auth::Bearer(self.text(&token, &path.key("bearer")))));
+            found.push((
+                "bearer",
+                Auth::Bearer(self.text(&token, &path.key("bearer"))),
+            ));
         }
         if let Some(basic) = basic {
             let basic_path = path.key("basic");
@@ -471,7 +534,10 @@ impl Validator<'_> {
             self.push(
                 DiagnosticKind::InvalidValue,
                 self.key_span(&path.key(found[1].0)),
-                format!("a request sends one credential, this one has `{}` and `{}`", found[0].0, found[1].0),
+                format!(
+                    "a request sends one credential, this one has `{}` and `{}`",
+                    found[0].0, found[1].0
+                ),
                 "second credential",
                 Some("set other headers under `headers:`".to_owned()),
             );
@@ -503,12 +569,18 @@ impl Validator<'_> {
                             });
                         }
                         "value" => key_value = Some(self.scalar_text(inner, &inner_path)),
-                        other => self.unknown_key(other, &["header", "query", "value"], &inner_path, "api_key"),
+                        other => self.unknown_key(
+                            other,
+                            &["header", "query", "value"],
+                            &inner_path,
+                            "api_key",
+                        ),
                     }
                 }
                 match key_value {
                     Some(value) => Some(Auth::ApiKey {
-                        placement: placement.unwrap_or(ApiKeyPlacement::Header("X-API-Key".to_owned())),
+                        placement: placement
+                            .unwrap_or(ApiKeyPlacement::Header("X-API-Key".to_owned())),
                         value,
                     }),
                     None => {
@@ -524,7 +596,10 @@ impl Validator<'_> {
                 }
             }
             _ => {
-                self.wrong_type(path, "a string, or a map with `header` or `query` and `value`");
+                self.wrong_type(
+                    path,
+                    "a string, or a map with `header` or `query` and `value`",
+                );
                 None
             }
         }
@@ -554,7 +629,12 @@ impl Validator<'_> {
             });
         }
         for (name, cookie) in &raw.cookies {
-            self.cookie_expect(name, cookie, &path.key("cookies").key(name), &mut assertions);
+            self.cookie_expect(
+                name,
+                cookie,
+                &path.key("cookies").key(name),
+                &mut assertions,
+            );
         }
         for (query, value) in &raw.json {
             let json_path = path.key("json").key(query);
@@ -614,21 +694,33 @@ impl Validator<'_> {
         assertions
     }
 
-    fn cookie_expect(&mut self, name: &str, raw: &RawCookieExpect, path: &NodePath, out: &mut Vec<Assertion>) {
-        let mut push = |this: &mut Self, key: &str, attribute: CookieAttribute, matcher: Matcher| {
-            out.push(Assertion {
-                span: this.key_span(&path.key(key)),
-                kind: AssertionKind::Cookie {
-                    name: name.to_owned(),
-                    attribute,
-                    matcher,
-                },
-            });
-        };
+    fn cookie_expect(
+        &mut self,
+        name: &str,
+        raw: &RawCookieExpect,
+        path: &NodePath,
+        out: &mut Vec<Assertion>,
+    ) {
+        let mut push =
+            |this: &mut Self, key: &str, attribute: CookieAttribute, matcher: Matcher| {
+                out.push(Assertion {
+                    span: this.key_span(&path.key(key)),
+                    kind: AssertionKind::Cookie {
+                        name: name.to_owned(),
+                        attribute,
+                        matcher,
+                    },
+                });
+            };
         let flag = |value: bool| Matcher::Eq(JsonTemplate::Literal(Value::Bool(value)));
         let expects_absent = raw.exists == Some(false);
         if let Some(exists) = raw.exists {
-            push(self, "exists", CookieAttribute::Exists, Matcher::Exists(exists));
+            push(
+                self,
+                "exists",
+                CookieAttribute::Exists,
+                Matcher::Exists(exists),
+            );
         } else {
             // Checking any attribute of a cookie implies that the response sets it.
             push(self, "", CookieAttribute::Exists, Matcher::Exists(true));
@@ -658,7 +750,12 @@ impl Validator<'_> {
             push(self, "value", CookieAttribute::Value, matcher);
         }
         if let Some(http_only) = raw.http_only {
-            push(self, "http_only", CookieAttribute::HttpOnly, flag(http_only));
+            push(
+                self,
+                "http_only",
+                CookieAttribute::HttpOnly,
+                flag(http_only),
+            );
         }
         if let Some(secure) = raw.secure {
             push(self, "secure", CookieAttribute::Secure, flag(secure));
@@ -673,9 +770,15 @@ impl Validator<'_> {
                     self.push(
                         DiagnosticKind::InvalidValue,
                         self.value_span(&same_site_path),
-                        format!("`same_site` is `lax`, `strict` or `none`, not `{}`", display_value(same_site)),
+                        format!(
+                            "`same_site` is `lax`, `strict` or `none`, not `{}`",
+                            display_value(same_site)
+                        ),
                         "unknown SameSite policy",
-                        Some("browsers know three policies; the value is case-insensitive".to_owned()),
+                        Some(
+                            "browsers know three policies; the value is case-insensitive"
+                                .to_owned(),
+                        ),
                     );
                     Matcher::Exists(true)
                 }
@@ -707,16 +810,26 @@ impl Validator<'_> {
                     .split(['.', '['])
                     .find(|segment| segment.contains('-') && !segment.contains(['\'', '"']));
                 let help = if !query.starts_with('$') {
-                    Some(format!("JSONPath queries start at the root: `$.{}`", query.trim_start_matches('.')))
+                    Some(format!(
+                        "JSONPath queries start at the root: `$.{}`",
+                        query.trim_start_matches('.')
+                    ))
                 } else if let Some(segment) = dashed {
                     Some(format!(
                         "a name with `-` needs brackets: `['{segment}']` instead of `.{segment}`"
                     ))
                 } else {
-                    Some("see RFC 9535: `$.user.email`, `$.items[0].id`, `$.roles[?@ == 'admin']`".to_owned())
+                    Some(
+                        "see RFC 9535: `$.user.email`, `$.items[0].id`, `$.roles[?@ == 'admin']`"
+                            .to_owned(),
+                    )
                 };
                 let mut label_span = span;
-                let quoted = self.source.text.get(span.offset..).is_some_and(|s| s.starts_with(['"', '\'']));
+                let quoted = self
+                    .source
+                    .text
+                    .get(span.offset..)
+                    .is_some_and(|s| s.starts_with(['"', '\'']));
                 let position = error.position().saturating_sub(1) + usize::from(quoted);
                 if position < span.len {
                     label_span.offset += position;
@@ -756,7 +869,10 @@ impl Validator<'_> {
                 ));
             }
             if let Some(header) = &capture.header {
-                sources.push(("header", Some(CaptureSource::Header(header.to_ascii_lowercase()))));
+                sources.push((
+                    "header",
+                    Some(CaptureSource::Header(header.to_ascii_lowercase())),
+                ));
             }
             if let Some(cookie) = &capture.cookie {
                 sources.push(("cookie", Some(CaptureSource::Cookie(cookie.clone()))));
@@ -765,7 +881,10 @@ impl Validator<'_> {
                 sources.push(("redirect", Some(CaptureSource::Redirect)));
             }
             if let Some(param) = &capture.redirect_query {
-                sources.push(("redirect_query", Some(CaptureSource::RedirectQuery(param.clone()))));
+                sources.push((
+                    "redirect_query",
+                    Some(CaptureSource::RedirectQuery(param.clone())),
+                ));
             }
             if let Some(pattern) = &capture.regex {
                 let regex_path = capture_path.key("regex");
@@ -849,7 +968,10 @@ impl Validator<'_> {
             }
             Value::Object(map) => map,
             _ => {
-                self.wrong_type(path, "`true`, `false`, or a map with `headers` and `redact`");
+                self.wrong_type(
+                    path,
+                    "`true`, `false`, or a map with `headers` and `redact`",
+                );
                 return None;
             }
         };
@@ -859,7 +981,11 @@ impl Validator<'_> {
             let inner_path = path.key(key);
             let Some(items) = inner.as_array().filter(|_| KEYS.contains(&key.as_str())) else {
                 if KEYS.contains(&key.as_str()) {
-                    let example = if key == "headers" { "[content-type, location]" } else { "[\"$.id\"]" };
+                    let example = if key == "headers" {
+                        "[content-type, location]"
+                    } else {
+                        "[\"$.id\"]"
+                    };
                     self.wrong_type(&inner_path, &format!("a list, such as `{example}`"));
                 } else {
                     self.unknown_key(key, KEYS, &inner_path, "snapshot");
@@ -893,7 +1019,11 @@ impl Validator<'_> {
                 headers = Some(names);
             }
         }
-        Some(SnapshotSetting::On { span, headers, redact })
+        Some(SnapshotSetting::On {
+            span,
+            headers,
+            redact,
+        })
     }
 
     /// A step's own setting merged with the suite's: headers and redactions add up; `false` opts
@@ -901,14 +1031,36 @@ impl Validator<'_> {
     fn step_snapshot(&mut self, value: Option<&Value>, path: &NodePath) -> Option<SnapshotSpec> {
         let own = value.and_then(|value| self.snapshot_setting(value, path));
         let (span, headers, redact) = match (self.suite_snapshot.clone(), own) {
-            (_, Some(SnapshotSetting::Off)) | (None | Some(SnapshotSetting::Off), None) => return None,
-            (Some(SnapshotSetting::On { span, headers, redact }), None)
-            | (None | Some(SnapshotSetting::Off), Some(SnapshotSetting::On { span, headers, redact })) => {
-                (span, headers, redact)
+            (_, Some(SnapshotSetting::Off)) | (None | Some(SnapshotSetting::Off), None) => {
+                return None;
             }
             (
-                Some(SnapshotSetting::On { headers: suite_headers, redact: suite_redact, .. }),
-                Some(SnapshotSetting::On { span, headers, redact }),
+                Some(SnapshotSetting::On {
+                    span,
+                    headers,
+                    redact,
+                }),
+                None,
+            )
+            | (
+                None | Some(SnapshotSetting::Off),
+                Some(SnapshotSetting::On {
+                    span,
+                    headers,
+                    redact,
+                }),
+            ) => (span, headers, redact),
+            (
+                Some(SnapshotSetting::On {
+                    headers: suite_headers,
+                    redact: suite_redact,
+                    ..
+                }),
+                Some(SnapshotSetting::On {
+                    span,
+                    headers,
+                    redact,
+                }),
             ) => {
                 let headers = match (suite_headers, headers) {
                     (None, None) => None,
@@ -922,12 +1074,24 @@ impl Validator<'_> {
                         Some(merged)
                     }
                 };
-                (span, headers, suite_redact.into_iter().chain(redact).collect())
+                (
+                    span,
+                    headers,
+                    suite_redact.into_iter().chain(redact).collect(),
+                )
             }
         };
-        let headers = headers
-            .unwrap_or_else(|| SnapshotSpec::DEFAULT_HEADERS.iter().map(|name| (*name).to_owned()).collect());
-        Some(SnapshotSpec { span, headers, redact })
+        let headers = headers.unwrap_or_else(|| {
+            SnapshotSpec::DEFAULT_HEADERS
+                .iter()
+                .map(|name| (*name).to_owned())
+                .collect()
+        });
+        Some(SnapshotSpec {
+            span,
+            headers,
+            redact,
+        })
     }
 
     // ---- values ----
@@ -959,7 +1123,10 @@ impl Validator<'_> {
 
     fn duration(&mut self, value: &Value, path: &NodePath) -> Option<Duration> {
         let parsed = match value {
-            Value::Number(number) => number.as_f64().filter(|ms| *ms >= 0.0).map(|ms| Duration::from_secs_f64(ms / 1000.0)),
+            Value::Number(number) => number
+                .as_f64()
+                .filter(|ms| *ms >= 0.0)
+                .map(|ms| Duration::from_secs_f64(ms / 1000.0)),
             Value::String(text) => parse_duration(text),
             _ => None,
         };
@@ -979,7 +1146,8 @@ impl Validator<'_> {
         let Value::Object(map) = value else {
             return Matcher::Eq(self.json_template(value, path));
         };
-        let is_matcher_map = !map.is_empty() && map.keys().all(|key| MATCHER_NAMES.contains(&key.as_str()));
+        let is_matcher_map =
+            !map.is_empty() && map.keys().all(|key| MATCHER_NAMES.contains(&key.as_str()));
         if !is_matcher_map {
             let near_miss = map.keys().find_map(|key| {
                 if MATCHER_NAMES.contains(&key.as_str()) {
@@ -989,13 +1157,29 @@ impl Validator<'_> {
             });
             if let Some((key, near)) = near_miss {
                 let help = match near {
-                    Some(near) => format!("did you mean `{near}`? To compare with an object literally, wrap it in `eq:`"),
-                    None => format!("a matcher map uses only {}; to compare with an object, wrap it in `eq:`", name_list(MATCHER_NAMES)),
+                    Some(near) => format!(
+                        "did you mean `{near}`? To compare with an object literally, wrap it in `eq:`"
+                    ),
+                    None => format!(
+                        "a matcher map uses only {}; to compare with an object, wrap it in `eq:`",
+                        name_list(MATCHER_NAMES)
+                    ),
                 };
                 self.push(
                     DiagnosticKind::UnknownKey,
-                    self.key_span(&path.key(map.keys().find(|k| !MATCHER_NAMES.contains(&k.as_str())).unwrap_or(key))),
-                    format!("unknown matcher `{}`", map.keys().find(|k| !MATCHER_NAMES.contains(&k.as_str())).unwrap_or(key)),
+                    self.key_span(
+                        &path.key(
+                            map.keys()
+                                .find(|k| !MATCHER_NAMES.contains(&k.as_str()))
+                                .unwrap_or(key),
+                        ),
+                    ),
+                    format!(
+                        "unknown matcher `{}`",
+                        map.keys()
+                            .find(|k| !MATCHER_NAMES.contains(&k.as_str()))
+                            .unwrap_or(key)
+                    ),
                     "not a matcher",
                     Some(help),
                 );
@@ -1145,7 +1329,9 @@ impl Validator<'_> {
         }
         let root = reference.root();
         if root == "env" {
-            let Some(name) = reference.member() else { return };
+            let Some(name) = reference.member() else {
+                return;
+            };
             if !self.options.env.contains_key(name) {
                 let span = self.value_span(path);
                 let field = path.to_string();
@@ -1187,7 +1373,10 @@ impl Validator<'_> {
         self.push(
             DiagnosticKind::UndefinedVariable,
             span,
-            format!("undefined variable `{root}` in {} (`{field}`)", self.context),
+            format!(
+                "undefined variable `{root}` in {} (`{field}`)",
+                self.context
+            ),
             "not defined at this point",
             help,
         );
@@ -1230,7 +1419,9 @@ fn is_literal(template: &JsonTemplate) -> bool {
 /// `500ms`, `5s`, `1.5s`, `2m`.
 pub fn parse_duration(text: &str) -> Option<Duration> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let number: f64 = number.parse().ok()?;
     let seconds = match unit.trim() {
@@ -1250,7 +1441,11 @@ pub(crate) fn display_value(value: &Value) -> String {
 }
 
 pub(crate) fn name_list(names: &[&str]) -> String {
-    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

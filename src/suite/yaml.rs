@@ -158,13 +158,8 @@ impl SpanIndexer<'_> {
     fn place_value(&mut self, value: Span) -> NodePath {
         match self.frames.last_mut() {
             None => {
-                self.index.insert(
-                    NodePath::root(),
-                    NodeSpans {
-                        key: None,
-                        value,
-                    },
-                );
+                self.index
+                    .insert(NodePath::root(), NodeSpans { key: None, value });
                 NodePath::root()
             }
             Some(Frame::Mapping { path, pending_key }) => {
@@ -182,7 +177,8 @@ impl SpanIndexer<'_> {
             Some(Frame::Sequence { path, next_index }) => {
                 let path = path.index(*next_index);
                 *next_index += 1;
-                self.index.insert(path.clone(), NodeSpans { key: None, value });
+                self.index
+                    .insert(path.clone(), NodeSpans { key: None, value });
                 path
             }
         }
@@ -203,7 +199,11 @@ impl SpanIndexer<'_> {
         let line = rest.split('\n').next().unwrap_or_default();
         let len = match style {
             TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
-                let quote = if style == TScalarStyle::SingleQuoted { '\'' } else { '"' };
+                let quote = if style == TScalarStyle::SingleQuoted {
+                    '\''
+                } else {
+                    '"'
+                };
                 let mut escaped = false;
                 line.char_indices()
                     .skip(1)
@@ -254,17 +254,18 @@ impl MarkedEventReceiver for SpanIndexer<'_> {
                 } else {
                     self.place_value(span)
                 };
-                self.frames.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Mapping {
-                        path,
-                        pending_key: None,
-                    }
-                } else {
-                    Frame::Sequence {
-                        path,
-                        next_index: 0,
-                    }
-                });
+                self.frames
+                    .push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Mapping {
+                            path,
+                            pending_key: None,
+                        }
+                    } else {
+                        Frame::Sequence {
+                            path,
+                            next_index: 0,
+                        }
+                    });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.frames.pop();
@@ -286,8 +287,13 @@ mod tests {
 
     #[test]
     fn spans_point_at_nested_keys_and_values() {
-        let (source, spans) = index("name: x\nsteps:\n  - name: first\n    expect:\n      status: 200\n");
-        let path = NodePath::root().key("steps").index(0).key("expect").key("status");
+        let (source, spans) =
+            index("name: x\nsteps:\n  - name: first\n    expect:\n      status: 200\n");
+        let path = NodePath::root()
+            .key("steps")
+            .index(0)
+            .key("expect")
+            .key("status");
         let key = spans.key(&path);
         assert_eq!((key.line, key.column), (5, 7));
         assert_eq!(&source.text[key.offset..key.offset + key.len], "status");
@@ -299,7 +305,10 @@ mod tests {
     fn quoted_scalars_span_their_quotes() {
         let (source, spans) = index("url: \"{{ base }}/x\"  # comment\n");
         let value = spans.value(&NodePath::root().key("url"));
-        assert_eq!(&source.text[value.offset..value.offset + value.len], "\"{{ base }}/x\"");
+        assert_eq!(
+            &source.text[value.offset..value.offset + value.len],
+            "\"{{ base }}/x\""
+        );
     }
 
     #[test]

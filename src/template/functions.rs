@@ -135,7 +135,8 @@ mod tests {
     fn render(source: &str) -> String {
         let mut tera = Tera::default();
         register(&mut tera);
-        tera.render_str(source, &tera::Context::new()).expect("renders")
+        tera.render_str(source, &tera::Context::new())
+            .expect("renders")
     }
 
     #[test]
@@ -147,7 +148,10 @@ mod tests {
 
     #[test]
     fn urlencode_escapes_reserved_characters() {
-        assert_eq!(render("{{ 'a b&c=d/é' | urlencode }}"), "a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(
+            render("{{ 'a b&c=d/é' | urlencode }}"),
+            "a%20b%26c%3Dd%2F%C3%A9"
+        );
     }
 
     #[test]
@@ -176,7 +180,10 @@ mod tests {
         assert_ne!(decoded.signature, "c2ln");
 
         let unsigned = render("{{ token | jwt_alg_none(alg='NONE') }}");
-        assert_eq!(crate::jwt::decode(&unsigned).expect("a JWT").header["alg"], "NONE");
+        assert_eq!(
+            crate::jwt::decode(&unsigned).expect("a JWT").header["alg"],
+            "NONE"
+        );
         assert!(render("{{ token | jwt_drop_signature }}").ends_with('.'));
     }
 

@@ -17,10 +17,7 @@ pub struct Reference {
 impl Reference {
     /// The first segment: the variable itself, before any `.field` or `[index]`.
     pub fn root(&self) -> &str {
-        self.path
-            .split(['.', '['])
-            .next()
-            .unwrap_or(&self.path)
+        self.path.split(['.', '[']).next().unwrap_or(&self.path)
     }
 
     /// The second segment, for namespaces such as `env.NAME`.
@@ -187,7 +184,10 @@ mod tests {
 
     #[test]
     fn a_default_filter_marks_the_variable_optional() {
-        assert_eq!(paths("{{ env.X | default(value='y') }}"), [("env.X".to_owned(), true)]);
+        assert_eq!(
+            paths("{{ env.X | default(value='y') }}"),
+            [("env.X".to_owned(), true)]
+        );
     }
 
     #[test]

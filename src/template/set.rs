@@ -34,7 +34,11 @@ impl Text {
         }
     }
 
-    pub fn render<'a>(&'a self, set: &TemplateSet, scope: &Scope) -> Result<Cow<'a, str>, RenderError> {
+    pub fn render<'a>(
+        &'a self,
+        set: &TemplateSet,
+        scope: &Scope,
+    ) -> Result<Cow<'a, str>, RenderError> {
         match self {
             Text::Literal(text) => Ok(Cow::Borrowed(text)),
             Text::Template { name, .. } => set.render(name, scope).map(Cow::Owned),
@@ -78,7 +82,8 @@ impl TemplateBuilder {
             return Ok((text, found.clone()));
         }
         let name = format!("t{}", self.sources.len());
-        let template = tera::Template::new(&name, None, source).map_err(|error| syntax_message(&error))?;
+        let template =
+            tera::Template::new(&name, None, source).map_err(|error| syntax_message(&error))?;
         let found = references(&template.ast);
         self.sources.push((name.clone(), source.to_owned()));
         self.compiled
@@ -116,9 +121,11 @@ impl fmt::Debug for TemplateSet {
 
 impl TemplateSet {
     fn render(&self, name: &str, scope: &Scope) -> Result<String, RenderError> {
-        self.tera.render(name, &scope.context).map_err(|error| RenderError {
-            message: render_message(&error),
-        })
+        self.tera
+            .render(name, &scope.context)
+            .map_err(|error| RenderError {
+                message: render_message(&error),
+            })
     }
 }
 

@@ -34,7 +34,8 @@ pub async fn authprobe(args: Vec<String>, dir: &Path) -> Output {
 
 /// Console output with what changes from run to run replaced.
 pub fn stable(text: &[u8], server: &TestServer) -> String {
-    let text = String::from_utf8_lossy(text).replace(server.url.as_str().trim_end_matches('/'), "[target]");
+    let text = String::from_utf8_lossy(text)
+        .replace(server.url.as_str().trim_end_matches('/'), "[target]");
     let durations = regex::Regex::new(r"\d+(\.\d+)?(ms|s)\b").expect("regex");
     durations.replace_all(&text, "[duration]").into_owned()
 }
@@ -60,19 +61,36 @@ async fn run_exits_1_on_a_failed_check_and_writes_results_json() {
     let dir = scratch("mixed");
     std::fs::write(dir.join("mixed.yaml"), MIXED_SUITE).expect("writes suite");
     let output = authprobe(
-        vec!["run".into(), "mixed.yaml".into(), "--target".into(), server.url.to_string()],
+        vec![
+            "run".into(),
+            "mixed.yaml".into(),
+            "--target".into(),
+            server.url.to_string(),
+        ],
         &dir,
     )
     .await;
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     insta::assert_snapshot!("console_mixed_results", stable(&output.stdout, &server));
 
-    let results = std::fs::read_to_string(dir.join("reports/results.json")).expect("results.json written");
-    assert!(!results.contains("hunter2-secret"), "a declared secret leaked into results.json");
+    let results =
+        std::fs::read_to_string(dir.join("reports/results.json")).expect("results.json written");
+    assert!(
+        !results.contains("hunter2-secret"),
+        "a declared secret leaked into results.json"
+    );
     let json: serde_json::Value = serde_json::from_str(&results).expect("valid JSON");
     assert_eq!(json["summary"]["passed"], 1);
     assert_eq!(json["summary"]["failed"], 1);
-    assert_eq!(json["suites"][0]["steps"][1]["checks"][0]["expected"], "201");
+    assert_eq!(
+        json["suites"][0]["steps"][1]["checks"][0]["expected"],
+        "201"
+    );
     assert_eq!(json["suites"][0]["steps"][1]["checks"][0]["actual"], "200");
 }
 
@@ -83,9 +101,36 @@ async fn run_exits_0_when_everything_passes_and_filters_by_tag() {
     std::fs::write(dir.join("a.yaml"), "name: tagged\ntags: [smoke]\nsteps:\n  - name: ok\n    request: { url: /landing }\n    expect: { status: 200 }\n").expect("writes");
     std::fs::write(dir.join("b.yaml"), "name: untagged\nsteps:\n  - name: fails\n    request: { url: /landing }\n    expect: { status: 500 }\n").expect("writes");
     let target = server.url.to_string();
-    let output = authprobe(vec!["run".into(), ".".into(), "--tag".into(), "smoke".into(), "--target".into(), target.clone()], &dir).await;
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
-    let output = authprobe(vec!["run".into(), ".".into(), "--skip-tag".into(), "smoke".into(), "--target".into(), target], &dir).await;
+    let output = authprobe(
+        vec![
+            "run".into(),
+            ".".into(),
+            "--tag".into(),
+            "smoke".into(),
+            "--target".into(),
+            target.clone(),
+        ],
+        &dir,
+    )
+    .await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let output = authprobe(
+        vec![
+            "run".into(),
+            ".".into(),
+            "--skip-tag".into(),
+            "smoke".into(),
+            "--target".into(),
+            target,
+        ],
+        &dir,
+    )
+    .await;
     assert_eq!(output.status.code(), Some(1));
 }
 
@@ -94,8 +139,21 @@ async fn an_unreachable_target_fails_the_run_but_still_writes_results() {
     let server = TestServer::start().await;
     let address = crate::support::refused_address().await;
     let dir = scratch("unreachable");
-    std::fs::write(dir.join("s.yaml"), "name: down\nsteps:\n  - name: nobody home\n    request: { url: /landing }\n").expect("writes");
-    let output = authprobe(vec!["run".into(), "s.yaml".into(), "--target".into(), format!("http://{address}")], &dir).await;
+    std::fs::write(
+        dir.join("s.yaml"),
+        "name: down\nsteps:\n  - name: nobody home\n    request: { url: /landing }\n",
+    )
+    .expect("writes");
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "s.yaml".into(),
+            "--target".into(),
+            format!("http://{address}"),
+        ],
+        &dir,
+    )
+    .await;
     assert_eq!(output.status.code(), Some(1));
     let console = stable(&output.stdout, &server).replace(&address.to_string(), "[address]");
     assert!(console.contains("could not connect"), "{console}");
@@ -109,7 +167,10 @@ async fn validate_and_list_run_nothing() {
     std::fs::write(dir.join("mixed.yaml"), MIXED_SUITE).expect("writes suite");
     let output = authprobe(vec!["validate".into(), "mixed.yaml".into()], &dir).await;
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "1 suite with 2 steps are valid\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "1 suite with 2 steps are valid\n"
+    );
     let output = authprobe(vec!["list".into(), "mixed.yaml".into()], &dir).await;
     assert_eq!(output.status.code(), Some(0));
     insta::assert_snapshot!("list_output", stable(&output.stdout, &server));
@@ -119,9 +180,21 @@ async fn validate_and_list_run_nothing() {
 #[tokio::test]
 async fn usage_errors_exit_2() {
     let dir = scratch("usage");
-    let output = authprobe(vec!["run".into(), "missing.yaml".into(), "--target".into(), "http://127.0.0.1:9".into()], &dir).await;
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "missing.yaml".into(),
+            "--target".into(),
+            "http://127.0.0.1:9".into(),
+        ],
+        &dir,
+    )
+    .await;
     assert_eq!(output.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&output.stderr), "error: no such file or folder: missing.yaml\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: no such file or folder: missing.yaml\n"
+    );
     let output = authprobe(vec!["run".into(), "--var".into(), "novalue".into()], &dir).await;
     assert_eq!(output.status.code(), Some(2));
     let output = authprobe(vec!["run".into(), "--timeout".into(), "soon".into()], &dir).await;

@@ -20,16 +20,34 @@ fn every_invalid_suite_exits_2_with_a_located_diagnostic() {
             .env("NO_COLOR", "1")
             .env_remove("AUTHPROBE_TARGET")
             .env_remove("AUTHPROBE_FIXTURE_UNSET_PASSWORD");
-        if !text.lines().next().unwrap_or_default().contains("no --target") {
+        if !text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("no --target")
+        {
             // Never contacted: the suite must fail to load first.
-            command.args(["--target", "http://127.0.0.1:9", "--report-dir"]).arg(std::env::temp_dir().join("authprobe-invalid-reports"));
+            command
+                .args(["--target", "http://127.0.0.1:9", "--report-dir"])
+                .arg(std::env::temp_dir().join("authprobe-invalid-reports"));
         }
         let output = command.output().expect("runs the binary");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{}: {stderr}", relative.display());
-        assert!(output.stdout.is_empty(), "nothing ran, nothing printed on stdout");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            relative.display()
+        );
+        assert!(
+            output.stdout.is_empty(),
+            "nothing ran, nothing printed on stdout"
+        );
         let location = format!("{}:", relative.display());
-        assert!(stderr.contains(&location), "{stderr} should name {location}");
+        assert!(
+            stderr.contains(&location),
+            "{stderr} should name {location}"
+        );
         assert!(stderr.contains("help:"), "{stderr} should give a hint");
         assert!(!stderr.contains("panicked"), "{stderr}");
         insta::assert_snapshot!(stderr);

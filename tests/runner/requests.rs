@@ -7,7 +7,14 @@ use serde_json::Value;
 use crate::support::{TestServer, run_suite, run_with};
 
 fn echoed(step: &authprobe::runner::StepResult) -> Value {
-    step.exchanges.last().expect("an exchange").response().expect("a response").json().expect("json").clone()
+    step.exchanges
+        .last()
+        .expect("an exchange")
+        .response()
+        .expect("a response")
+        .json()
+        .expect("json")
+        .clone()
 }
 
 #[tokio::test]
@@ -22,7 +29,10 @@ async fn a_request_sends_method_headers_query_and_json() {
     assert_eq!(echo["query"]["page"], "2");
     assert_eq!(echo["query"]["q"], "a b");
     let body: Value = serde_json::from_str(echo["body"].as_str().expect("text")).expect("json");
-    assert_eq!(body, serde_json::json!({ "n": "7", "nested": [1, { "k": "v" }] }));
+    assert_eq!(
+        body,
+        serde_json::json!({ "n": "7", "nested": [1, { "k": "v" }] })
+    );
 }
 
 #[tokio::test]
@@ -33,7 +43,10 @@ async fn forms_raw_bodies_and_credentials_are_encoded() {
     let steps = &result.suites[0].steps;
     let form = echoed(&steps[0]);
     assert_eq!(form["body"], "username=alice&password=p%26ss+w");
-    assert_eq!(form["headers"]["content-type"], "application/x-www-form-urlencoded");
+    assert_eq!(
+        form["headers"]["content-type"],
+        "application/x-www-form-urlencoded"
+    );
     assert_eq!(form["headers"]["authorization"], "Basic YWxpY2U6cHc=");
     let raw = echoed(&steps[1]);
     assert_eq!(raw["body"], "plain text");
@@ -48,7 +61,13 @@ async fn each_identity_has_its_own_cookie_jar() {
     let yaml = "name: t\nidentities: { alice: {}, bob: { headers: { X-User: bob } } }\nsteps:\n  - name: alice gets a cookie\n    as: alice\n    request: { url: /set-cookie }\n  - name: alice sends it back\n    as: alice\n    request: { url: /cookies }\n    expect: { json: { $.cookie: { contains: session=s3ss10n-value } } }\n  - name: bob has none\n    as: bob\n    request: { url: /cookies }\n    expect: { json: { $.cookie: '' } }\n  - name: bob sends his identity headers\n    as: bob\n    request: { url: /echo }\n    expect: { json: { \"$.headers['x-user']\": bob } }\n";
     let result = run_suite(yaml, &server.url).await;
     for step in &result.suites[0].steps {
-        assert_eq!(step.status, StepStatus::Passed, "{}: {:#?}", step.name, step.checks);
+        assert_eq!(
+            step.status,
+            StepStatus::Passed,
+            "{}: {:#?}",
+            step.name,
+            step.checks
+        );
     }
 }
 
@@ -59,9 +78,19 @@ async fn redirects_are_not_followed_unless_asked() {
     let result = run_suite(yaml, &server.url).await;
     let steps = &result.suites[0].steps;
     for step in steps {
-        assert_eq!(step.status, StepStatus::Passed, "{}: {:#?}", step.name, step.checks);
+        assert_eq!(
+            step.status,
+            StepStatus::Passed,
+            "{}: {:#?}",
+            step.name,
+            step.checks
+        );
     }
-    assert_eq!(steps[1].exchanges.len(), 2, "the followed step records both hops");
+    assert_eq!(
+        steps[1].exchanges.len(),
+        2,
+        "the followed step records both hops"
+    );
 }
 
 #[tokio::test]

@@ -80,9 +80,16 @@ async fn echo(Query(query): Query<HashMap<String, String>>, request: Request) ->
     let headers: serde_json::Map<String, Value> = request
         .headers()
         .iter()
-        .map(|(name, value)| (name.to_string(), Value::String(value.to_str().unwrap_or_default().to_owned())))
+        .map(|(name, value)| {
+            (
+                name.to_string(),
+                Value::String(value.to_str().unwrap_or_default().to_owned()),
+            )
+        })
         .collect();
-    let body = axum::body::to_bytes(request.into_body(), 1 << 20).await.unwrap_or_default();
+    let body = axum::body::to_bytes(request.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
     axum::Json(json!({
         "method": method,
         "headers": headers,
@@ -92,18 +99,25 @@ async fn echo(Query(query): Query<HashMap<String, String>>, request: Request) ->
 }
 
 async fn status(Path(code): Path<u16>) -> impl IntoResponse {
-    (StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST), format!("status {code}"))
+    (
+        StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
+        format!("status {code}"),
+    )
 }
 
 async fn set_cookie() -> impl IntoResponse {
     let mut headers = HeaderMap::new();
     headers.append(
         header::SET_COOKIE,
-        "session=s3ss10n-value; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=3600".parse().expect("valid"),
+        "session=s3ss10n-value; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=3600"
+            .parse()
+            .expect("valid"),
     );
     headers.append(
         header::SET_COOKIE,
-        "theme=dark; Path=/; Domain=127.0.0.1; Expires=Wed, 21 Oct 2037 07:28:00 GMT".parse().expect("valid"),
+        "theme=dark; Path=/; Domain=127.0.0.1; Expires=Wed, 21 Oct 2037 07:28:00 GMT"
+            .parse()
+            .expect("valid"),
     );
     (headers, "cookies set")
 }
@@ -119,14 +133,26 @@ async fn cookies(headers: HeaderMap) -> impl IntoResponse {
 
 async fn me(headers: HeaderMap) -> Response {
     let expected = format!("Bearer {}", sample_jwt());
-    match headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        Some(value) if value == expected => axum::Json(json!({ "username": "alice" })).into_response(),
-        _ => (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "no").into_response(),
+    match headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(value) if value == expected => {
+            axum::Json(json!({ "username": "alice" })).into_response()
+        }
+        _ => (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "no",
+        )
+            .into_response(),
     }
 }
 
 /// Fails twice, then succeeds: for retries. The count is per server.
-async fn flaky(axum::extract::State(count): axum::extract::State<Arc<std::sync::atomic::AtomicUsize>>) -> Response {
+async fn flaky(
+    axum::extract::State(count): axum::extract::State<Arc<std::sync::atomic::AtomicUsize>>,
+) -> Response {
     let seen = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     if seen < 2 {
         (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response()
@@ -137,7 +163,9 @@ async fn flaky(axum::extract::State(count): axum::extract::State<Arc<std::sync::
 
 impl TestServer {
     pub async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
         let address = listener.local_addr().expect("address");
         let router = app().with_state(Arc::new(std::sync::atomic::AtomicUsize::new(0)));
         tokio::spawn(async move {
@@ -151,14 +179,18 @@ impl TestServer {
 
 /// An address where nothing listens: connections are refused.
 pub async fn refused_address() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
     listener.local_addr().expect("address")
     // Dropped here: the port is closed again.
 }
 
 /// A server that accepts connections and resets them without answering.
 pub async fn resetting_address() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
@@ -172,19 +204,29 @@ pub async fn resetting_address() -> SocketAddr {
 }
 
 pub fn load(yaml: &str) -> authprobe::suite::Suite {
-    suite::load_source(SourceFile::new("inline.yaml", yaml), &LoadOptions::default()).unwrap_or_else(|diagnostics| {
+    suite::load_source(
+        SourceFile::new("inline.yaml", yaml),
+        &LoadOptions::default(),
+    )
+    .unwrap_or_else(|diagnostics| {
         panic!(
             "suite should load: {:#?}",
-            diagnostics.iter().map(|d| format!("{}: {}", d.location(), d.message)).collect::<Vec<_>>()
+            diagnostics
+                .iter()
+                .map(|d| format!("{}: {}", d.location(), d.message))
+                .collect::<Vec<_>>()
         )
     })
 }
 
 pub async fn run_suite(yaml: &str, target: &url::Url) -> RunResult {
-    run_with(yaml, RunOptions {
-        target: Some(target.clone()),
-        ..RunOptions::default()
-    })
+    run_with(
+        yaml,
+        RunOptions {
+            target: Some(target.clone()),
+            ..RunOptions::default()
+        },
+    )
     .await
 }
 
