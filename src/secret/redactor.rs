@@ -210,8 +210,10 @@ impl Redactor {
 
     /// `Bearer x` and `Basic x` hide the credential after the scheme; Basic also hides the password.
     fn learn_credential(&mut self, value: &str) {
-        self.learn(value);
+        // The credential, not `Bearer <credential>`: masking the credential masks the whole
+        // value, and a credential too short to be a secret does not become one with a prefix.
         let Some((scheme, credential)) = value.split_once(' ') else {
+            self.learn(value);
             return;
         };
         self.learn(credential);
