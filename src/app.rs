@@ -129,7 +129,9 @@ pub fn list(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppEr
             let _ = writeln!(
                 out,
                 "  {:<7} {}{identity}  line {}",
-                step.request.method.as_str(),
+                step.request
+                    .as_ref()
+                    .map_or("CHECK", |request| request.method.as_str()),
                 step.name,
                 step.span.line
             );

@@ -39,6 +39,7 @@ pub enum Flaw {
     IgnoreExp,
     WeakHmacSecret,
     RefreshTokenAsAccess,
+    IdTokenAsAccess,
     NoWwwAuthenticate,
     IgnoreNbf,
     SkipAudIssCheck,
@@ -54,6 +55,7 @@ pub enum Flaw {
     ApiKeyCaseInsensitive,
     ApiKeyInQuery,
     ApiKeyMissingIs403,
+    ApiKeyTrimmed,
     SkipStateCheck,
     NoPkce,
     SkipNonceCheck,
@@ -73,6 +75,7 @@ impl Flaw {
         Flaw::IgnoreExp,
         Flaw::WeakHmacSecret,
         Flaw::RefreshTokenAsAccess,
+        Flaw::IdTokenAsAccess,
         Flaw::NoWwwAuthenticate,
         Flaw::IgnoreNbf,
         Flaw::SkipAudIssCheck,
@@ -88,6 +91,7 @@ impl Flaw {
         Flaw::ApiKeyCaseInsensitive,
         Flaw::ApiKeyInQuery,
         Flaw::ApiKeyMissingIs403,
+        Flaw::ApiKeyTrimmed,
         Flaw::SkipStateCheck,
         Flaw::NoPkce,
         Flaw::SkipNonceCheck,
@@ -107,6 +111,7 @@ impl Flaw {
             Flaw::IgnoreExp => "ignore-exp",
             Flaw::WeakHmacSecret => "weak-hmac-secret",
             Flaw::RefreshTokenAsAccess => "refresh-token-as-access",
+            Flaw::IdTokenAsAccess => "id-token-as-access",
             Flaw::NoWwwAuthenticate => "no-www-authenticate",
             Flaw::IgnoreNbf => "ignore-nbf",
             Flaw::SkipAudIssCheck => "skip-aud-iss-check",
@@ -122,6 +127,7 @@ impl Flaw {
             Flaw::ApiKeyCaseInsensitive => "api-key-case-insensitive",
             Flaw::ApiKeyInQuery => "api-key-in-query",
             Flaw::ApiKeyMissingIs403 => "api-key-missing-is-403",
+            Flaw::ApiKeyTrimmed => "api-key-trimmed",
             Flaw::SkipStateCheck => "skip-state-check",
             Flaw::NoPkce => "no-pkce",
             Flaw::SkipNonceCheck => "skip-nonce-check",
@@ -142,6 +148,7 @@ impl Flaw {
             Flaw::IgnoreExp => "expired access tokens are accepted",
             Flaw::WeakHmacSecret => "tokens are signed with the guessable HMAC key `secret`",
             Flaw::RefreshTokenAsAccess => "a refresh token is accepted as an access token",
+            Flaw::IdTokenAsAccess => "ID tokens (`scope=openid`) pass as access tokens",
             Flaw::NoWwwAuthenticate => "401 responses carry no WWW-Authenticate challenge",
             Flaw::IgnoreNbf => "access tokens are accepted before their `nbf`",
             Flaw::SkipAudIssCheck => "an access token's `aud` and `iss` are not checked",
@@ -157,6 +164,7 @@ impl Flaw {
             Flaw::ApiKeyCaseInsensitive => "API keys are compared ignoring case",
             Flaw::ApiKeyInQuery => "the API key is also read from the `api_key` query",
             Flaw::ApiKeyMissingIs403 => "a missing API key gets 403, not 401 with a challenge",
+            Flaw::ApiKeyTrimmed => "the `/export` query key is trimmed: a padded key passes",
             Flaw::SkipStateCheck => "OAuth callbacks are not checked against their `state`",
             Flaw::NoPkce => "OAuth logins send no PKCE code challenge",
             Flaw::SkipNonceCheck => "the Google ID token's `nonce` is not compared",
@@ -176,6 +184,7 @@ impl Flaw {
             | Flaw::IgnoreExp
             | Flaw::WeakHmacSecret
             | Flaw::RefreshTokenAsAccess
+            | Flaw::IdTokenAsAccess
             | Flaw::NoWwwAuthenticate
             | Flaw::IgnoreNbf
             | Flaw::SkipAudIssCheck
@@ -189,7 +198,8 @@ impl Flaw {
             | Flaw::ApiKeyShortMatch
             | Flaw::ApiKeyCaseInsensitive
             | Flaw::ApiKeyInQuery
-            | Flaw::ApiKeyMissingIs403 => Flow::ApiKey,
+            | Flaw::ApiKeyMissingIs403
+            | Flaw::ApiKeyTrimmed => Flow::ApiKey,
             Flaw::SkipStateCheck
             | Flaw::NoPkce
             | Flaw::SkipNonceCheck

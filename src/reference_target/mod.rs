@@ -7,7 +7,7 @@
 //! - JWT: `POST /token` (password grant), `GET /users/me`, `GET /.well-known/jwks.json`
 //!   (`tokens.rs`);
 //! - refresh: `POST /refresh` (`refresh.rs`);
-//! - API key: `GET /protected-route` (`api_key.rs`);
+//! - API key: `GET /protected-route`, and `GET /export` with the key in the query (`api_key.rs`);
 //! - Google and GitHub login: `/auth/{google,github}/{login,callback}` (`oauth/`), when
 //!   [`TargetConfig`] names the providers; the callbacks need `public_url`, which [`start`] sets.
 //!
@@ -81,6 +81,7 @@ pub const ROUTES: &[(&str, &str)] = &[
         "the demo RSA public key (also with HS256)",
     ),
     ("GET  /protected-route", "needs the `X-API-Key` header"),
+    ("GET  /export", "needs the API key in the `api_key` query"),
     (
         "GET  /auth/google/login",
         "Sign in with Google (when configured); `?next=/path`",
@@ -213,5 +214,39 @@ mod tests {
         assert!(!cookie.contains("Secure"), "{cookie}");
         assert!(cookie.contains("HttpOnly"), "{cookie}");
         target.shutdown().await.expect("stops");
+    }
+
+    #[tokio::test]
+    async fn an_id_token_is_issued_for_openid_and_opens_users_me_only_with_its_flaw() {
+        for (flaws, expected) in [
+            (FlawSet::none(), 401),
+            ([Flaw::IdTokenAsAccess].into_iter().collect(), 200),
+        ] {
+            let (target, client) = serve(TargetConfig::with_flaws(flaws)).await;
+            let response = client
+                .post(target.url().join("token").expect("url"))
+                .form(&[
+                    ("username", demo::ALICE.username),
+                    ("password", demo::ALICE.password),
+                    ("scope", "openid profile"),
+                ])
+                .send()
+                .await
+                .expect("sends");
+            let body: Value = json_body(response).await;
+            let id_token = body["id_token"].as_str().expect("an id_token");
+            let claims = crate::jwt::decode(id_token).expect("decodes").claims;
+            assert_eq!(claims["aud"], tokens::ID_TOKEN_AUDIENCE);
+            assert_eq!(claims["token_use"], "id");
+            let status = client
+                .get(target.url().join("users/me").expect("url"))
+                .bearer_auth(id_token)
+                .send()
+                .await
+                .expect("sends")
+                .status();
+            assert_eq!(status, expected);
+            target.shutdown().await.expect("stops");
+        }
     }
 }

@@ -74,5 +74,5 @@ async fn refresh(State(state): State<Arc<AppState>>, headers: HeaderMap, body: B
         }
     }
     let refresh = next.map_or_else(|| presented.to_owned(), |next| next.token);
-    token_response(&state, &access.token, &refresh)
+    token_response(&state, &access.token, &refresh, None)
 }

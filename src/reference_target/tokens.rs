@@ -27,6 +27,8 @@ use super::state::{AppState, RefreshFamily, random_id, unix_now};
 
 pub const ISSUER: &str = "authprobe-reference-target";
 pub const AUDIENCE: &str = "authprobe-reference-api";
+/// The `aud` of ID tokens: the client that logged the user in, not the API (OIDC Core §2).
+pub const ID_TOKEN_AUDIENCE: &str = "authprobe-demo-client";
 const CHALLENGE: &str = r#"Bearer realm="authprobe reference target""#;
 const INVALID_TOKEN: &str = r#"Bearer realm="authprobe reference target", error="invalid_token""#;
 /// Clock skew tolerated on `exp`, in seconds.
@@ -46,6 +48,8 @@ pub(super) fn routes() -> Router<Arc<AppState>> {
 pub(super) enum TokenUse {
     Access,
     Refresh,
+    /// Who logged in, for the client (issued with `scope=openid`); never a credential for the API.
+    Id,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,6 +112,17 @@ async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Byt
         (Ok(access), Ok(refresh)) => (access, refresh),
         (Err(failure), _) | (_, Err(failure)) => return failure.into_response(),
     };
+    let wants_id_token = fields
+        .get("scope")
+        .is_some_and(|scope| scope.split(' ').any(|scope| scope == "openid"));
+    let id_token = if wants_id_token {
+        match sign(&state, user, TokenUse::Id, None) {
+            Ok(id_token) => Some(id_token.token),
+            Err(failure) => return failure.into_response(),
+        }
+    } else {
+        None
+    };
     state.families.lock().insert(
         family,
         RefreshFamily {
@@ -116,7 +131,7 @@ async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Byt
             revoked: false,
         },
     );
-    token_response(&state, &access.token, &refresh.token)
+    token_response(&state, &access.token, &refresh.token, id_token.as_deref())
 }
 
 async fn users_me(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
@@ -149,16 +164,22 @@ async fn jwks(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// The token response for `access` and `refresh`.
-pub(super) fn token_response(state: &AppState, access: &str, refresh: &str) -> Response {
-    reply::json(
-        StatusCode::OK,
-        json!({
-            "access_token": access,
-            "token_type": "bearer",
-            "expires_in": state.config.access_token_ttl.as_secs(),
-            "refresh_token": refresh,
-        }),
-    )
+pub(super) fn token_response(
+    state: &AppState,
+    access: &str,
+    refresh: &str,
+    id_token: Option<&str>,
+) -> Response {
+    let mut body = json!({
+        "access_token": access,
+        "token_type": "bearer",
+        "expires_in": state.config.access_token_ttl.as_secs(),
+        "refresh_token": refresh,
+    });
+    if let (Some(id_token), Some(fields)) = (id_token, body.as_object_mut()) {
+        fields.insert("id_token".to_owned(), Value::String(id_token.to_owned()));
+    }
+    reply::json(StatusCode::OK, body)
 }
 
 /// A signed token and its `jti`.
@@ -175,14 +196,18 @@ pub(super) fn sign(
 ) -> Result<Signed, Failure> {
     let now = unix_now();
     let ttl = match token_use {
-        TokenUse::Access => state.config.access_token_ttl,
+        TokenUse::Access | TokenUse::Id => state.config.access_token_ttl,
         TokenUse::Refresh => state.config.refresh_token_ttl,
     };
     let jti = random_id(16).map_err(|_| Failure::internal("no randomness for a token id"))?;
     let claims = Claims {
         sub: user.username.to_owned(),
         iss: ISSUER.to_owned(),
-        aud: AUDIENCE.to_owned(),
+        aud: match token_use {
+            TokenUse::Id => ID_TOKEN_AUDIENCE,
+            TokenUse::Access | TokenUse::Refresh => AUDIENCE,
+        }
+        .to_owned(),
         iat: now,
         exp: Some(now + ttl.as_secs()),
         nbf: None,
@@ -195,7 +220,7 @@ pub(super) fn sign(
     header.typ = Some(
         match token_use {
             TokenUse::Access => "at+jwt",
-            TokenUse::Refresh => "JWT",
+            TokenUse::Refresh | TokenUse::Id => "JWT",
         }
         .to_owned(),
     );
@@ -227,9 +252,20 @@ pub(super) fn verify_access(
         }
         claims
     } else {
-        verify_signed(state, token, ignore_exp)?
+        match verify_signed(state, token, ignore_exp, AUDIENCE) {
+            // The flawed API also takes tokens minted for the client: ID tokens.
+            Err(_) if flaws.has(Flaw::IdTokenAsAccess) => {
+                verify_signed(state, token, ignore_exp, ID_TOKEN_AUDIENCE)?
+            }
+            verified => verified?,
+        }
     };
-    if claims.token_use != TokenUse::Access && !flaws.has(Flaw::RefreshTokenAsAccess) {
+    let accepted = match claims.token_use {
+        TokenUse::Access => true,
+        TokenUse::Refresh => flaws.has(Flaw::RefreshTokenAsAccess),
+        TokenUse::Id => flaws.has(Flaw::IdTokenAsAccess),
+    };
+    if !accepted {
         return Err(Refused("not an access token"));
     }
     Ok(claims)
@@ -237,7 +273,7 @@ pub(super) fn verify_access(
 
 /// Checks a refresh token: always strictly, whatever the access-token flaws.
 pub(super) fn verify_refresh(state: &AppState, token: &str) -> Result<Claims, Refused> {
-    let claims = verify_signed(state, token, false)?;
+    let claims = verify_signed(state, token, false, AUDIENCE)?;
     if claims.token_use != TokenUse::Refresh {
         return Err(Refused("not a refresh token"));
     }
@@ -245,7 +281,12 @@ pub(super) fn verify_refresh(state: &AppState, token: &str) -> Result<Claims, Re
 }
 
 /// Signature (with the one configured algorithm), `iss`, `aud` and, unless ignored, `exp`.
-fn verify_signed(state: &AppState, token: &str, ignore_exp: bool) -> Result<Claims, Refused> {
+fn verify_signed(
+    state: &AppState,
+    token: &str,
+    ignore_exp: bool,
+    audience: &str,
+) -> Result<Claims, Refused> {
     let flaws = state.flaws();
     let skip_aud_iss = flaws.has(Flaw::SkipAudIssCheck);
     let mut validation = Validation::new(state.keys.algorithm);
@@ -261,7 +302,7 @@ fn verify_signed(state: &AppState, token: &str, ignore_exp: bool) -> Result<Clai
     } else {
         required.extend(["iss", "aud"]);
         validation.set_issuer(&[ISSUER]);
-        validation.set_audience(&[AUDIENCE]);
+        validation.set_audience(&[audience]);
     }
     validation.set_required_spec_claims(&required);
     jsonwebtoken::decode::<Claims>(token, &state.keys.decoding, &validation)

@@ -3,6 +3,7 @@
 //! goes to a [`RunListener`].
 
 mod attacks;
+mod check;
 mod event;
 mod listener;
 mod mocks;

@@ -7,25 +7,35 @@ use url::Url;
 use super::suite::SuiteState;
 use crate::assert::Bindings;
 use crate::http::OutgoingRequest;
-use crate::suite::{ApiKeyPlacement, Auth, Body, Step};
+use crate::suite::{ApiKeyPlacement, Auth, Body, RequestSpec, Step};
 use crate::template::Text;
 
 /// Renders `step`'s request, or says which field could not be rendered.
 pub(super) fn build(state: &SuiteState<'_>, step: &Step) -> Result<OutgoingRequest, String> {
+    let spec = step
+        .request
+        .as_ref()
+        .ok_or_else(|| "the step has no request".to_owned())?;
+    build_spec(state, spec, step.identity.as_deref(), step.timeout)
+}
+
+/// Renders one request spec as `identity` sends it (their credentials and cookie jar).
+pub(super) fn build_spec(
+    state: &SuiteState<'_>,
+    spec: &RequestSpec,
+    identity_name: Option<&str>,
+    timeout: Option<std::time::Duration>,
+) -> Result<OutgoingRequest, String> {
     let suite = state.suite;
     let render = |text: &Text, field: &str| -> Result<String, String> {
         text.render(&suite.templates, &state.scope)
             .map(|rendered| rendered.into_owned())
             .map_err(|error| render_failure(state, field, &error.message))
     };
-    let spec = &step.request;
     let url_text = render(&spec.url, "request.url")?;
     let mut url = resolve(&url_text, state)?;
 
-    let identity = step
-        .identity
-        .as_ref()
-        .and_then(|name| suite.identities.get(name));
+    let identity = identity_name.and_then(|name| suite.identities.get(name));
     let mut headers: Vec<(String, String)> = Vec::with_capacity(spec.headers.len() + 3);
     if let Some(identity) = identity {
         for (name, value) in &identity.headers {
@@ -94,14 +104,14 @@ pub(super) fn build(state: &SuiteState<'_>, step: &Step) -> Result<OutgoingReque
             Some(form.finish())
         }
     };
-    let jar_key = step.identity.as_deref().unwrap_or_default();
+    let jar_key = identity_name.unwrap_or_default();
     add_cookies(&mut headers, state.jars.get(jar_key), &url);
     Ok(OutgoingRequest {
         method: spec.method.clone(),
         url,
         headers,
         body,
-        timeout: step.timeout.unwrap_or(state.options.timeout),
+        timeout: timeout.unwrap_or(state.options.timeout),
     })
 }
 

@@ -93,7 +93,8 @@ pub struct StepResult {
     pub status: StepStatus,
     pub attempts: u32,
     pub duration_ms: f64,
-    /// Every request of the last attempt: more than one when the step followed redirects.
+    /// Every request of the last attempt: more than one when the step followed redirects or ran
+    /// a `check:`.
     pub exchanges: Vec<Exchange>,
     pub checks: Vec<CheckResult>,
     pub captures: Vec<CapturedValue>,

@@ -17,6 +17,29 @@ const MAX_REDIRECTS: usize = 10;
 
 pub(super) async fn run_step(state: &mut SuiteState<'_>, step: &Step) -> StepResult {
     let started = Instant::now();
+    if let Some(check) = &step.check {
+        let run = super::check::run(state, step, check).await;
+        let status = if run.error.is_some() {
+            StepStatus::Error
+        } else if run.checks.iter().all(|check| check.passed) {
+            StepStatus::Passed
+        } else {
+            StepStatus::Failed
+        };
+        return StepResult {
+            name: step.name.clone(),
+            line: step.span.line,
+            identity: step.identity.clone(),
+            status,
+            attempts: 1,
+            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+            exchanges: run.exchanges,
+            checks: run.checks,
+            captures: Vec::new(),
+            error: run.error,
+            secrets: declared_secrets(state),
+        };
+    }
     let attempts_allowed = 1 + step.retry.map_or(0, |retry| retry.attempts);
     let mut attempt = 0;
     let outcome = loop {

@@ -14,8 +14,10 @@ use super::span::{SourceFile, Span};
 use crate::template::{TemplateSet, Text};
 
 mod attacks;
+mod checks;
 mod mocks;
 pub use attacks::*;
+pub use checks::*;
 pub use mocks::*;
 
 #[derive(Debug)]
@@ -48,7 +50,8 @@ pub struct Step {
     pub span: Span,
     /// The identity whose cookie jar and credentials the step uses; `None` is the default identity.
     pub identity: Option<String>,
-    pub request: RequestSpec,
+    /// `None` only on a `check:` step, which sends its own requests.
+    pub request: Option<RequestSpec>,
     pub follow_redirects: bool,
     pub timeout: Option<Duration>,
     pub retry: Option<Retry>,
@@ -60,6 +63,8 @@ pub struct Step {
     pub attacks: Option<AttackSet>,
     /// Send the request this many times at once instead of once.
     pub race: Option<Race>,
+    /// A session or refresh check: a fixed sequence of requests instead of `request`.
+    pub check: Option<StepCheck>,
 }
 
 /// What a step's snapshot keeps of its response; see [`crate::snapshot`].

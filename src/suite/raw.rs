@@ -9,8 +9,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 mod attacks;
+mod checks;
 mod mocks;
 pub use attacks::*;
+pub use checks::*;
 pub use mocks::*;
 
 #[derive(Debug, Deserialize)]
@@ -54,7 +56,9 @@ pub struct RawStep {
     pub name: String,
     #[serde(default, rename = "as")]
     pub identity: Option<String>,
-    pub request: RawRequest,
+    /// Absent only on a `check:` step, which sends its own requests.
+    #[serde(default)]
+    pub request: Option<RawRequest>,
     #[serde(default)]
     pub follow_redirects: Option<bool>,
     #[serde(default)]
@@ -72,6 +76,8 @@ pub struct RawStep {
     pub attacks: Option<RawAttacks>,
     #[serde(default)]
     pub race: Option<RawRace>,
+    #[serde(default)]
+    pub check: Option<RawCheck>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -18,6 +18,7 @@ use super::span::{NodePath, SourceFile, Span, SpanIndex};
 use crate::template::{Reference, TemplateBuilder, Text};
 
 mod attacks;
+mod checks;
 mod mocks;
 
 /// What the loader knows about the run that the suite will see.
@@ -313,7 +314,26 @@ impl Validator<'_> {
                 );
             }
         }
-        let request = self.request(raw.request, &path.key("request"));
+        if raw.check.is_some() {
+            self.reject_keys_beside_check(&raw, path);
+        } else if raw.request.is_none() {
+            self.push(
+                DiagnosticKind::MissingKey,
+                self.key_span(&path.key("name")),
+                format!("`{path}` needs `request`"),
+                "`request` missing",
+                Some(
+                    "a step needs `request: { method: GET, url: /path }`, or a `check:` instead"
+                        .to_owned(),
+                ),
+            );
+        }
+        let check = raw
+            .check
+            .and_then(|check| self.step_check(check, &path.key("check")));
+        let request = raw
+            .request
+            .map(|request| self.request(request, &path.key("request")));
         let timeout = raw
             .timeout
             .as_ref()
@@ -330,11 +350,11 @@ impl Validator<'_> {
             Some(expect) => self.expect(expect, &path.key("expect")),
             None => Vec::new(),
         };
-        let attacks = raw.attacks.map(|attacks| {
+        let attacks = raw.attacks.zip(request.as_ref()).map(|(attacks, request)| {
             self.attacks(
                 attacks,
                 &path.key("attacks"),
-                &request,
+                request,
                 raw.identity.as_deref(),
                 identities,
             )
@@ -344,7 +364,11 @@ impl Validator<'_> {
         for capture in &captures {
             self.defined.push(capture.name.clone());
         }
-        let snapshot = self.step_snapshot(raw.snapshot.as_ref(), &path.key("snapshot"));
+        let snapshot = if check.is_some() {
+            None
+        } else {
+            self.step_snapshot(raw.snapshot.as_ref(), &path.key("snapshot"))
+        };
         Step {
             name: raw.name,
             span,
@@ -358,6 +382,7 @@ impl Validator<'_> {
             snapshot,
             attacks: attacks.flatten(),
             race,
+            check,
         }
     }
 

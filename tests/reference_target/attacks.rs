@@ -36,11 +36,13 @@ const PROVEN_BY: &[(&str, Flaw)] = &[
     ("attack jwt wrong-aud", Flaw::SkipAudIssCheck),
     ("attack jwt wrong-iss", Flaw::SkipAudIssCheck),
     ("attack jwt refresh-as-access", Flaw::RefreshTokenAsAccess),
+    ("attack jwt id-token-as-access", Flaw::IdTokenAsAccess),
     ("attack api-key wrong", Flaw::ApiKeyAnyValue),
     ("attack api-key truncated", Flaw::ApiKeyShortMatch),
     ("attack api-key extended", Flaw::ApiKeyPrefixMatch),
     ("attack api-key case-flipped", Flaw::ApiKeyCaseInsensitive),
     ("attack api-key in-query", Flaw::ApiKeyInQuery),
+    ("attack api-key whitespace-padded", Flaw::ApiKeyTrimmed),
     ("attack api-key missing", Flaw::ApiKeyMissingIs403),
     ("attack no-credential", Flaw::ApiKeyMissingIs403),
     (
@@ -50,16 +52,8 @@ const PROVEN_BY: &[(&str, Flaw)] = &[
 ];
 
 /// Attacks no bundled suite can prove against the reference target yet, and why.
-const NOT_PROVEN_HERE: &[(&str, &str)] = &[
-    (
-        "id-token-as-access",
-        "needs an ID token: the Google login suite can pass one with `tokens: { id: ... }`",
-    ),
-    (
-        "whitespace-padded",
-        "the reference target reads its key from a header, where HTTP strips the padding",
-    ),
-];
+/// Empty now: every attack has its flaw.
+const NOT_PROVEN_HERE: &[(&str, &str)] = &[];
 
 fn suites() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("suites");

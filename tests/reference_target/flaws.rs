@@ -29,14 +29,21 @@ const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
                 "a session id planted before login is not adopted",
             ),
             ("session", "the planted session id does not open /me"),
+            (
+                "session",
+                "login renews the session id and adopts no id the client chose",
+            ),
         ],
     ),
     (
         Flaw::LogoutClientSideOnly,
-        &[(
-            "session",
-            "the session id from before logout is dead on the server",
-        )],
+        &[
+            (
+                "session",
+                "the session id from before logout is dead on the server",
+            ),
+            ("session", "logout kills the session on the server"),
+        ],
     ),
     (
         Flaw::CookieNotHttponly,
@@ -150,6 +157,13 @@ const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
         ],
     ),
     (
+        Flaw::IdTokenAsAccess,
+        &[(
+            "jwt",
+            "forged, tampered and misused tokens are refused, each attack its own check",
+        )],
+    ),
+    (
         Flaw::NoWwwAuthenticate,
         &[
             ("api-key", "no key is 401 with a challenge"),
@@ -225,13 +239,30 @@ const CAUGHT_BY: &[(Flaw, &[(&str, &str)])] = &[
                 "that reuse revoked the family, newest refresh token included",
             ),
             ("refresh", "the new family refreshes normally (control)"),
+            (
+                "refresh",
+                "the refresh token rotates, the old one dies, and its reuse revokes the family",
+            ),
         ],
     ),
     (
         Flaw::NoRefreshReuseDetection,
+        &[
+            (
+                "refresh",
+                "that reuse revoked the family, newest refresh token included",
+            ),
+            (
+                "refresh",
+                "the refresh token rotates, the old one dies, and its reuse revokes the family",
+            ),
+        ],
+    ),
+    (
+        Flaw::ApiKeyTrimmed,
         &[(
-            "refresh",
-            "that reuse revoked the family, newest refresh token included",
+            "api-key",
+            "the export link takes the key from the query, exactly as sent, each attack its own check",
         )],
     ),
     (

@@ -2,6 +2,7 @@
 //! command's help and its sign-in through the stand-ins, and `authprobe run` without `--target`.
 
 mod attacks;
+mod checks;
 mod demo_help;
 mod demo_sign_in;
 mod flaws;

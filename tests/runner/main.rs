@@ -4,6 +4,7 @@
 mod assertions;
 mod attacks;
 mod captures;
+mod checks;
 mod cli;
 mod faults;
 mod invalid;

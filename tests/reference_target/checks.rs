@@ -1,0 +1,145 @@
+//! `check:` steps (refresh rotation, session fixation, logout), proven at the level of their named
+//! checks: on the secure target every one passes, and each flaw fails exactly the checks it should.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use authprobe::config::SuiteSelection;
+use authprobe::reference_target::{self, Flaw, FlawSet, TargetConfig};
+use authprobe::runner::{self, CheckResult, RunOptions, Silent};
+
+const CHECK_PREFIXES: &[&str] = &["refresh_rotation: ", "session_fixation: ", "logout: "];
+
+/// Each flaw a check proves, and the checks it must fail: those and no others.
+const FAILED_BY: &[(Flaw, &[&str])] = &[
+    (
+        Flaw::KeepSessionIdAtLogin,
+        &[
+            "session_fixation: login issues a new session id",
+            "session_fixation: the new session id opens the protected page",
+            "session_fixation: the pre-login session id is dead",
+            "session_fixation: a client-chosen session id is not adopted",
+            "session_fixation: the client-chosen session id opens nothing",
+        ],
+    ),
+    (
+        Flaw::LogoutClientSideOnly,
+        &["logout: the old session cookie no longer opens the protected page"],
+    ),
+    (
+        Flaw::NoRefreshRotation,
+        &[
+            "refresh_rotation: a new refresh token is issued",
+            "refresh_rotation: the rotated-out token is refused",
+            "refresh_rotation: reuse revokes the family, newest token included",
+        ],
+    ),
+    (
+        Flaw::NoRefreshReuseDetection,
+        &["refresh_rotation: reuse revokes the family, newest token included"],
+    ),
+];
+
+/// Every check of the `check:` steps in the session and refresh suites, run against a target with
+/// `flaws`.
+async fn step_checks(flaws: FlawSet) -> Vec<CheckResult> {
+    let target = reference_target::start(
+        TargetConfig::with_flaws(flaws),
+        "127.0.0.1:0".parse().expect("addr"),
+    )
+    .await
+    .expect("the reference target starts");
+    let vars = target.suite_vars();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("suites");
+    let selection = SuiteSelection {
+        paths: vec![dir.join("session.yaml"), dir.join("refresh.yaml")],
+        vars: vars.clone(),
+        ..SuiteSelection::default()
+    };
+    let loaded = authprobe::app::load(&selection, false).expect("the suites load");
+    let options = RunOptions {
+        target: Some(target.url().clone()),
+        vars,
+        ..RunOptions::default()
+    };
+    let (_keep_running, cancel) = tokio::sync::watch::channel(false);
+    let result = runner::run(&loaded, &options, &mut Silent, cancel)
+        .await
+        .expect("the run starts");
+    target.shutdown().await.expect("the target stops");
+    result
+        .suites
+        .into_iter()
+        .flat_map(|suite| suite.steps)
+        .flat_map(|step| step.checks)
+        .filter(|check| {
+            CHECK_PREFIXES
+                .iter()
+                .any(|prefix| check.name.starts_with(prefix))
+        })
+        .collect()
+}
+
+fn failed_names(checks: &[CheckResult]) -> BTreeSet<String> {
+    checks
+        .iter()
+        .filter(|check| !check.passed)
+        .map(|check| check.name.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_session_and_refresh_check_passes_on_the_secure_target() {
+    let checks = step_checks(FlawSet::none()).await;
+    assert!(
+        failed_names(&checks).is_empty(),
+        "the secure target failed: {checks:#?}"
+    );
+    let ran: BTreeSet<&str> = checks.iter().map(|check| check.name.as_str()).collect();
+    let listed: BTreeSet<&str> = FAILED_BY
+        .iter()
+        .flat_map(|(_, names)| names.iter().copied())
+        .collect();
+    for name in listed {
+        assert!(ran.contains(name), "`{name}` did not run: {ran:#?}");
+    }
+    assert_eq!(ran.len(), 11, "checks that ran: {ran:#?}");
+}
+
+#[tokio::test]
+async fn each_session_and_refresh_flaw_fails_exactly_the_checks_that_catch_it() {
+    let mut problems = Vec::new();
+    for (flaw, expected) in FAILED_BY {
+        let failed = failed_names(&step_checks([*flaw].into_iter().collect()).await);
+        let expected: BTreeSet<String> = expected.iter().map(|name| (*name).to_owned()).collect();
+        if failed != expected {
+            problems.push(format!(
+                "{flaw}: expected {expected:#?}, failed {failed:#?}"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// What a reader sees of the failed checks of a target with every session and refresh flaw on.
+/// Pins the wording; no session id or token appears in these lines.
+#[tokio::test]
+async fn failed_session_and_refresh_checks_read_as_name_expectation_and_answer() {
+    let flaws: FlawSet = [
+        Flaw::KeepSessionIdAtLogin,
+        Flaw::LogoutClientSideOnly,
+        Flaw::NoRefreshRotation,
+    ]
+    .into_iter()
+    .collect();
+    let mut lines = String::new();
+    for check in step_checks(flaws).await {
+        if !check.passed {
+            lines.push_str(&format!(
+                "{} (line {})\n  expected: {}\n  actual:   {}\n",
+                check.name, check.line, check.expected, check.actual
+            ));
+        }
+    }
+    insta::assert_snapshot!(lines);
+}
