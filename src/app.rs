@@ -67,7 +67,7 @@ impl AppError {
 }
 
 /// Loads every selected suite; all files are read so that every mistake is reported at once.
-pub fn load(selection: &SuiteSelection, require_target: bool) -> Result<Vec<Suite>, AppError> {
+pub fn load(selection: &SuiteSelection) -> Result<Vec<Suite>, AppError> {
     let options = LoadOptions {
         cli_vars: selection
             .vars
@@ -75,7 +75,6 @@ pub fn load(selection: &SuiteSelection, require_target: bool) -> Result<Vec<Suit
             .map(|(name, _)| name.clone())
             .collect(),
         env: selection.env.clone(),
-        require_target,
     };
     let files = suite::discover(&selection.paths)?;
     let mut suites = Vec::with_capacity(files.len());
@@ -94,7 +93,7 @@ pub fn load(selection: &SuiteSelection, require_target: bool) -> Result<Vec<Suit
 
 /// `authprobe validate`: load and check, run nothing.
 pub fn validate(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppError> {
-    let suites = load(selection, false)?;
+    let suites = load(selection)?;
     let steps: usize = suites.iter().map(|suite| suite.steps.len()).sum();
     let _ = writeln!(
         out,
@@ -108,7 +107,7 @@ pub fn validate(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, A
 
 /// `authprobe list`: suites, their tags and steps.
 pub fn list(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppError> {
-    let suites = load(selection, false)?;
+    let suites = load(selection)?;
     for suite in suites.iter().filter(|suite| selection.wants(&suite.tags)) {
         let tags = if suite.tags.is_empty() {
             String::new()
@@ -153,7 +152,7 @@ pub fn run(
             .vars
             .splice(0..0, reference_target::demo::suite_vars());
     }
-    let suites: Vec<Suite> = load(&selection, false)?
+    let suites: Vec<Suite> = load(&selection)?
         .into_iter()
         .filter(|suite| config.selection.wants(&suite.tags))
         .collect();

@@ -23,7 +23,6 @@ pub enum DiagnosticKind {
     UndefinedVariable,
     UnknownIdentity,
     DuplicateName,
-    MissingTarget,
     UnreadableFile,
 }
 
@@ -42,7 +41,6 @@ impl DiagnosticKind {
             DiagnosticKind::UndefinedVariable => "authprobe::undefined_variable",
             DiagnosticKind::UnknownIdentity => "authprobe::unknown_identity",
             DiagnosticKind::DuplicateName => "authprobe::duplicate_name",
-            DiagnosticKind::MissingTarget => "authprobe::missing_target",
             DiagnosticKind::UnreadableFile => "authprobe::unreadable_file",
         }
     }

@@ -28,8 +28,6 @@ pub struct LoadOptions {
     pub cli_vars: Vec<String>,
     /// The environment templates read as `env.NAME`: the process environment and `--env-file`.
     pub env: Arc<HashMap<String, String>>,
-    /// When true, relative URLs are an error: there is no target to resolve them against.
-    pub require_target: bool,
 }
 
 /// Variables every template can read without declaring them.
@@ -470,18 +468,7 @@ impl Validator<'_> {
             // Decided at run time: the template may produce an absolute URL.
             return;
         }
-        if self.options.require_target {
-            self.push(
-                DiagnosticKind::MissingTarget,
-                span,
-                format!("relative URL `{url}` needs a target server to resolve against"),
-                "relative URL",
-                Some(
-                    "pass --target URL (or set AUTHPROBE_TARGET), or write an absolute URL"
-                        .to_owned(),
-                ),
-            );
-        } else if !url.starts_with('/') && !url.is_empty() {
+        if !url.starts_with('/') && !url.is_empty() {
             self.push(
                 DiagnosticKind::InvalidValue,
                 span,

@@ -11,17 +11,15 @@ use authprobe::suite::{LoadOptions, SourceFile, Suite, load_source};
 
 use crate::target::TestTarget;
 
-fn load(name: &str, yaml: &str, require_target: bool) -> Suite {
-    let options = LoadOptions {
-        require_target,
-        ..LoadOptions::default()
-    };
-    load_source(SourceFile::new(name, yaml), &options).unwrap_or_else(|diagnostics| {
-        panic!(
-            "{name} should load:\n{}",
-            authprobe::app::render_diagnostics(&diagnostics, false)
-        )
-    })
+fn load(name: &str, yaml: &str) -> Suite {
+    load_source(SourceFile::new(name, yaml), &LoadOptions::default()).unwrap_or_else(
+        |diagnostics| {
+            panic!(
+                "{name} should load:\n{}",
+                authprobe::app::render_diagnostics(&diagnostics, false)
+            )
+        },
+    )
 }
 
 async fn run(suites: &[Suite], options: &RunOptions) -> RunResult {
@@ -122,7 +120,7 @@ steps:
 
 #[tokio::test]
 async fn a_suite_drives_its_own_stand_in_and_checks_the_back_channel() {
-    let suite = load("client.yaml", CLIENT_SUITE, false);
+    let suite = load("client.yaml", CLIENT_SUITE);
     let result = run(&[suite], &RunOptions::default()).await;
     assert_eq!(failures(&result), "");
     let captured = &result.suites[0].steps[1].captures;
@@ -141,7 +139,7 @@ async fn a_wrong_back_channel_expectation_fails_with_what_the_stand_in_saw() {
             "client_auth: client_secret_post",
         )
         .replace("pkce: verified", "pkce: not_used");
-    let suite = load("client.yaml", &yaml, false);
+    let suite = load("client.yaml", &yaml);
     let result = run(&[suite], &RunOptions::default()).await;
     assert_eq!(
         failures(&result),
@@ -155,11 +153,10 @@ async fn a_wrong_back_channel_expectation_fails_with_what_the_stand_in_saw() {
 
 #[tokio::test]
 async fn two_suites_running_at_once_each_get_their_own_stand_ins() {
-    let first = load("first.yaml", CLIENT_SUITE, false);
+    let first = load("first.yaml", CLIENT_SUITE);
     let second = load(
         "second.yaml",
         &CLIENT_SUITE.replace("authprobe as the client", "the other suite"),
-        false,
     );
     let options = RunOptions::default();
     // `during: suite` counts of exactly one authorization prove that neither saw the other's calls.
@@ -225,7 +222,7 @@ fn login_suite(scenario: &str, expectation: &str) -> Suite {
     let yaml = LOGIN_SUITE
         .replace("GOOGLE", &google)
         .replace("EXPECTATION", expectation);
-    load(&format!("{scenario}.yaml"), &yaml, false)
+    load(&format!("{scenario}.yaml"), &yaml)
 }
 
 /// Shared Google stand-in, and every call it receives (the `authprobe mock` log, as data).

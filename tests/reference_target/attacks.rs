@@ -75,7 +75,7 @@ async fn attack_checks(flaws: FlawSet) -> (BTreeSet<String>, BTreeSet<String>) {
         vars: vars.clone(),
         ..SuiteSelection::default()
     };
-    let loaded = authprobe::app::load(&selection, false).expect("the suites load");
+    let loaded = authprobe::app::load(&selection).expect("the suites load");
     let options = RunOptions {
         target: Some(target.url().clone()),
         vars,
@@ -178,7 +178,7 @@ async fn failed_attack_checks_read_as_name_expectation_and_answer() {
         vars: vars.clone(),
         ..SuiteSelection::default()
     };
-    let loaded = authprobe::app::load(&selection, false).expect("the suites load");
+    let loaded = authprobe::app::load(&selection).expect("the suites load");
     let options = RunOptions {
         target: Some(target.url().clone()),
         vars,

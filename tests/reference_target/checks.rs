@@ -56,7 +56,7 @@ async fn step_checks(flaws: FlawSet) -> Vec<CheckResult> {
         vars: vars.clone(),
         ..SuiteSelection::default()
     };
-    let loaded = authprobe::app::load(&selection, false).expect("the suites load");
+    let loaded = authprobe::app::load(&selection).expect("the suites load");
     let options = RunOptions {
         target: Some(target.url().clone()),
         vars,

@@ -443,7 +443,7 @@ async fn run_suites(flaws: FlawSet, demo_vars: bool) -> RunResult {
         vars: vars.clone(),
         ..SuiteSelection::default()
     };
-    let suites = app::load(&selection, false).expect("the bundled suites load");
+    let suites = app::load(&selection).expect("the bundled suites load");
     let options = RunOptions {
         target: Some(target.url().clone()),
         vars,
