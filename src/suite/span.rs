@@ -102,50 +102,69 @@ impl From<Span> for miette::SourceSpan {
     }
 }
 
-/// One step along a path into the document.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Segment {
-    Key(String),
-    Index(usize),
-}
+/// Marks a mapping key in a [`NodePath`]'s text.
+const KEY: char = '\u{1}';
+/// Marks a sequence index in a [`NodePath`]'s text.
+const INDEX: char = '\u{2}';
 
-/// A path into the YAML document, such as `steps[0].request.url`.
+/// A path into the YAML document, such as `steps[0].request.url`. Kept as one string with a
+/// marker before each segment: every node of a suite gets one, and cloning and hashing one string
+/// is much cheaper than a vector of segments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct NodePath(Vec<Segment>);
+pub struct NodePath(String);
 
 impl NodePath {
     pub fn root() -> Self {
-        NodePath(Vec::new())
+        NodePath(String::new())
     }
 
     pub fn key(&self, key: &str) -> Self {
-        let mut next = self.clone();
-        next.0.push(Segment::Key(key.to_owned()));
-        next
+        let mut next = String::with_capacity(self.0.len() + 1 + key.len());
+        next.push_str(&self.0);
+        next.push(KEY);
+        next.push_str(key);
+        NodePath(next)
     }
 
     pub fn index(&self, index: usize) -> Self {
-        let mut next = self.clone();
-        next.0.push(Segment::Index(index));
-        next
+        let mut next = String::with_capacity(self.0.len() + 4);
+        next.push_str(&self.0);
+        next.push(INDEX);
+        next.push_str(&index.to_string());
+        NodePath(next)
     }
 
     pub fn last_key(&self) -> Option<&str> {
-        match self.0.last() {
-            Some(Segment::Key(key)) => Some(key),
-            _ => None,
-        }
+        let start = self.0.rfind([KEY, INDEX])?;
+        self.0[start..].strip_prefix(KEY)
+    }
+
+    fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Drops the last segment.
+    fn pop(&mut self) {
+        let start = self.0.rfind([KEY, INDEX]).unwrap_or(0);
+        self.0.truncate(start);
     }
 }
 
 impl fmt::Display for NodePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (position, segment) in self.0.iter().enumerate() {
-            match segment {
-                Segment::Key(key) if position == 0 => write!(f, "{key}")?,
-                Segment::Key(key) => write!(f, ".{key}")?,
-                Segment::Index(index) => write!(f, "[{index}]")?,
+        let mut rest = self.0.as_str();
+        let mut first = true;
+        while let Some(marker) = rest.chars().next() {
+            let body = &rest[marker.len_utf8()..];
+            let end = body.find([KEY, INDEX]).unwrap_or(body.len());
+            let text = &body[..end];
+            match marker {
+                INDEX => write!(f, "[{text}]")?,
+                _ if first => write!(f, "{text}")?,
+                _ => write!(f, ".{text}")?,
             }
+            first = false;
+            rest = &body[end..];
         }
         Ok(())
     }
@@ -177,10 +196,10 @@ impl SpanIndex {
             if let Some(spans) = self.nodes.get(&path) {
                 return spans.value;
             }
-            if path.0.is_empty() {
+            if path.is_root() {
                 return Span::default();
             }
-            path.0.pop();
+            path.pop();
         }
     }
 
@@ -190,5 +209,43 @@ impl SpanIndex {
             Some(NodeSpans { key: Some(key), .. }) => *key,
             _ => self.value(path),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_display_as_written_in_messages() {
+        let path = NodePath::root()
+            .key("steps")
+            .index(12)
+            .key("expect")
+            .key("$.user.email");
+        assert_eq!(path.to_string(), "steps[12].expect.$.user.email");
+        assert_eq!(path.last_key(), Some("$.user.email"));
+        assert_eq!(NodePath::root().key("steps").index(0).last_key(), None);
+    }
+
+    #[test]
+    fn a_missing_path_falls_back_to_its_nearest_ancestor() {
+        let mut index = SpanIndex::default();
+        let steps = NodePath::root().key("steps");
+        let span = Span {
+            offset: 3,
+            len: 2,
+            line: 2,
+            column: 1,
+        };
+        index.insert(
+            steps.clone(),
+            NodeSpans {
+                key: None,
+                value: span,
+            },
+        );
+        assert_eq!(index.value(&steps.index(4).key("request")), span);
+        assert_eq!(index.value(&NodePath::root().key("other")), Span::default());
     }
 }
