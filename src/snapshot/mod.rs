@@ -104,10 +104,11 @@ pub fn check_run(
     let mut summary = SnapshotSummary::default();
     let mut claimed: HashMap<PathBuf, (String, String)> = HashMap::new();
     for (suite, suite_result) in suites.iter().zip(&mut run.suites) {
-        for result in &mut suite_result.steps {
-            let Some(step) = suite.steps.iter().find(|step| step.name == result.name) else {
+        // Results come in step order (an interrupted run only stops early).
+        for (step, result) in suite.steps.iter().zip(&mut suite_result.steps) {
+            if step.name != result.name {
                 continue;
-            };
+            }
             let Some(spec) = &step.snapshot else {
                 continue;
             };

@@ -57,6 +57,7 @@ pub(super) fn validate(
         captured_later: HashMap::new(),
         context: String::new(),
         suite_snapshot: None,
+        json_paths: HashMap::new(),
         mock_providers: None,
     };
     let root = NodePath::root();
@@ -150,6 +151,8 @@ struct Validator<'a> {
     context: String,
     /// The suite's `snapshot:`, which steps inherit and extend.
     suite_snapshot: Option<SnapshotSetting>,
+    /// Each distinct JSONPath is parsed once: suites repeat `$.id` in step after step.
+    json_paths: HashMap<String, JsonPath>,
     /// The stand-ins the suite declares; `None` while the `mocks:` section itself is validated.
     mock_providers: Option<Vec<crate::mock::Provider>>,
 }
@@ -815,8 +818,14 @@ impl Validator<'_> {
     }
 
     fn json_path(&mut self, query: &str, span: Span) -> Option<JsonPath> {
+        if let Some(path) = self.json_paths.get(query) {
+            return Some(path.clone());
+        }
         match JsonPath::parse(query) {
-            Ok(path) => Some(path),
+            Ok(path) => {
+                self.json_paths.insert(query.to_owned(), path.clone());
+                Some(path)
+            }
             Err(error) => {
                 let dashed = query
                     .split(['.', '['])
