@@ -3,12 +3,11 @@
 //! no flaw to prove it must be listed, with the reason, in `NOT_PROVEN_HERE`.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use authprobe::attack::{ApiKeyAttack, JwtAttack};
-use authprobe::config::SuiteSelection;
-use authprobe::reference_target::{self, Flaw, FlawSet, TargetConfig};
-use authprobe::runner::{self, RunOptions, Silent};
+use authprobe::reference_target::{Flaw, FlawSet};
+
+use crate::support::run_bundled;
 
 /// (check-name prefix, the flaw that must make a check with that prefix fail).
 const PROVEN_BY: &[(&str, Flaw)] = &[
@@ -55,37 +54,13 @@ const PROVEN_BY: &[(&str, Flaw)] = &[
 /// Empty now: every attack has its flaw.
 const NOT_PROVEN_HERE: &[(&str, &str)] = &[];
 
-fn suites() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("suites");
-    vec![dir.join("jwt.yaml"), dir.join("api-key.yaml")]
-}
+/// The bundled suites that run attacks.
+const SUITES: &[&str] = &["jwt.yaml", "api-key.yaml"];
 
 /// The names of the attack checks that failed against a target with `flaws`, and of all attack
 /// checks that ran.
 async fn attack_checks(flaws: FlawSet) -> (BTreeSet<String>, BTreeSet<String>) {
-    let target = reference_target::start(
-        TargetConfig::with_flaws(flaws),
-        "127.0.0.1:0".parse().expect("addr"),
-    )
-    .await
-    .expect("the reference target starts");
-    let vars = target.suite_vars();
-    let selection = SuiteSelection {
-        paths: suites(),
-        vars: vars.clone(),
-        ..SuiteSelection::default()
-    };
-    let loaded = authprobe::app::load(&selection).expect("the suites load");
-    let options = RunOptions {
-        target: Some(target.url().clone()),
-        vars,
-        ..RunOptions::default()
-    };
-    let (_keep_running, cancel) = tokio::sync::watch::channel(false);
-    let result = runner::run(&loaded, &options, &mut Silent, cancel)
-        .await
-        .expect("the run starts");
-    target.shutdown().await.expect("the target stops");
+    let result = run_bundled(flaws, SUITES).await;
     let checks: Vec<_> = result
         .suites
         .iter()
@@ -166,29 +141,7 @@ async fn failed_attack_checks_read_as_name_expectation_and_answer() {
     let flaws: FlawSet = [Flaw::AcceptAlgNone, Flaw::FetchJku, Flaw::ApiKeyPrefixMatch]
         .into_iter()
         .collect();
-    let target = reference_target::start(
-        TargetConfig::with_flaws(flaws),
-        "127.0.0.1:0".parse().expect("addr"),
-    )
-    .await
-    .expect("the reference target starts");
-    let vars = target.suite_vars();
-    let selection = SuiteSelection {
-        paths: suites(),
-        vars: vars.clone(),
-        ..SuiteSelection::default()
-    };
-    let loaded = authprobe::app::load(&selection).expect("the suites load");
-    let options = RunOptions {
-        target: Some(target.url().clone()),
-        vars,
-        ..RunOptions::default()
-    };
-    let (_keep_running, cancel) = tokio::sync::watch::channel(false);
-    let result = runner::run(&loaded, &options, &mut Silent, cancel)
-        .await
-        .expect("the run starts");
-    target.shutdown().await.expect("the target stops");
+    let result = run_bundled(flaws, SUITES).await;
     let mut lines = String::new();
     for step in result.suites.iter().flat_map(|suite| &suite.steps) {
         for check in step

@@ -2,11 +2,11 @@
 //! checks: on the secure target every one passes, and each flaw fails exactly the checks it should.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
-use authprobe::config::SuiteSelection;
-use authprobe::reference_target::{self, Flaw, FlawSet, TargetConfig};
-use authprobe::runner::{self, CheckResult, RunOptions, Silent};
+use authprobe::reference_target::{Flaw, FlawSet};
+use authprobe::runner::CheckResult;
+
+use crate::support::run_bundled;
 
 const CHECK_PREFIXES: &[&str] = &["refresh_rotation: ", "session_fixation: ", "logout: "];
 
@@ -43,30 +43,7 @@ const FAILED_BY: &[(Flaw, &[&str])] = &[
 /// Every check of the `check:` steps in the session and refresh suites, run against a target with
 /// `flaws`.
 async fn step_checks(flaws: FlawSet) -> Vec<CheckResult> {
-    let target = reference_target::start(
-        TargetConfig::with_flaws(flaws),
-        "127.0.0.1:0".parse().expect("addr"),
-    )
-    .await
-    .expect("the reference target starts");
-    let vars = target.suite_vars();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("suites");
-    let selection = SuiteSelection {
-        paths: vec![dir.join("session.yaml"), dir.join("refresh.yaml")],
-        vars: vars.clone(),
-        ..SuiteSelection::default()
-    };
-    let loaded = authprobe::app::load(&selection).expect("the suites load");
-    let options = RunOptions {
-        target: Some(target.url().clone()),
-        vars,
-        ..RunOptions::default()
-    };
-    let (_keep_running, cancel) = tokio::sync::watch::channel(false);
-    let result = runner::run(&loaded, &options, &mut Silent, cancel)
-        .await
-        .expect("the run starts");
-    target.shutdown().await.expect("the target stops");
+    let result = run_bundled(flaws, &["session.yaml", "refresh.yaml"]).await;
     result
         .suites
         .into_iter()

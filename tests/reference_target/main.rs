@@ -7,3 +7,4 @@ mod demo_help;
 mod demo_sign_in;
 mod flaws;
 mod run;
+mod support;
