@@ -96,6 +96,9 @@ struct StepView {
     duration: String,
     attempts: u32,
     error: Option<String>,
+    /// One line for the failures list at the top: the error, or the first failed check.
+    #[serde(skip)]
+    reason: String,
     open: bool,
     checks: Vec<CheckView>,
     captures: Vec<CaptureView>,
@@ -189,7 +192,7 @@ impl<'a> ReportView<'a> {
                         suite: suite.name.clone(),
                         step: step.name.clone(),
                         status: step.status,
-                        reason: failure_reason(step),
+                        reason: step.reason.clone(),
                     })
             })
             .collect();
@@ -214,27 +217,6 @@ impl<'a> ReportView<'a> {
             failures,
             suites,
         }
-    }
-}
-
-fn failure_reason(step: &StepView) -> String {
-    if let Some(error) = &step.error {
-        return error.clone();
-    }
-    let failed: Vec<&CheckView> = step.checks.iter().filter(|check| !check.passed).collect();
-    match failed.as_slice() {
-        [] => String::new(),
-        [check] => format!(
-            "{}: expected {}, got {}",
-            check.name, check.expected, check.actual
-        ),
-        [check, rest @ ..] => format!(
-            "{}: expected {}, got {} (and {} more)",
-            check.name,
-            check.expected,
-            check.actual,
-            rest.len()
-        ),
     }
 }
 
@@ -284,6 +266,11 @@ impl StepView {
             duration: format_duration(step.duration_ms),
             attempts: step.attempts,
             error: step.error.clone(),
+            reason: step
+                .error
+                .clone()
+                .or_else(|| step.failed_checks_summary())
+                .unwrap_or_default(),
             open: matches!(step.status, StepStatus::Failed | StepStatus::Error),
             checks: step.checks.iter().map(CheckView::new).collect(),
             captures: step

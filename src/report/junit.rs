@@ -101,20 +101,9 @@ fn testcase(xml: &mut String, suite: &str, file: &str, step: &StepResult) {
         }
         StepStatus::Failed => {
             let failed: Vec<_> = step.failed_checks().collect();
-            let message = match failed.as_slice() {
-                [] => "failed".to_owned(),
-                [check] => format!(
-                    "{}: expected {}, got {}",
-                    check.name, check.expected, check.actual
-                ),
-                [check, rest @ ..] => format!(
-                    "{}: expected {}, got {} (and {} more)",
-                    check.name,
-                    check.expected,
-                    check.actual,
-                    rest.len()
-                ),
-            };
+            let message = step
+                .failed_checks_summary()
+                .unwrap_or_else(|| "failed".to_owned());
             let mut details = String::new();
             for check in &failed {
                 let _ = writeln!(details, "{} ({file}:{})", check.name, check.line);

@@ -126,6 +126,22 @@ impl StepResult {
     pub fn failed_checks(&self) -> impl Iterator<Item = &CheckResult> {
         self.checks.iter().filter(|check| !check.passed)
     }
+
+    /// The first failed check in one line, for summaries: `status: expected 200, got 401 (and 2
+    /// more)`. `None` when no check failed.
+    pub fn failed_checks_summary(&self) -> Option<String> {
+        let mut failed = self.failed_checks();
+        let first = failed.next()?;
+        let more = failed.count();
+        let mut summary = format!(
+            "{}: expected {}, got {}",
+            first.name, first.expected, first.actual
+        );
+        if more > 0 {
+            summary.push_str(&format!(" (and {more} more)"));
+        }
+        Some(summary)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
