@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::endpoint::Endpoint;
+use super::http::Incoming;
 
 /// Calls are numbered in one sequence across all stand-ins of the process, so that "calls since
 /// this step started" is one comparison.
@@ -169,6 +170,28 @@ pub fn is_secret_name(name: &str) -> bool {
 }
 
 impl RecordedCall {
+    /// A request a stand-in just answered, numbered in the process-wide sequence.
+    pub(crate) fn received(
+        endpoint: Endpoint,
+        tenant: Option<String>,
+        incoming: &Incoming,
+        findings: CallFindings,
+        status: u16,
+    ) -> Self {
+        RecordedCall {
+            sequence: next_sequence(),
+            endpoint,
+            tenant,
+            method: incoming.method.clone(),
+            path: incoming.path.clone(),
+            query: incoming.query.clone(),
+            headers: incoming.headers.clone(),
+            form: incoming.form.clone(),
+            findings,
+            status,
+        }
+    }
+
     /// The value of `field`; `None` when the call has no such part.
     pub fn field(&self, field: &CallField) -> Option<Value> {
         let text = |value: &str| Value::String(value.to_owned());

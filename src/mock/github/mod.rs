@@ -16,7 +16,7 @@ use serde::Serialize;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use super::calls::{CallFindings, RecordedCall, next_sequence};
+use super::calls::{CallFindings, RecordedCall};
 use super::clock::Clock;
 use super::config::GithubConfig;
 use super::endpoint::{Endpoint, Provider};
@@ -171,18 +171,8 @@ impl Shared {
                 handle(&context, &mut state, endpoint)
             }
         };
-        let call = RecordedCall {
-            sequence: next_sequence(),
-            endpoint,
-            tenant: tenant.clone(),
-            method: incoming.method.clone(),
-            path: incoming.path.clone(),
-            query: incoming.query.clone(),
-            headers: incoming.headers.clone(),
-            form: incoming.form.clone(),
-            findings,
-            status: reply.status,
-        };
+        let call =
+            RecordedCall::received(endpoint, tenant.clone(), incoming, findings, reply.status);
         state.tenants.record(tenant.as_deref(), call.clone());
         drop(state);
         if let Some(observer) = &self.observer {
