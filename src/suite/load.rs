@@ -114,20 +114,21 @@ fn yaml_diagnostic(source: &Arc<SourceFile>, error: YamlError) -> Diagnostic {
             )
             .with_optional_help(unquoted_template_hint(line).or_else(|| syntax_hint(&message)))
         }
-        YamlError::Shape { message, span } => shape_diagnostic(source, &message, span),
+        YamlError::Shape {
+            location,
+            message,
+            span,
+        } => shape_diagnostic(source, &location, &message, span),
     }
 }
 
-/// Classifies serde's message ("steps[0].expect: unknown field `stauts`, expected one of …").
+/// Classifies serde's message (at `steps[0].expect`: "unknown field `stauts`, expected one of …").
 fn shape_diagnostic(
     source: &Arc<SourceFile>,
-    message: &str,
+    location: &str,
+    detail: &str,
     span: super::span::Span,
 ) -> Diagnostic {
-    let (location, detail) = match message.split_once(": ") {
-        Some((location, detail)) if !location.contains(' ') => (location, detail),
-        _ => ("", message),
-    };
     let within = if location.is_empty() {
         "the suite".to_owned()
     } else {
@@ -233,6 +234,17 @@ fn syntax_hint(message: &str) -> Option<String> {
         Some("indent with spaces; YAML does not allow tabs".to_owned())
     } else if message.contains("quoted scalar") {
         Some("a quote opened here is never closed: close it on the same line".to_owned())
+    } else if message.starts_with("duplicate key") {
+        Some("keep one of the two: a mapping names each key once".to_owned())
+    } else if message.starts_with("aliases expand") {
+        Some(
+            "an alias repeats a value; aliases of aliases multiply it: write the values out"
+                .to_owned(),
+        )
+    } else if message.starts_with("nesting deeper") {
+        Some("flatten the structure: no suite needs this many levels".to_owned())
+    } else if message.starts_with("unsupported tag") {
+        Some("remove the `!tag`; quote the value to make it a string".to_owned())
     } else if message.contains("several") {
         Some("put each suite in its own file".to_owned())
     } else if message.contains("mapping values are not allowed") {

@@ -1,7 +1,6 @@
-//! Where a node of a suite came from: byte spans, line/column positions, and the index that maps a
-//! node's path in the document (`steps[2].expect.status`) to the span it was written at.
+//! Where a node of a suite came from: byte spans, line/column positions, and the path that names a
+//! node in the document (`steps[2].expect.status`).
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -139,76 +138,53 @@ impl NodePath {
         self.0[start..].strip_prefix(KEY)
     }
 
-    fn is_root(&self) -> bool {
-        self.0.is_empty()
+    /// The segments from the root down.
+    pub fn segments(&self) -> impl Iterator<Item = PathSegment<'_>> {
+        let mut rest = self.0.as_str();
+        std::iter::from_fn(move || {
+            let marker = rest.chars().next()?;
+            let body = &rest[marker.len_utf8()..];
+            let end = body.find([KEY, INDEX]).unwrap_or(body.len());
+            rest = &body[end..];
+            Some(PathSegment::new(marker, &body[..end]))
+        })
     }
 
-    /// Drops the last segment.
-    fn pop(&mut self) {
-        let start = self.0.rfind([KEY, INDEX]).unwrap_or(0);
-        self.0.truncate(start);
+    /// The path of the parent and the last segment; `None` for the root.
+    pub fn split_last(&self) -> Option<(NodePath, PathSegment<'_>)> {
+        let start = self.0.rfind([KEY, INDEX])?;
+        let marker = self.0[start..].chars().next()?;
+        let segment = PathSegment::new(marker, &self.0[start + marker.len_utf8()..]);
+        Some((NodePath(self.0[..start].to_owned()), segment))
+    }
+}
+
+/// One step of a [`NodePath`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathSegment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> PathSegment<'a> {
+    fn new(marker: char, body: &'a str) -> Self {
+        match marker {
+            INDEX => PathSegment::Index(body.parse().unwrap_or(usize::MAX)),
+            _ => PathSegment::Key(body),
+        }
     }
 }
 
 impl fmt::Display for NodePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut rest = self.0.as_str();
-        let mut first = true;
-        while let Some(marker) = rest.chars().next() {
-            let body = &rest[marker.len_utf8()..];
-            let end = body.find([KEY, INDEX]).unwrap_or(body.len());
-            let text = &body[..end];
-            match marker {
-                INDEX => write!(f, "[{text}]")?,
-                _ if first => write!(f, "{text}")?,
-                _ => write!(f, ".{text}")?,
+        for (position, segment) in self.segments().enumerate() {
+            match segment {
+                PathSegment::Index(index) => write!(f, "[{index}]")?,
+                PathSegment::Key(key) if position == 0 => f.write_str(key)?,
+                PathSegment::Key(key) => write!(f, ".{key}")?,
             }
-            first = false;
-            rest = &body[end..];
         }
         Ok(())
-    }
-}
-
-/// Where a mapping entry's key and value were written.
-#[derive(Debug, Clone, Copy)]
-pub struct NodeSpans {
-    pub key: Option<Span>,
-    pub value: Span,
-}
-
-/// Every node of a document, by path. Built by the YAML front end, read by validation. Hashed with
-/// foldhash: a large suite has tens of thousands of nodes and the paths are not attacker-chosen.
-#[derive(Debug, Default)]
-pub struct SpanIndex {
-    nodes: HashMap<NodePath, NodeSpans, foldhash::fast::RandomState>,
-}
-
-impl SpanIndex {
-    pub(crate) fn insert(&mut self, path: NodePath, spans: NodeSpans) {
-        self.nodes.insert(path, spans);
-    }
-
-    /// The span of a node's value, falling back to the nearest ancestor that has one.
-    pub fn value(&self, path: &NodePath) -> Span {
-        let mut path = path.clone();
-        loop {
-            if let Some(spans) = self.nodes.get(&path) {
-                return spans.value;
-            }
-            if path.is_root() {
-                return Span::default();
-            }
-            path.pop();
-        }
-    }
-
-    /// The span of a mapping key, or of its value when the node has no key (a sequence item).
-    pub fn key(&self, path: &NodePath) -> Span {
-        match self.nodes.get(path) {
-            Some(NodeSpans { key: Some(key), .. }) => *key,
-            _ => self.value(path),
-        }
     }
 }
 
@@ -229,23 +205,21 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_path_falls_back_to_its_nearest_ancestor() {
-        let mut index = SpanIndex::default();
-        let steps = NodePath::root().key("steps");
-        let span = Span {
-            offset: 3,
-            len: 2,
-            line: 2,
-            column: 1,
-        };
-        index.insert(
-            steps.clone(),
-            NodeSpans {
-                key: None,
-                value: span,
-            },
+    fn paths_split_into_their_segments() {
+        let path = NodePath::root().key("steps").index(12).key("a.b");
+        let segments: Vec<_> = path.segments().collect();
+        assert_eq!(
+            segments,
+            [
+                PathSegment::Key("steps"),
+                PathSegment::Index(12),
+                PathSegment::Key("a.b")
+            ]
         );
-        assert_eq!(index.value(&steps.index(4).key("request")), span);
-        assert_eq!(index.value(&NodePath::root().key("other")), Span::default());
+        let (parent, last) = path.split_last().expect("not the root");
+        assert_eq!(last, PathSegment::Key("a.b"));
+        assert_eq!(parent, NodePath::root().key("steps").index(12));
+        assert_eq!(NodePath::root().segments().count(), 0);
+        assert!(NodePath::root().split_last().is_none());
     }
 }

@@ -14,7 +14,8 @@ use serde_json_path::JsonPath;
 use super::diagnostic::{Diagnostic, DiagnosticKind, closest};
 use super::model::*;
 use super::raw::*;
-use super::span::{NodePath, SourceFile, Span, SpanIndex};
+use super::span::{NodePath, SourceFile, Span};
+use super::yaml::SpanIndex;
 use crate::template::{Reference, TemplateBuilder, Text};
 
 mod attacks;

@@ -1,0 +1,434 @@
+//! Builds the [`Node`] tree from yaml-rust2's events: spans from the parser's markers, aliases
+//! expanded, duplicate keys and runaway nesting or alias expansion rejected.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use super::YamlError;
+use super::node::{CoreTag, Entry, Node, NodeKind, Scalar, ScalarStyle};
+use crate::suite::span::{SourceFile, Span};
+
+/// Deeper than any suite needs; keeps deserialization's recursion far from the stack's end.
+const MAX_DEPTH: usize = 128;
+/// How many nodes aliases may add in total, so that a few lines of nested aliases (the "billion
+/// laughs") cannot take the machine's memory.
+const MAX_ALIAS_NODES: usize = 100_000;
+
+/// Parses one YAML document into its node tree.
+pub(super) fn build(source: &SourceFile) -> Result<Node, YamlError> {
+    let mut builder = TreeBuilder {
+        source,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        documents: 0,
+        alias_nodes: 0,
+        error: None,
+    };
+    let mut parser = Parser::new_from_str(&source.text);
+    if let Err(error) = parser.load(&mut builder, true) {
+        let marker = error.marker();
+        let mut span = marker_span(source, marker, 1);
+        if error.info().contains("tab") {
+            span = first_tab(source).unwrap_or(span);
+        }
+        return Err(YamlError::Syntax {
+            message: error.info().to_owned(),
+            span,
+        });
+    }
+    if let Some(error) = builder.error {
+        return Err(error);
+    }
+    if builder.documents > 1 {
+        return Err(YamlError::Syntax {
+            message: "a suite file holds one YAML document, this one holds several".to_owned(),
+            span: second_document(source),
+        });
+    }
+    builder.root.ok_or(YamlError::Empty)
+}
+
+/// A mapping or sequence whose end has not been seen yet.
+struct Open {
+    node: Node,
+    anchor: usize,
+    /// For a mapping: the key read, waiting for its value.
+    pending_key: Option<Node>,
+}
+
+struct TreeBuilder<'a> {
+    source: &'a SourceFile,
+    stack: Vec<Open>,
+    anchors: HashMap<usize, Node>,
+    root: Option<Node>,
+    documents: usize,
+    alias_nodes: usize,
+    /// The first problem the parser cannot see; later events are ignored.
+    error: Option<YamlError>,
+}
+
+impl TreeBuilder<'_> {
+    fn fail(&mut self, message: String, span: Span) {
+        self.error
+            .get_or_insert(YamlError::Syntax { message, span });
+    }
+
+    /// Places a finished node: as a key or value of the open mapping, an item of the open
+    /// sequence, or the root.
+    fn place(&mut self, node: Node, anchor: usize) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        let Some(open) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return;
+        };
+        match &mut open.node.kind {
+            NodeKind::Sequence(items) => items.push(node),
+            NodeKind::Mapping(entries) => match open.pending_key.take() {
+                None => open.pending_key = Some(node),
+                Some(key) => {
+                    let duplicate = scalar_text(&key).and_then(|text| {
+                        entries
+                            .iter()
+                            .find(|entry| scalar_text(&entry.key) == Some(text))
+                    });
+                    if let Some(first) = duplicate {
+                        let message = format!(
+                            "duplicate key `{}` (first written on line {})",
+                            scalar_text(&key).unwrap_or_default(),
+                            first.key.span.line
+                        );
+                        let span = key.span;
+                        self.fail(message, span);
+                        return;
+                    }
+                    entries.push(Entry { key, value: node });
+                }
+            },
+            NodeKind::Scalar(_) => {}
+        }
+    }
+
+    fn open(&mut self, kind: NodeKind, anchor: usize, tag: Option<Tag>, marker: &Marker) {
+        let span = marker_span(self.source, marker, 1);
+        if self.stack.len() >= MAX_DEPTH {
+            self.fail(format!("nesting deeper than {MAX_DEPTH} levels"), span);
+            return;
+        }
+        if let Some(tag) = tag.filter(|tag| !is_collection_tag(tag)) {
+            self.fail(unsupported_tag(&tag), span);
+        }
+        self.stack.push(Open {
+            node: Node { span, kind },
+            anchor,
+            pending_key: None,
+        });
+    }
+
+    fn close(&mut self, end: &Marker) {
+        if let Some(mut open) = self.stack.pop() {
+            open.node.span = collection_span(self.source, &open.node, end);
+            self.place(open.node, open.anchor);
+        }
+    }
+
+    fn alias(&mut self, anchor: usize, marker: &Marker) {
+        let mut span = marker_span(self.source, marker, 1);
+        span.len = self.source.text[span.offset..]
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+            .unwrap_or(self.source.text.len() - span.offset)
+            .max(1);
+        let Some(node) = self.anchors.get(&anchor) else {
+            self.fail("alias to an unknown anchor".to_owned(), span);
+            return;
+        };
+        self.alias_nodes += count_nodes(node);
+        if self.alias_nodes > MAX_ALIAS_NODES {
+            self.fail(
+                format!("aliases expand to more than {MAX_ALIAS_NODES} nodes"),
+                span,
+            );
+            return;
+        }
+        let mut node = node.clone();
+        // The copy is reported where the alias is written.
+        node.span = span;
+        self.place(node, 0);
+    }
+
+    fn scalar(
+        &mut self,
+        text: String,
+        style: TScalarStyle,
+        anchor: usize,
+        tag: Option<Tag>,
+        marker: &Marker,
+    ) {
+        let mut span = marker_span(self.source, marker, 1);
+        span.len = scalar_len(self.source, span.offset, &text, style);
+        let tag = match tag.map(|tag| core_tag(&tag).ok_or(tag)).transpose() {
+            Ok(tag) => tag,
+            Err(tag) => {
+                self.fail(unsupported_tag(&tag), span);
+                return;
+            }
+        };
+        let style = match style {
+            TScalarStyle::Plain => ScalarStyle::Plain,
+            TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => ScalarStyle::Quoted,
+            TScalarStyle::Literal | TScalarStyle::Folded => ScalarStyle::Block,
+        };
+        let node = Node {
+            span,
+            kind: NodeKind::Scalar(Scalar { text, style, tag }),
+        };
+        self.place(node, anchor);
+    }
+}
+
+impl MarkedEventReceiver for TreeBuilder<'_> {
+    fn on_event(&mut self, event: Event, marker: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        match event {
+            Event::DocumentStart => self.documents += 1,
+            Event::Scalar(text, style, anchor, tag) => {
+                self.scalar(text, style, anchor, tag, &marker);
+            }
+            Event::Alias(anchor) => self.alias(anchor, &marker),
+            Event::MappingStart(anchor, tag) => {
+                self.open(NodeKind::Mapping(Vec::new()), anchor, tag, &marker);
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.open(NodeKind::Sequence(Vec::new()), anchor, tag, &marker);
+            }
+            Event::MappingEnd | Event::SequenceEnd => self.close(&marker),
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
+        }
+    }
+}
+
+fn scalar_text(node: &Node) -> Option<&str> {
+    match &node.kind {
+        NodeKind::Scalar(scalar) => Some(&scalar.text),
+        _ => None,
+    }
+}
+
+fn count_nodes(node: &Node) -> usize {
+    1 + match &node.kind {
+        NodeKind::Scalar(_) => 0,
+        NodeKind::Sequence(items) => items.iter().map(count_nodes).sum(),
+        NodeKind::Mapping(entries) => entries
+            .iter()
+            .map(|entry| count_nodes(&entry.key) + count_nodes(&entry.value))
+            .sum(),
+    }
+}
+
+/// `!!str` and its kin; yaml-rust2 hands them over with the `!!` handle or expanded.
+fn core_tag(tag: &Tag) -> Option<CoreTag> {
+    if tag.handle != "!!" && tag.handle != "tag:yaml.org,2002:" {
+        return None;
+    }
+    Some(match tag.suffix.as_str() {
+        "str" => CoreTag::Str,
+        "int" => CoreTag::Int,
+        "float" => CoreTag::Float,
+        "bool" => CoreTag::Bool,
+        "null" => CoreTag::Null,
+        _ => return None,
+    })
+}
+
+fn is_collection_tag(tag: &Tag) -> bool {
+    (tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:")
+        && (tag.suffix == "map" || tag.suffix == "seq")
+}
+
+fn unsupported_tag(tag: &Tag) -> String {
+    format!(
+        "unsupported tag `{}{}`: suites use plain YAML values",
+        tag.handle, tag.suffix
+    )
+}
+
+/// What a diagnostic underlines for a whole mapping or list: `{ … }` or `[ … ]` when written on
+/// one line, else from its first key or `-` to the end of that line.
+fn collection_span(source: &SourceFile, node: &Node, end: &Marker) -> Span {
+    let start = match &node.kind {
+        NodeKind::Mapping(_) if source.text[node.span.offset..].starts_with('{') => node.span,
+        // A block mapping starts at its first key; the parser marks the first `:` instead.
+        NodeKind::Mapping(entries) => entries.first().map_or(node.span, |entry| entry.key.span),
+        _ => node.span,
+    };
+    let line_end = source.text[start.offset..]
+        .find('\n')
+        .map_or(source.text.len(), |len| start.offset + len);
+    let flow_close = matches!(source.text.as_bytes().get(start.offset), Some(b'{' | b'['))
+        .then(|| marker_span(source, end, 1))
+        .filter(|close| {
+            close.offset < line_end
+                && matches!(source.text.as_bytes().get(close.offset), Some(b'}' | b']'))
+        });
+    let end_offset = match flow_close {
+        Some(close) => close.offset + 1,
+        None => start.offset + source.text[start.offset..line_end].trim_end().len(),
+    };
+    Span {
+        len: end_offset
+            .saturating_sub(start.offset)
+            .max(1)
+            .min(source.text.len() - start.offset),
+        ..start
+    }
+}
+
+/// The `---` that starts the second document.
+fn second_document(source: &SourceFile) -> Span {
+    source
+        .text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim_end() == "---")
+        .map(|(index, _)| index + 1)
+        .find(|&line| line > 1 || !source.text.starts_with("---"))
+        .map_or_else(Span::default, |line| source.line_span(line))
+}
+
+/// The first tab used for indentation: the parser reports the scalar it was reading instead.
+fn first_tab(source: &SourceFile) -> Option<Span> {
+    source.text.lines().enumerate().find_map(|(index, line)| {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        indent.find('\t').map(|column| Span {
+            offset: source.offset_of(index + 1, column + 1),
+            len: 1,
+            line: index + 1,
+            column: column + 1,
+        })
+    })
+}
+
+fn marker_span(source: &SourceFile, marker: &Marker, len: usize) -> Span {
+    let line = marker.line().max(1);
+    let column = marker.col() + 1;
+    let offset = source.offset_of(line, column);
+    Span {
+        offset,
+        len: len.min(source.text.len() - offset),
+        line,
+        column,
+    }
+}
+
+/// How much of the line a scalar covers: quoted scalars to their closing quote, plain ones to
+/// their end on this line, block scalars their indicator.
+fn scalar_len(source: &SourceFile, offset: usize, value: &str, style: TScalarStyle) -> usize {
+    let rest = &source.text[offset..];
+    let line = rest.split('\n').next().unwrap_or_default();
+    let len = match style {
+        TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
+            let quote = if style == TScalarStyle::SingleQuoted {
+                '\''
+            } else {
+                '"'
+            };
+            let mut escaped = false;
+            line.char_indices()
+                .skip(1)
+                .find(|&(_, c)| {
+                    let closes = c == quote && !escaped;
+                    escaped = c == '\\' && !escaped && quote == '"';
+                    closes
+                })
+                .map_or(line.len(), |(end, _)| end + 1)
+        }
+        TScalarStyle::Literal | TScalarStyle::Folded => 1,
+        TScalarStyle::Plain => value.len().min(line.trim_end().len()),
+    };
+    len.max(1).min(rest.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Node, YamlError> {
+        build(&SourceFile::new("t.yaml", text))
+    }
+
+    fn syntax_message(text: &str) -> String {
+        match parse(text) {
+            Err(YamlError::Syntax { message, .. }) => message,
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_duplicate_key_is_an_error_at_the_second() {
+        let text = "name: a\nsteps: []\nname: b\n";
+        match parse(text) {
+            Err(YamlError::Syntax { message, span }) => {
+                assert_eq!(message, "duplicate key `name` (first written on line 1)");
+                assert_eq!((span.line, span.column), (3, 1));
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn aliases_are_expanded_where_they_are_written() {
+        let root = parse("a: &x { b: 1 }\nc: *x\n").expect("valid");
+        let NodeKind::Mapping(entries) = &root.kind else {
+            panic!("a mapping")
+        };
+        assert!(matches!(&entries[1].value.kind, NodeKind::Mapping(inner) if inner.len() == 1));
+        assert_eq!(entries[1].value.span.line, 2);
+    }
+
+    #[test]
+    fn runaway_aliases_and_nesting_are_refused() {
+        let mut laughs = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (name, previous) in ["b", "c", "d", "e", "f", "g"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e", "f"])
+        {
+            laughs.push_str(&format!(
+                "{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n"
+            ));
+        }
+        assert!(syntax_message(&laughs).starts_with("aliases expand to more than"));
+        let deep = format!("a: {}{}\n", "[".repeat(200), "]".repeat(200));
+        assert_eq!(syntax_message(&deep), "nesting deeper than 128 levels");
+    }
+
+    #[test]
+    fn only_core_schema_tags_are_read() {
+        assert!(parse("a: !!str 1\nb: !!map {}\n").is_ok());
+        assert_eq!(
+            syntax_message("a: !secret x\n"),
+            "unsupported tag `!secret`: suites use plain YAML values"
+        );
+    }
+
+    #[test]
+    fn spans_cover_quoted_and_plain_scalars() {
+        let source = SourceFile::new(
+            "t.yaml",
+            "url: \"{{ base }}/x\"  # comment\nb: plain text\n",
+        );
+        let root = build(&source).expect("valid");
+        let NodeKind::Mapping(entries) = &root.kind else {
+            panic!("a mapping")
+        };
+        let text = |span: Span| &source.text[span.offset..span.offset + span.len];
+        assert_eq!(text(entries[0].value.span), "\"{{ base }}/x\"");
+        assert_eq!(text(entries[1].key.span), "b");
+        assert_eq!(text(entries[1].value.span), "plain text");
+    }
+}
