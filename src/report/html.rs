@@ -7,10 +7,15 @@
 //! start collapsed; long bodies are cut with their size shown, so 2,000 steps stay readable.
 //!
 //! Everything shown comes from the masked [`RunResult`]; what the view derives (decoded JWTs) is
-//! masked again with the same [`Redactor`]. The template ships inside the binary:
-//! `add_raw_template("report.html", …)` under an `.html` name, which is what turns tera's
-//! autoescaping on.
+//! masked again with the same [`Redactor`]. The templates ship inside the binary, added under
+//! `.html` names, which is what turns tera's autoescaping on.
+//!
+//! Steps are rendered from `steps.html` in chunks, spread over the machine's cores, and the page
+//! (`report.html`) takes each suite's rendered steps as they are: a run of thousands of steps is
+//! rendered in parallel, and no single tera context holds the whole run.
 
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -26,6 +31,10 @@ use crate::secret::Redactor;
 
 const TEMPLATE_NAME: &str = "report.html";
 const TEMPLATE: &str = include_str!("templates/report.html");
+const STEPS_TEMPLATE_NAME: &str = "steps.html";
+const STEPS_TEMPLATE: &str = include_str!("templates/steps.html");
+/// Steps per tera render: enough to make each call worth it, few enough to share out over cores.
+const STEPS_PER_CHUNK: usize = 50;
 /// Bodies of failed steps longer than this are cut in the report (results.json keeps them whole).
 const MAX_BODY_BYTES: usize = 4 * 1024;
 /// Passing steps are rarely read: their bodies are cut shorter, which keeps big runs light.
@@ -35,9 +44,33 @@ const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time"];
 
 pub(super) fn render(run: &RunResult, redactor: &Redactor) -> Result<Vec<u8>, ReportError> {
     let mut tera = Tera::default();
-    tera.add_raw_template(TEMPLATE_NAME, TEMPLATE)
-        .map_err(ReportError::Html)?;
-    let view = ReportView::new(run, redactor);
+    tera.add_raw_templates([
+        (TEMPLATE_NAME, TEMPLATE),
+        (STEPS_TEMPLATE_NAME, STEPS_TEMPLATE),
+    ])
+    .map_err(ReportError::Html)?;
+    let chunks: Vec<Chunk<'_>> = run
+        .suites
+        .iter()
+        .enumerate()
+        .flat_map(|(suite, result)| {
+            result
+                .steps
+                .chunks(STEPS_PER_CHUNK)
+                .enumerate()
+                .map(move |(index, steps)| Chunk {
+                    suite,
+                    file: &result.file,
+                    first_step: index * STEPS_PER_CHUNK,
+                    steps,
+                })
+        })
+        .collect();
+    let mut steps_html = vec![String::new(); run.suites.len()];
+    for (chunk, html) in chunks.iter().zip(render_chunks(&tera, &chunks, redactor)?) {
+        steps_html[chunk.suite].push_str(&html);
+    }
+    let view = ReportView::new(run, steps_html);
     let context = Context::from_serialize(&view).map_err(ReportError::Html)?;
     // tera renders from its own copy: the view's memory is not needed while the page is built.
     drop(view);
@@ -45,6 +78,74 @@ pub(super) fn render(run: &RunResult, redactor: &Redactor) -> Result<Vec<u8>, Re
         .render(TEMPLATE_NAME, &context)
         .map_err(ReportError::Html)?;
     Ok(html.into_bytes())
+}
+
+/// Consecutive steps of one suite, rendered by one call of `steps.html`.
+struct Chunk<'a> {
+    suite: usize,
+    file: &'a str,
+    first_step: usize,
+    steps: &'a [StepResult],
+}
+
+#[derive(Serialize)]
+struct ChunkView<'a> {
+    steps: Vec<StepView<'a>>,
+}
+
+/// Renders every chunk, in order, on as many threads as there are cores.
+fn render_chunks(
+    tera: &Tera,
+    chunks: &[Chunk<'_>],
+    redactor: &Redactor,
+) -> Result<Vec<String>, ReportError> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut rendered = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = chunks.get(index) else {
+                return rendered;
+            };
+            let view = ChunkView {
+                steps: chunk
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(offset, step)| {
+                        let id = step_id(chunk.suite, chunk.first_step + offset);
+                        StepView::new(id, chunk.file, step, redactor)
+                    })
+                    .collect(),
+            };
+            let html = Context::from_serialize(&view)
+                .and_then(|context| tera.render(STEPS_TEMPLATE_NAME, &context));
+            rendered.push((index, html));
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(chunks.len());
+    let mut rendered = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut rendered = work();
+        for helper in helpers {
+            match helper.join() {
+                Ok(more) => rendered.extend(more),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        rendered
+    });
+    rendered.sort_unstable_by_key(|(index, _)| *index);
+    rendered
+        .into_iter()
+        .map(|(_, html)| html.map_err(ReportError::Html))
+        .collect()
+}
+
+fn step_id(suite: usize, step: usize) -> String {
+    format!("step-{}-{}", suite + 1, step + 1)
 }
 
 #[derive(Serialize)]
@@ -59,94 +160,92 @@ struct ReportView<'a> {
     verdict: &'static str,
     interrupted: bool,
     summary: Summary,
-    failures: Vec<FailureLink>,
-    suites: Vec<SuiteView>,
+    failures: Vec<FailureLink<'a>>,
+    suites: Vec<SuiteView<'a>>,
 }
 
 #[derive(Serialize)]
-struct FailureLink {
+struct FailureLink<'a> {
     id: String,
-    suite: String,
-    step: String,
+    suite: &'a str,
+    step: &'a str,
     status: &'static str,
     reason: String,
 }
 
 #[derive(Serialize)]
-struct SuiteView {
+struct SuiteView<'a> {
     id: String,
-    name: String,
-    file: String,
-    tags: Vec<String>,
+    name: &'a str,
+    file: &'a str,
+    tags: &'a [String],
     status: &'static str,
     summary: Summary,
     duration: String,
-    steps: Vec<StepView>,
+    /// The suite's steps, rendered from `steps.html`.
+    steps_html: String,
 }
 
 #[derive(Serialize)]
-struct StepView {
+struct StepView<'a> {
     id: String,
-    name: String,
+    name: &'a str,
     /// Lowercase, for the search box.
     search: String,
     status: &'static str,
-    identity: Option<String>,
+    identity: Option<&'a str>,
     location: String,
     duration: String,
     attempts: u32,
-    error: Option<String>,
-    /// One line for the failures list at the top: the error, or the first failed check.
-    #[serde(skip)]
-    reason: String,
+    error: Option<&'a str>,
     open: bool,
-    checks: Vec<CheckView>,
-    captures: Vec<CaptureView>,
-    exchanges: Vec<ExchangeView>,
+    checks: Vec<CheckView<'a>>,
+    captures: Vec<CaptureView<'a>>,
+    exchanges: Vec<ExchangeView<'a>>,
     jwts: Vec<JwtView>,
     curl: Option<String>,
 }
 
 #[derive(Serialize)]
-struct CheckView {
-    name: String,
+struct CheckView<'a> {
+    name: &'a str,
     passed: bool,
-    expected: String,
-    actual: String,
+    expected: &'a str,
+    actual: &'a str,
     line: usize,
-    diff: Vec<DiffLine>,
+    diff: Vec<DiffLine<'a>>,
 }
 
 #[derive(Serialize)]
-struct DiffLine {
+struct DiffLine<'a> {
     kind: &'static str,
-    text: String,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
-struct CaptureView {
-    name: String,
-    value: String,
+struct CaptureView<'a> {
+    name: &'a str,
+    value: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
-struct ExchangeView {
-    method: String,
-    url: String,
-    request_headers: Vec<HeaderView>,
+struct ExchangeView<'a> {
+    method: &'a str,
+    url: &'a str,
+    request_headers: Vec<HeaderView<'a>>,
     request_body: Option<BodyView>,
     status: Option<u16>,
     status_class: &'static str,
-    response_headers: Vec<HeaderView>,
+    response_headers: Vec<HeaderView<'a>>,
     response_body: Option<BodyView>,
-    error: Option<String>,
+    error: Option<&'a str>,
     duration: String,
 }
 
 #[derive(Serialize)]
-struct HeaderView {
-    name: String,
-    value: String,
+struct HeaderView<'a> {
+    name: &'a str,
+    value: &'a str,
 }
 
 #[derive(Serialize)]
@@ -173,28 +272,34 @@ struct TimeView {
 }
 
 impl<'a> ReportView<'a> {
-    fn new(run: &'a RunResult, redactor: &Redactor) -> Self {
-        let mut suites: Vec<SuiteView> = run
+    fn new(run: &'a RunResult, steps_html: Vec<String>) -> Self {
+        let failures = run
             .suites
             .iter()
             .enumerate()
-            .map(|(index, suite)| SuiteView::new(index, suite, redactor))
-            .collect();
-        let failures = suites
-            .iter()
-            .flat_map(|suite| {
+            .flat_map(|(suite_index, suite)| {
                 suite
                     .steps
                     .iter()
-                    .filter(|step| matches!(step.status, "failed" | "error"))
-                    .map(|step| FailureLink {
-                        id: step.id.clone(),
-                        suite: suite.name.clone(),
-                        step: step.name.clone(),
-                        status: step.status,
-                        reason: step.reason.clone(),
+                    .enumerate()
+                    .filter(|(_, step)| {
+                        matches!(step.status, StepStatus::Failed | StepStatus::Error)
+                    })
+                    .map(move |(step_index, step)| FailureLink {
+                        id: step_id(suite_index, step_index),
+                        suite: &suite.name,
+                        step: &step.name,
+                        status: status_name(step.status),
+                        reason: failure_reason(step),
                     })
             })
+            .collect();
+        let mut suites: Vec<SuiteView<'a>> = run
+            .suites
+            .iter()
+            .zip(steps_html)
+            .enumerate()
+            .map(|(index, (suite, steps_html))| SuiteView::new(index, suite, steps_html))
             .collect();
         // Failures first; otherwise the run's order (the sort is stable).
         suites.sort_by_key(|suite| suite.status != "failed");
@@ -220,14 +325,22 @@ impl<'a> ReportView<'a> {
     }
 }
 
-impl SuiteView {
-    fn new(index: usize, suite: &SuiteResult, redactor: &Redactor) -> Self {
+/// One line for the failures list at the top: the error, or the failed checks.
+fn failure_reason(step: &StepResult) -> String {
+    step.error
+        .clone()
+        .or_else(|| step.failed_checks_summary())
+        .unwrap_or_default()
+}
+
+impl<'a> SuiteView<'a> {
+    fn new(index: usize, suite: &'a SuiteResult, steps_html: String) -> Self {
         let summary = Summary::of(std::slice::from_ref(suite));
         SuiteView {
             id: format!("suite-{}", index + 1),
-            name: suite.name.clone(),
-            file: suite.file.clone(),
-            tags: suite.tags.clone(),
+            name: &suite.name,
+            file: &suite.file,
+            tags: &suite.tags,
             status: if summary.all_passed() {
                 "passed"
             } else {
@@ -235,52 +348,35 @@ impl SuiteView {
             },
             summary,
             duration: format_duration(suite.duration_ms),
-            steps: suite
-                .steps
-                .iter()
-                .enumerate()
-                .map(|(step_index, step)| {
-                    StepView::new(
-                        format!("step-{}-{}", index + 1, step_index + 1),
-                        &suite.file,
-                        step,
-                        redactor,
-                    )
-                })
-                .collect(),
+            steps_html,
         }
     }
 }
 
-impl StepView {
-    fn new(id: String, file: &str, step: &StepResult, redactor: &Redactor) -> Self {
+impl<'a> StepView<'a> {
+    fn new(id: String, file: &str, step: &'a StepResult, redactor: &Redactor) -> Self {
         let status = status_name(step.status);
         let follow = step.exchanges.len() > 1;
         StepView {
             id,
-            name: step.name.clone(),
+            name: &step.name,
             search: step.name.to_lowercase(),
             status,
-            identity: step.identity.clone(),
+            identity: step.identity.as_deref(),
             location: format!("{file}:{}", step.line),
             duration: format_duration(step.duration_ms),
             attempts: step.attempts,
-            error: step.error.clone(),
-            reason: step
-                .error
-                .clone()
-                .or_else(|| step.failed_checks_summary())
-                .unwrap_or_default(),
+            error: step.error.as_deref(),
             open: matches!(step.status, StepStatus::Failed | StepStatus::Error),
             checks: step.checks.iter().map(CheckView::new).collect(),
             captures: step
                 .captures
                 .iter()
                 .map(|capture| CaptureView {
-                    name: capture.name.clone(),
+                    name: &capture.name,
                     value: match &capture.value {
-                        Value::String(text) => text.clone(),
-                        other => other.to_string(),
+                        Value::String(text) => Cow::Borrowed(text.as_str()),
+                        other => Cow::Owned(other.to_string()),
                     },
                 })
                 .collect(),
@@ -313,13 +409,13 @@ fn status_name(status: StepStatus) -> &'static str {
     }
 }
 
-impl CheckView {
-    fn new(check: &CheckResult) -> Self {
+impl<'a> CheckView<'a> {
+    fn new(check: &'a CheckResult) -> Self {
         CheckView {
-            name: check.name.clone(),
+            name: &check.name,
             passed: check.passed,
-            expected: check.expected.clone(),
-            actual: check.actual.clone(),
+            expected: &check.expected,
+            actual: &check.actual,
             line: check.line,
             diff: check
                 .diff
@@ -330,8 +426,8 @@ impl CheckView {
     }
 }
 
-impl DiffLine {
-    fn new(line: &str) -> Self {
+impl<'a> DiffLine<'a> {
+    fn new(line: &'a str) -> Self {
         let kind = if line.starts_with("+++") || line.starts_with("---") {
             "file"
         } else {
@@ -342,15 +438,12 @@ impl DiffLine {
                 _ => "context",
             }
         };
-        DiffLine {
-            kind,
-            text: line.to_owned(),
-        }
+        DiffLine { kind, text: line }
     }
 }
 
-impl ExchangeView {
-    fn new(exchange: &Exchange, body_limit: usize) -> Self {
+impl<'a> ExchangeView<'a> {
+    fn new(exchange: &'a Exchange, body_limit: usize) -> Self {
         let request = &exchange.request;
         let (status, response_headers, response_body, error) = match &exchange.outcome {
             ExchangeOutcome::Response(response) => (
@@ -359,11 +452,11 @@ impl ExchangeView {
                 (!response.body.is_empty()).then(|| BodyView::new(&response.text(), body_limit)),
                 None,
             ),
-            ExchangeOutcome::Error(error) => (None, Vec::new(), None, Some(error.message.clone())),
+            ExchangeOutcome::Error(error) => (None, Vec::new(), None, Some(error.message.as_str())),
         };
         ExchangeView {
-            method: request.method.clone(),
-            url: request.url.clone(),
+            method: &request.method,
+            url: &request.url,
             request_headers: headers(&request.headers),
             request_body: request
                 .body
@@ -384,13 +477,10 @@ impl ExchangeView {
     }
 }
 
-fn headers(pairs: &[(String, String)]) -> Vec<HeaderView> {
+fn headers(pairs: &[(String, String)]) -> Vec<HeaderView<'_>> {
     pairs
         .iter()
-        .map(|(name, value)| HeaderView {
-            name: name.clone(),
-            value: value.clone(),
-        })
+        .map(|(name, value)| HeaderView { name, value })
         .collect()
 }
 
@@ -590,5 +680,13 @@ mod tests {
                 .count(),
             2000
         );
+        // Rendered in chunks on several threads, the steps still come in the run's order.
+        let positions: Vec<usize> = (1..=2000)
+            .map(|step| {
+                html.find(&format!("id=\"step-1-{step}\""))
+                    .expect("every step is on the page")
+            })
+            .collect();
+        assert!(positions.windows(2).all(|pair| pair[0] < pair[1]));
     }
 }

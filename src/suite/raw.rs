@@ -50,6 +50,7 @@ pub struct RawIdentity {
     pub api_key: Option<Value>,
 }
 
+/// The larger optional sections are boxed: a suite holds many steps and most use few of them.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStep {
@@ -58,7 +59,7 @@ pub struct RawStep {
     pub identity: Option<String>,
     /// Absent only on a `check:` step, which sends its own requests.
     #[serde(default)]
-    pub request: Option<RawRequest>,
+    pub request: Option<Box<RawRequest>>,
     #[serde(default)]
     pub follow_redirects: Option<bool>,
     #[serde(default)]
@@ -66,18 +67,18 @@ pub struct RawStep {
     #[serde(default)]
     pub retry: Option<RawRetry>,
     #[serde(default)]
-    pub expect: Option<RawExpect>,
+    pub expect: Option<Box<RawExpect>>,
     #[serde(default)]
     pub capture: IndexMap<String, RawCapture>,
     /// `true`, `false`, or `{ headers: [...], redact: [...] }`; checked in validation.
     #[serde(default)]
     pub snapshot: Option<Value>,
     #[serde(default)]
-    pub attacks: Option<RawAttacks>,
+    pub attacks: Option<Box<RawAttacks>>,
     #[serde(default)]
     pub race: Option<RawRace>,
     #[serde(default)]
-    pub check: Option<RawCheck>,
+    pub check: Option<Box<RawCheck>>,
 }
 
 #[derive(Debug, Deserialize)]

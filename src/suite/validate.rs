@@ -332,10 +332,10 @@ impl Validator<'_> {
         }
         let check = raw
             .check
-            .and_then(|check| self.step_check(check, &path.key("check")));
+            .and_then(|check| self.step_check(*check, &path.key("check")));
         let request = raw
             .request
-            .map(|request| self.request(request, &path.key("request")));
+            .map(|request| self.request(*request, &path.key("request")));
         let timeout = raw
             .timeout
             .as_ref()
@@ -349,12 +349,12 @@ impl Validator<'_> {
                 .unwrap_or(Duration::from_millis(200)),
         });
         let assertions = match raw.expect {
-            Some(expect) => self.expect(expect, &path.key("expect")),
+            Some(expect) => self.expect(*expect, &path.key("expect")),
             None => Vec::new(),
         };
         let attacks = raw.attacks.zip(request.as_ref()).map(|(attacks, request)| {
             self.attacks(
-                attacks,
+                *attacks,
                 &path.key("attacks"),
                 request,
                 raw.identity.as_deref(),
