@@ -9,7 +9,7 @@ use crate::exit;
 use crate::reference_target::{self, TargetConfig};
 use crate::report::{self, ConsoleListener};
 use crate::runner::{self, RunOptions};
-use crate::secret::{self, Redactor};
+use crate::secret;
 use crate::snapshot;
 use crate::suite::{self, Diagnostic, LoadOptions, Suite};
 
@@ -210,13 +210,12 @@ pub fn run(
         interrupt.abort();
         result
     })?;
-    drop(listener);
+    // The console was shown every step the result holds and learnt their secrets as they came.
+    let redactor = listener.into_redactor();
     if let Some(target) = reference {
         runtime.block_on(target.shutdown())?;
     }
 
-    let mut redactor = Redactor::default();
-    redactor.learn_run(&result);
     redactor.mask_run(&mut result);
     let snapshots = snapshot::check_run(&suites, &mut result, &redactor, &config.snapshots);
     let _ = report::write_snapshot_notes(out, &snapshots);

@@ -61,15 +61,11 @@ impl HttpClient {
     /// Sends one request and records the exchange. Never fails: a transport error is part of the
     /// record, so that it fails the step and not the run.
     pub async fn send(&self, request: OutgoingRequest) -> Exchange {
-        let recorded = RecordedRequest {
-            method: request.method.to_string(),
-            url: request.url.to_string(),
-            headers: request.headers.clone(),
-            body: request.body.clone(),
-        };
         let started = Instant::now();
-        let outcome = match self.build(request) {
-            Ok(builder) => self.execute(builder).await,
+        let timeout = request.timeout;
+        let (built, recorded) = self.build(request);
+        let outcome = match built {
+            Ok(builder) => self.execute(builder, timeout).await,
             Err(error) => Err(error),
         };
         Exchange {
@@ -82,34 +78,55 @@ impl HttpClient {
         }
     }
 
-    fn build(&self, request: OutgoingRequest) -> Result<reqwest::RequestBuilder, TransportError> {
-        let mut headers = reqwest::header::HeaderMap::with_capacity(request.headers.len());
-        for (name, value) in &request.headers {
+    /// The reqwest request, and the record of it as sent (which keeps the request's own parts).
+    fn build(
+        &self,
+        request: OutgoingRequest,
+    ) -> (
+        Result<reqwest::RequestBuilder, TransportError>,
+        RecordedRequest,
+    ) {
+        let recorded = RecordedRequest {
+            method: request.method.to_string(),
+            url: request.url.as_str().to_owned(),
+            headers: request.headers,
+            body: request.body,
+        };
+        let mut headers = reqwest::header::HeaderMap::with_capacity(recorded.headers.len());
+        for (name, value) in &recorded.headers {
             let invalid = |what: &str| TransportError {
                 kind: TransportErrorKind::InvalidRequest,
                 message: format!("invalid header {what} for `{name}`"),
             };
-            let name_parsed =
-                HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("name"))?;
-            let value_parsed = HeaderValue::from_str(value).map_err(|_| invalid("value"))?;
-            headers.append(name_parsed, value_parsed);
+            let parsed = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid("name"))
+                .and_then(|name| {
+                    Ok((
+                        name,
+                        HeaderValue::from_str(value).map_err(|_| invalid("value"))?,
+                    ))
+                });
+            match parsed {
+                Ok((name, value)) => headers.append(name, value),
+                Err(error) => return (Err(error), recorded),
+            };
         }
         let mut builder = self
             .client
             .request(request.method, request.url)
             .headers(headers)
             .timeout(request.timeout);
-        if let Some(body) = request.body {
-            builder = builder.body(body);
+        if let Some(body) = &recorded.body {
+            builder = builder.body(body.clone());
         }
-        Ok(builder)
+        (Ok(builder), recorded)
     }
 
-    async fn execute(&self, builder: reqwest::RequestBuilder) -> Result<Response, TransportError> {
-        let timeout = builder
-            .try_clone()
-            .and_then(|b| b.build().ok())
-            .and_then(|r| r.timeout().copied());
+    async fn execute(
+        &self,
+        builder: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<Response, TransportError> {
         let mut response = builder
             .send()
             .await
@@ -167,13 +184,12 @@ fn too_large(limit: usize, declared: Option<u64>) -> TransportError {
     }
 }
 
-fn transport_error(error: &reqwest::Error, timeout: Option<Duration>) -> TransportError {
+fn transport_error(error: &reqwest::Error, timeout: Duration) -> TransportError {
     let chain = error_chain(error);
     if error.is_timeout() {
-        let after = timeout.map_or_else(String::new, |t| format!(" after {}", humanize(t)));
         return TransportError {
             kind: TransportErrorKind::Timeout,
-            message: format!("no response{after}: timed out"),
+            message: format!("no response after {}: timed out", humanize(timeout)),
         };
     }
     if error.is_connect() {

@@ -41,6 +41,11 @@ impl<W: Write + Send> ConsoleListener<W> {
         self.out
     }
 
+    /// What the console has learnt: the secrets of every step it was shown.
+    pub fn into_redactor(self) -> Redactor {
+        self.redactor
+    }
+
     fn step(&mut self, step: &StepResult) -> std::io::Result<()> {
         self.redactor.learn_step(step);
         let (mark, style) = match step.status {

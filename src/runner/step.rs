@@ -127,12 +127,15 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
         Err(message) => return Attempt::error(Vec::new(), message),
     };
     let untouched = step.attacks.as_ref().map(|_| request.clone());
-    let (exchanges, race_check) = match &step.race {
+    let (exchanges, final_url, race_check) = match &step.race {
         Some(race) => {
             let (exchanges, check) = super::race::run(state, race, &request).await;
-            (exchanges, Some(check))
+            (exchanges, None, Some(check))
         }
-        None => (send_following(state, step, request).await, None),
+        None => {
+            let (exchanges, url) = send_following(state, step, request).await;
+            (exchanges, Some(url), None)
+        }
     };
     let Some(last) = exchanges.last() else {
         return Attempt::error(exchanges, "no request was sent".to_owned());
@@ -144,7 +147,7 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
             return Attempt::error(exchanges, message);
         }
     };
-    let Ok(url) = Url::parse(&last.request.url) else {
+    let Some(url) = final_url.or_else(|| Url::parse(&last.request.url).ok()) else {
         return Attempt::error(
             exchanges,
             "the request URL could not be read back".to_owned(),
@@ -202,18 +205,21 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
 
 /// Sends the request and, when the step asks, follows redirects as a browser would: 303 (and 301/302
 /// after a POST) become a GET without body, credentials are dropped when the origin changes, and
-/// the identity's jar stores cookies at every hop.
+/// the identity's jar stores cookies at every hop. Returns the exchanges and the last URL requested.
 async fn send_following(
     state: &mut SuiteState<'_>,
     step: &Step,
     mut request: OutgoingRequest,
-) -> Vec<Exchange> {
+) -> (Vec<Exchange>, Url) {
     let jar_key = step.identity.clone().unwrap_or_default();
     let mut exchanges = Vec::with_capacity(1);
     loop {
         state.mocks.tag(&mut request.url);
         let url = request.url.clone();
-        let exchange = state.client.send(request.clone()).await;
+        // The request is kept for the next hop only when there may be one.
+        let next_hop =
+            (step.follow_redirects && exchanges.len() < MAX_REDIRECTS).then(|| request.clone());
+        let exchange = state.client.send(request).await;
         let next = match exchange.response() {
             Some(response) => {
                 state
@@ -238,9 +244,10 @@ async fn send_following(
             None => None,
         };
         exchanges.push(exchange);
-        let Some((status, location)) = next else {
-            return exchanges;
+        let (Some((status, location)), Some(next_hop)) = (next, next_hop) else {
+            return (exchanges, url);
         };
+        request = next_hop;
         let keeps_method =
             matches!(status, 307 | 308) || (request.method != Method::POST && status != 303);
         if !keeps_method {

@@ -152,12 +152,6 @@ impl Redactor {
         }
     }
 
-    pub fn learn_run(&mut self, run: &RunResult) {
-        for step in run.suites.iter().flat_map(|suite| &suite.steps) {
-            self.learn_step(step);
-        }
-    }
-
     fn learn_exchange(&mut self, exchange: &Exchange) {
         self.learn_request(&exchange.request);
         if let Some(response) = exchange.response() {
