@@ -4,7 +4,10 @@
 //!
 //! Run with `cargo bench --bench runner`. It prints the timings (median of several interleaved
 //! runs), the ratios, and authprobe's peak memory. Both sides are separate processes started the
-//! same way, so process start-up is paid by both. authprobe is measured twice: writing only
+//! same way, so process start-up is paid by both. With two CPUs or more, the server runs on one
+//! and both clients on another: each request then crosses CPUs as it would cross the network, and
+//! the timings no longer depend on where the scheduler happens to put the processes (which moved
+//! the loop between 28 and 60 ms from run to run). authprobe is measured twice: writing only
 //! `results.json` (`--report json`, the same work as the loop plus one record of it) and writing
 //! every report (JSON, JUnit and a 2.7 MB HTML page for 1000 steps).
 
@@ -28,6 +31,10 @@ fn main() {
 /// `tok-(n-1)` (or `start` for the first), 401 otherwise. Prints its address on stdout.
 fn serve() {
     use axum::extract::Path;
+    let cpus = allowed_cpus();
+    if let [_, .., last] = cpus[..] {
+        pin_to(last);
+    }
     use axum::http::{HeaderMap, StatusCode};
     use axum::response::IntoResponse;
 
@@ -122,6 +129,13 @@ fn compare() {
             .expect("address");
         line.trim().to_owned()
     };
+    let cpus = allowed_cpus();
+    let placement = match cpus[..] {
+        [first, .., last] if pin_to(first) => {
+            format!("clients on CPU {first}, server on CPU {last}")
+        }
+        _ => "not pinned (one CPU)".to_owned(),
+    };
 
     // authprobe runs first, so that the children's peak RSS read right after is its own.
     let mut json_only = Vec::with_capacity(2 * ROUNDS);
@@ -169,7 +183,7 @@ fn compare() {
     let json_only = median(&mut json_only).as_secs_f64() * 1000.0;
     let all_reports = median(&mut all_reports).as_secs_f64() * 1000.0;
     println!(
-        "runner benchmark: {STEPS} steps (status + JSONPath assertions, token capture -> bearer)"
+        "runner benchmark: {STEPS} steps (status + JSONPath assertions, token capture -> bearer); {placement}"
     );
     println!("  plain reqwest loop:                {baseline:>8.1} ms");
     println!(
@@ -236,4 +250,33 @@ fn children_peak_rss_kib() -> i64 {
         usage.assume_init()
     };
     usage.ru_maxrss
+}
+
+/// The CPUs this process may run on.
+#[expect(unsafe_code, reason = "std has no safe wrapper for sched_getaffinity")]
+fn allowed_cpus() -> Vec<usize> {
+    let mut set = std::mem::MaybeUninit::<libc::cpu_set_t>::zeroed();
+    // SAFETY: a zeroed cpu_set_t is a valid empty set; sched_getaffinity writes at most
+    // `size_of::<cpu_set_t>()` bytes into it, and CPU_ISSET only reads it.
+    unsafe {
+        if libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), set.as_mut_ptr()) != 0 {
+            return Vec::new();
+        }
+        let set = set.assume_init();
+        (0..libc::CPU_SETSIZE as usize)
+            .filter(|&cpu| libc::CPU_ISSET(cpu, &set))
+            .collect()
+    }
+}
+
+/// Keeps this process (and the processes it starts from now on) on one CPU.
+#[expect(unsafe_code, reason = "std has no safe wrapper for sched_setaffinity")]
+fn pin_to(cpu: usize) -> bool {
+    // SAFETY: a zeroed cpu_set_t is a valid empty set, CPU_SET writes inside it, and
+    // sched_setaffinity reads `size_of::<cpu_set_t>()` bytes of it.
+    unsafe {
+        let mut set = std::mem::zeroed::<libc::cpu_set_t>();
+        libc::CPU_SET(cpu, &mut set);
+        libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) == 0
+    }
 }

@@ -59,8 +59,9 @@ pub struct Step {
     pub captures: Vec<Capture>,
     /// Compare the response with a stored snapshot (the step's own setting or the suite's).
     pub snapshot: Option<SnapshotSpec>,
-    /// Variants of the step's credential to send after it, each expected to be refused.
-    pub attacks: Option<AttackSet>,
+    /// Variants of the step's credential to send after it, each expected to be refused (boxed:
+    /// large, and on few steps).
+    pub attacks: Option<Box<AttackSet>>,
     /// Send the request this many times at once instead of once.
     pub race: Option<Race>,
     /// A session or refresh check: a fixed sequence of requests instead of `request`.

@@ -382,7 +382,7 @@ impl Validator<'_> {
             assertions,
             captures,
             snapshot,
-            attacks: attacks.flatten(),
+            attacks: attacks.flatten().map(Box::new),
             race,
             check,
         }

@@ -21,6 +21,8 @@ pub(super) fn build(source: &SourceFile) -> Result<Node, YamlError> {
     let mut builder = TreeBuilder {
         source,
         stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
         anchors: HashMap::new(),
         root: None,
         documents: 0,
@@ -51,10 +53,13 @@ pub(super) fn build(source: &SourceFile) -> Result<Node, YamlError> {
     builder.root.ok_or(YamlError::Empty)
 }
 
-/// A mapping or sequence whose end has not been seen yet.
+/// A mapping or sequence whose end has not been seen yet. Its children wait on the builder's
+/// scratch stacks from `first` on, and move into a list of the exact size when it ends: growing
+/// one list per mapping would leave most of a large suite's tree as unused capacity.
 struct Open {
     node: Node,
     anchor: usize,
+    first: usize,
     /// For a mapping: the key read, waiting for its value.
     pending_key: Option<Node>,
 }
@@ -62,6 +67,10 @@ struct Open {
 struct TreeBuilder<'a> {
     source: &'a SourceFile,
     stack: Vec<Open>,
+    /// The items of every open sequence, innermost last.
+    items: Vec<Node>,
+    /// The entries of every open mapping, innermost last.
+    entries: Vec<Entry>,
     anchors: HashMap<usize, Node>,
     root: Option<Node>,
     documents: usize,
@@ -86,13 +95,13 @@ impl TreeBuilder<'_> {
             self.root = Some(node);
             return;
         };
-        match &mut open.node.kind {
-            NodeKind::Sequence(items) => items.push(node),
-            NodeKind::Mapping(entries) => match open.pending_key.take() {
+        match &open.node.kind {
+            NodeKind::Sequence(_) => self.items.push(node),
+            NodeKind::Mapping(_) => match open.pending_key.take() {
                 None => open.pending_key = Some(node),
                 Some(key) => {
                     let duplicate = scalar_text(&key).and_then(|text| {
-                        entries
+                        self.entries[open.first..]
                             .iter()
                             .find(|entry| scalar_text(&entry.key) == Some(text))
                     });
@@ -106,7 +115,7 @@ impl TreeBuilder<'_> {
                         self.fail(message, span);
                         return;
                     }
-                    entries.push(Entry { key, value: node });
+                    self.entries.push(Entry { key, value: node });
                 }
             },
             NodeKind::Scalar(_) => {}
@@ -122,15 +131,25 @@ impl TreeBuilder<'_> {
         if let Some(tag) = tag.filter(|tag| !is_collection_tag(tag)) {
             self.fail(unsupported_tag(&tag), span);
         }
+        let first = match kind {
+            NodeKind::Mapping(_) => self.entries.len(),
+            _ => self.items.len(),
+        };
         self.stack.push(Open {
             node: Node { span, kind },
             anchor,
+            first,
             pending_key: None,
         });
     }
 
     fn close(&mut self, end: &Marker) {
         if let Some(mut open) = self.stack.pop() {
+            match &mut open.node.kind {
+                NodeKind::Mapping(entries) => *entries = self.entries.drain(open.first..).collect(),
+                NodeKind::Sequence(items) => *items = self.items.drain(open.first..).collect(),
+                NodeKind::Scalar(_) => {}
+            }
             open.node.span = collection_span(self.source, &open.node, end);
             self.place(open.node, open.anchor);
         }
