@@ -68,6 +68,10 @@ impl SourceFile {
     /// The byte offset of a 1-based line and a 1-based column counted in characters.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
         match self.line_text(line) {
+            // In ASCII, characters are bytes: no need to walk the line for every node.
+            Some((start, text)) if text.is_ascii() => {
+                start + column.saturating_sub(1).min(text.len())
+            }
             Some((start, text)) => {
                 start
                     + text

@@ -144,7 +144,7 @@ struct Validator<'a> {
     options: &'a LoadOptions,
     diagnostics: Vec<Diagnostic>,
     templates: TemplateBuilder,
-    /// Variables defined at the point being validated.
+    /// Variables defined at the point being validated, each once, in the order first defined.
     defined: Vec<String>,
     /// Every capture name, with the first step (index, name) that captures it.
     captured_later: HashMap<String, (usize, String)>,
@@ -184,6 +184,14 @@ impl Validator<'_> {
         );
     }
 
+    /// Marks `name` as defined from here on; each name is listed once, however many steps
+    /// capture it, so that looking a name up stays cheap in a suite of thousands of steps.
+    fn define(&mut self, name: &str) {
+        if !self.defined.iter().any(|defined| defined == name) {
+            self.defined.push(name.to_owned());
+        }
+    }
+
     fn value_span(&self, path: &NodePath) -> Span {
         self.spans.value(path)
     }
@@ -205,7 +213,7 @@ impl Validator<'_> {
             self.check_variable_name(&name, &var_path);
             self.context = format!("var `{name}`");
             let template = self.json_template(&value, &var_path);
-            self.defined.push(name.clone());
+            self.define(&name);
             vars.push((name, template));
         }
         vars
@@ -364,7 +372,7 @@ impl Validator<'_> {
         let race = raw.race.and_then(|race| self.race(race, &path.key("race")));
         let captures = self.captures(raw.capture, &path.key("capture"));
         for capture in &captures {
-            self.defined.push(capture.name.clone());
+            self.define(&capture.name);
         }
         let snapshot = if check.is_some() {
             None
