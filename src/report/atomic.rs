@@ -1,12 +1,27 @@
-//! Writing a file whole or not at all: a temporary file beside it, flushed, then renamed over it.
-//! A run stopped halfway never leaves a truncated report or snapshot behind.
+//! Writing a file whole or not at all: a temporary file beside it, then renamed over it. A run
+//! stopped halfway never leaves a truncated report or snapshot behind.
 
 use std::io::Write as _;
 use std::path::Path;
 
 use super::ReportError;
 
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), ReportError> {
+/// How far a write must get before the file is renamed into place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Handed to the operating system: whole for every process, even one that kills ours. For
+    /// reports, which every run writes anew.
+    Written,
+    /// On the disk before the rename, so that not even a power cut leaves an empty file. For
+    /// accepted snapshots, which people review and commit.
+    Synced,
+}
+
+pub fn write_atomic(
+    path: &Path,
+    contents: &[u8],
+    durability: Durability,
+) -> Result<(), ReportError> {
     let failed = |source| ReportError::Write {
         path: path.to_path_buf(),
         source,
@@ -23,7 +38,9 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), ReportError> {
     let result = (|| {
         let mut file = std::fs::File::create(&temporary)?;
         file.write_all(contents)?;
-        file.sync_all()?;
+        if durability == Durability::Synced {
+            file.sync_all()?;
+        }
         std::fs::rename(&temporary, path)
     })();
     if result.is_err() {
@@ -40,8 +57,8 @@ mod tests {
     fn replaces_the_file_and_leaves_no_temporary_behind() {
         let dir = std::env::temp_dir().join(format!("authprobe-atomic-{}", std::process::id()));
         let path = dir.join("nested").join("out.json");
-        write_atomic(&path, b"one").expect("writes");
-        write_atomic(&path, b"two").expect("rewrites");
+        write_atomic(&path, b"one", Durability::Synced).expect("writes");
+        write_atomic(&path, b"two", Durability::Written).expect("rewrites");
         assert_eq!(std::fs::read(&path).expect("reads"), b"two");
         let leftovers: Vec<_> = std::fs::read_dir(path.parent().expect("parent"))
             .expect("lists")

@@ -11,7 +11,7 @@ mod junit;
 
 use std::path::{Path, PathBuf};
 
-pub use atomic::write_atomic;
+pub use atomic::{Durability, write_atomic};
 pub use console::{ConsoleListener, write_snapshot_notes, write_summary};
 
 use crate::runner::RunResult;
@@ -81,7 +81,7 @@ pub fn write_reports(
             ReportFormat::Junit => junit::render(run),
             ReportFormat::Html => html::render(run, redactor)?,
         };
-        write_atomic(&path, &contents)?;
+        write_atomic(&path, &contents, Durability::Written)?;
         written.push(path);
     }
     Ok(written)

@@ -5,7 +5,7 @@
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use crate::report::write_atomic;
+use crate::report::{Durability, write_atomic};
 
 /// The longest step slug kept in a file name, in characters.
 const MAX_SLUG_CHARS: usize = 80;
@@ -64,9 +64,11 @@ pub fn read(path: &Path) -> Result<Option<String>, String> {
 }
 
 pub fn write(path: &Path, text: &str) -> Result<(), String> {
-    write_atomic(path, text.as_bytes()).map_err(|error| match std::error::Error::source(&error) {
-        Some(source) => format!("{error}: {source}"),
-        None => error.to_string(),
+    write_atomic(path, text.as_bytes(), Durability::Synced).map_err(|error| {
+        match std::error::Error::source(&error) {
+            Some(source) => format!("{error}: {source}"),
+            None => error.to_string(),
+        }
     })
 }
 
