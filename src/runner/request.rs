@@ -149,8 +149,11 @@ fn default_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) 
 /// Absolute URLs are used as they are; paths are appended to the target, keeping its own path
 /// (`--target https://staging/api` + `/users` is `https://staging/api/users`).
 pub(super) fn resolve(url: &str, state: &SuiteState<'_>) -> Result<Url, String> {
-    let lower = url.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
+    let has_scheme = |scheme: &str| {
+        url.get(..scheme.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+    };
+    if has_scheme("http://") || has_scheme("https://") {
         return Url::parse(url).map_err(|error| format!("invalid URL `{url}`: {error}"));
     }
     let target = state

@@ -294,9 +294,8 @@ impl Redactor {
     }
 
     /// Masks a header value: credentials entirely, `Set-Cookie` values but not their attributes.
-    pub fn mask_header(&self, name: &str, value: &str) -> String {
-        let lower = name.to_ascii_lowercase();
-        if lower == "set-cookie" {
+    pub fn mask_header<'a>(&self, name: &str, value: &'a str) -> Cow<'a, str> {
+        if name.eq_ignore_ascii_case("set-cookie") {
             let (pair, attributes) = value.split_once(';').map_or((value, ""), |(p, a)| (p, a));
             let cookie_name = pair.split('=').next().unwrap_or_default();
             let rest = if attributes.is_empty() {
@@ -304,20 +303,25 @@ impl Redactor {
             } else {
                 format!(";{}", self.mask(attributes))
             };
-            return format!("{cookie_name}={MASK}{rest}");
+            return Cow::Owned(format!("{cookie_name}={MASK}{rest}"));
         }
-        if lower == "cookie" {
-            return value
-                .split(';')
-                .map(|pair| match pair.split_once('=') {
-                    Some((name, _)) => format!("{}={MASK}", name.trim()),
-                    None => pair.trim().to_owned(),
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
+        if name.eq_ignore_ascii_case("cookie") {
+            return Cow::Owned(
+                value
+                    .split(';')
+                    .map(|pair| match pair.split_once('=') {
+                        Some((name, _)) => format!("{}={MASK}", name.trim()),
+                        None => pair.trim().to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
         }
-        if CREDENTIAL_HEADERS.contains(&lower.as_str()) {
-            return match value.split_once(' ') {
+        if CREDENTIAL_HEADERS
+            .iter()
+            .any(|header| name.eq_ignore_ascii_case(header))
+        {
+            return Cow::Owned(match value.split_once(' ') {
                 Some((scheme, _))
                     if ["bearer", "basic", "digest", "token"]
                         .contains(&scheme.to_ascii_lowercase().as_str()) =>
@@ -325,9 +329,9 @@ impl Redactor {
                     format!("{scheme} {MASK}")
                 }
                 _ => MASK.to_owned(),
-            };
+            });
         }
-        self.mask(value).into_owned()
+        self.mask(value)
     }
 
     /// Masks a run's result in place: headers by name, every other string by content.
@@ -340,16 +344,16 @@ impl Redactor {
     pub fn mask_step(&self, step: &mut StepResult) {
         for exchange in &mut step.exchanges {
             let request = &mut exchange.request;
-            request.url = self.mask(&request.url).into_owned();
+            self.mask_in_place(&mut request.url);
             for (name, value) in &mut request.headers {
-                *value = self.mask_header(name, value);
+                self.mask_header_in_place(name, value);
             }
             if let Some(body) = &mut request.body {
-                *body = self.mask(body).into_owned();
+                self.mask_in_place(body);
             }
             if let Some(response) = exchange.response_mut() {
                 for (name, value) in &mut response.headers {
-                    *value = self.mask_header(name, value);
+                    self.mask_header_in_place(name, value);
                 }
                 let text = response.text();
                 if let Cow::Owned(masked) = self.mask(&text) {
@@ -357,12 +361,12 @@ impl Redactor {
                 }
             }
             if let crate::http::ExchangeOutcome::Error(error) = &mut exchange.outcome {
-                error.message = self.mask(&error.message).into_owned();
+                self.mask_in_place(&mut error.message);
             }
         }
         for check in &mut step.checks {
-            check.expected = self.mask(&check.expected).into_owned();
-            check.actual = self.mask(&check.actual).into_owned();
+            self.mask_in_place(&mut check.expected);
+            self.mask_in_place(&mut check.actual);
         }
         for capture in &mut step.captures {
             if is_sensitive_name(&capture.name) {
@@ -372,17 +376,26 @@ impl Redactor {
             }
         }
         if let Some(error) = &mut step.error {
-            *error = self.mask(error).into_owned();
+            self.mask_in_place(error);
+        }
+    }
+
+    /// Replaces `text` only when something in it was masked: most strings of a run hold no secret.
+    fn mask_in_place(&self, text: &mut String) {
+        if let Cow::Owned(masked) = self.mask(text) {
+            *text = masked;
+        }
+    }
+
+    fn mask_header_in_place(&self, name: &str, value: &mut String) {
+        if let Cow::Owned(masked) = self.mask_header(name, value) {
+            *value = masked;
         }
     }
 
     fn mask_value(&self, value: &mut Value) {
         match value {
-            Value::String(text) => {
-                if let Cow::Owned(masked) = self.mask(text) {
-                    *text = masked;
-                }
-            }
+            Value::String(text) => self.mask_in_place(text),
             Value::Array(items) => items.iter_mut().for_each(|item| self.mask_value(item)),
             Value::Object(map) => map.values_mut().for_each(|item| self.mask_value(item)),
             _ => {}

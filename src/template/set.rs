@@ -18,7 +18,13 @@ pub enum Text {
     /// No `{{ }}` in it: used as written.
     Literal(String),
     /// A template registered in the suite's [`TemplateSet`] under `name`.
-    Template { name: String, source: String },
+    Template {
+        name: String,
+        source: String,
+        /// Set when the template is one variable alone (`{{ token }}`, the most common by far):
+        /// a string value is then used as it is, without a trip through tera.
+        variable: Option<String>,
+    },
 }
 
 impl Text {
@@ -41,7 +47,13 @@ impl Text {
     ) -> Result<Cow<'a, str>, RenderError> {
         match self {
             Text::Literal(text) => Ok(Cow::Borrowed(text)),
-            Text::Template { name, .. } => set.render(name, scope).map(Cow::Owned),
+            Text::Template { name, variable, .. } => {
+                let value = variable.as_deref().and_then(|variable| scope.get(variable));
+                if let Some(Value::String(value)) = value {
+                    return Ok(Cow::Owned(value.clone()));
+                }
+                set.render(name, scope).map(Cow::Owned)
+            }
         }
     }
 }
@@ -65,7 +77,7 @@ impl std::error::Error for RenderError {}
 pub struct TemplateBuilder {
     sources: Vec<(String, String)>,
     /// Each distinct source is parsed once: suites repeat `{{ token }}` in every step.
-    compiled: HashMap<String, (String, Vec<Reference>)>,
+    compiled: HashMap<String, (String, Option<String>, Vec<Reference>)>,
 }
 
 impl TemplateBuilder {
@@ -74,10 +86,11 @@ impl TemplateBuilder {
         if !source.contains("{{") && !source.contains("{%") && !source.contains("{#") {
             return Ok((Text::literal(source), Vec::new()));
         }
-        if let Some((name, found)) = self.compiled.get(source) {
+        if let Some((name, variable, found)) = self.compiled.get(source) {
             let text = Text::Template {
                 name: name.clone(),
                 source: source.to_owned(),
+                variable: variable.clone(),
             };
             return Ok((text, found.clone()));
         }
@@ -85,13 +98,17 @@ impl TemplateBuilder {
         let template =
             tera::Template::new(&name, None, source).map_err(|error| syntax_message(&error))?;
         let found = references(&template.ast);
+        let variable = lone_variable(&template.ast);
         self.sources.push((name.clone(), source.to_owned()));
-        self.compiled
-            .insert(source.to_owned(), (name.clone(), found.clone()));
+        self.compiled.insert(
+            source.to_owned(),
+            (name.clone(), variable.clone(), found.clone()),
+        );
         Ok((
             Text::Template {
                 name,
                 source: source.to_owned(),
+                variable,
             },
             found,
         ))
@@ -103,6 +120,28 @@ impl TemplateBuilder {
         tera.add_raw_templates(self.sources)
             .map_err(|error| syntax_message(&error))?;
         Ok(TemplateSet { tera })
+    }
+}
+
+/// The variable's name when a template is `{{ name }}` and nothing else: no text around it, no
+/// filter, no path into the value.
+fn lone_variable(ast: &[tera::ast::Node]) -> Option<String> {
+    use tera::ast::{ExprVal, Node};
+    match ast {
+        [Node::VariableBlock(_, expression)]
+            if expression.filters.is_empty() && !expression.negated =>
+        {
+            match &expression.val {
+                ExprVal::Ident(name)
+                    if name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                        && !name.starts_with("__tera") =>
+                {
+                    Some(name.clone())
+                }
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -197,6 +236,32 @@ mod tests {
         let (text, found) = builder.compile("/users/me").expect("compiles");
         assert_eq!(text, Text::literal("/users/me"));
         assert!(found.is_empty());
+    }
+
+    #[test]
+    fn a_lone_variable_renders_as_tera_would() {
+        let mut scope = Scope::default();
+        scope.insert("token", &json!("a <b> & \"c\""));
+        scope.insert("count", &json!(3));
+        for source in [
+            "{{ token }}",
+            "{{token}}",
+            "{{ count }}",
+            "{{ token | upper }}",
+            "{{ missing }}",
+        ] {
+            let (set, text) = compile(source);
+            let fast = text.render(&set, &scope).map(|text| text.into_owned());
+            let Text::Template { name, variable, .. } = &text else {
+                panic!("{source} is a template")
+            };
+            assert_eq!(
+                variable.is_some(),
+                !source.contains('|'),
+                "{source}: only a bare variable takes the short path"
+            );
+            assert_eq!(fast, set.render(name, &scope), "{source}");
+        }
     }
 
     #[test]
