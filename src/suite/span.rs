@@ -12,6 +12,7 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Byte offset where each line starts, computed once: every node of a large suite asks.
     line_starts: OnceLock<Vec<usize>>,
+    ascii: OnceLock<bool>,
 }
 
 impl SourceFile {
@@ -20,7 +21,13 @@ impl SourceFile {
             path: path.into(),
             text: text.into(),
             line_starts: OnceLock::new(),
+            ascii: OnceLock::new(),
         }
+    }
+
+    /// Whether every character is one byte, so that character counts are byte offsets.
+    pub fn is_ascii(&self) -> bool {
+        *self.ascii.get_or_init(|| self.text.is_ascii())
     }
 
     fn line_starts(&self) -> &[usize] {

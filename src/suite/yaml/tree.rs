@@ -336,7 +336,13 @@ fn first_tab(source: &SourceFile) -> Option<Span> {
 fn marker_span(source: &SourceFile, marker: &Marker, len: usize) -> Span {
     let line = marker.line().max(1);
     let column = marker.col() + 1;
-    let offset = source.offset_of(line, column);
+    // In ASCII text the parser's character index is the byte offset; no need to find the line.
+    let offset = if source.is_ascii() {
+        marker.index().min(source.text.len())
+    } else {
+        source.offset_of(line, column)
+    };
+    debug_assert_eq!(offset, source.offset_of(line, column), "marker {marker:?}");
     Span {
         offset,
         len: len.min(source.text.len() - offset),
