@@ -28,12 +28,21 @@ const CREDENTIAL_HEADERS: &[&str] = &[
 
 /// Field names (JSON keys, form fields, query parameters) whose values are secrets.
 fn is_sensitive_name(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
+    // Compared byte-wise, ignoring ASCII case: every key of every body passes here.
+    let name = name.as_bytes();
+    let ends_with = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    let contains = |needle: &str| {
+        name.windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+    };
     // `token_type: bearer`, `expires_in: 3600`, `token_endpoint: https://…` describe a secret
     // without being one; masking "bearer" or a URL everywhere would shred every report.
     if ["_type", "_in", "_at", "_endpoint", "_url", "_uri"]
         .iter()
-        .any(|suffix| name.ends_with(suffix))
+        .any(|suffix| ends_with(suffix))
     {
         return false;
     }
@@ -51,9 +60,9 @@ fn is_sensitive_name(name: &str) -> bool {
         "session",
     ]
     .iter()
-    .any(|needle| name.contains(needle))
-        || name == "code"
-        || name == "key"
+    .any(|needle| contains(needle))
+        || name.eq_ignore_ascii_case(b"code")
+        || name.eq_ignore_ascii_case(b"key")
 }
 
 /// Values found by heuristics (credentials sent, sensitive fields) shorter than this are left alone:
@@ -161,24 +170,20 @@ impl Redactor {
 
     fn learn_request(&mut self, request: &RecordedRequest) {
         for (name, value) in &request.headers {
-            let lower = name.to_ascii_lowercase();
-            if lower == "cookie" {
+            if name.eq_ignore_ascii_case("cookie") {
                 for pair in value.split(';') {
                     if let Some((_, cookie_value)) = pair.split_once('=') {
                         self.learn(cookie_value);
                     }
                 }
-            } else if CREDENTIAL_HEADERS.contains(&lower.as_str()) {
+            } else if CREDENTIAL_HEADERS
+                .iter()
+                .any(|header| name.eq_ignore_ascii_case(header))
+            {
                 self.learn_credential(value);
             }
         }
-        if let Ok(url) = url::Url::parse(&request.url) {
-            for (name, value) in url.query_pairs() {
-                if is_sensitive_name(&name) {
-                    self.learn(&value);
-                }
-            }
-        }
+        self.learn_query(&request.url);
         if let Some(body) = &request.body {
             self.learn_body(body);
         }
@@ -190,14 +195,20 @@ impl Redactor {
         }
         if let Some(json) = response.json() {
             self.learn_json(json);
-        } else if let Some(location) = response
-            .header("location")
-            .and_then(|l| url::Url::parse(l).ok())
-        {
-            for (name, value) in location.query_pairs() {
-                if is_sensitive_name(&name) {
-                    self.learn(&value);
-                }
+        } else if let Some(location) = response.header("location") {
+            self.learn_query(location);
+        }
+    }
+
+    /// Sensitive parameters of a URL's query (`?code=…&state=…`).
+    fn learn_query(&mut self, url: &str) {
+        let Some((_, query)) = url.split_once('?') else {
+            return;
+        };
+        let query = query.split_once('#').map_or(query, |(query, _)| query);
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            if is_sensitive_name(&name) {
+                self.learn(&value);
             }
         }
     }
@@ -464,6 +475,17 @@ mod tests {
         );
         assert!(redactor.secrets().any(|secret| secret == "opaque-123"));
         assert!(!redactor.secrets().any(|secret| secret == "alice"));
+    }
+
+    #[test]
+    fn learns_sensitive_query_parameters_of_absolute_and_relative_urls() {
+        let mut redactor = Redactor::default();
+        redactor.learn_query("https://app.test/cb?state=abc&code=authcode-1234#frag");
+        redactor.learn_query("/callback?Access_Token=opaque-5678&next=%2Fhome");
+        let secrets: Vec<&str> = redactor.secrets().collect();
+        assert_eq!(secrets, ["authcode-1234", "opaque-5678"]);
+        assert!(is_sensitive_name("apiKey") && is_sensitive_name("SESSION_id"));
+        assert!(!is_sensitive_name("Token_Type") && !is_sensitive_name("naïve"));
     }
 
     #[test]
