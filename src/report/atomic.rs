@@ -1,7 +1,7 @@
 //! Writing a file whole or not at all: a temporary file beside it, then renamed over it. A run
 //! stopped halfway never leaves a truncated report or snapshot behind.
 
-use std::io::Write as _;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use super::ReportError;
@@ -22,6 +22,16 @@ pub fn write_atomic(
     contents: &[u8],
     durability: Durability,
 ) -> Result<(), ReportError> {
+    write_atomic_with(path, durability, |file| file.write_all(contents))
+}
+
+/// [`write_atomic`] for contents produced piece by piece (a large report is encoded straight
+/// into the file, never whole in memory).
+pub fn write_atomic_with(
+    path: &Path,
+    durability: Durability,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ReportError> {
     let failed = |source| ReportError::Write {
         path: path.to_path_buf(),
         source,
@@ -36,8 +46,11 @@ pub fn write_atomic(
         .map_or_else(|| "artifact".into(), |name| name.to_string_lossy());
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(contents)?;
+        let mut writer = BufWriter::with_capacity(64 * 1024, std::fs::File::create(&temporary)?);
+        write(&mut writer)?;
+        let file = writer
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         if durability == Durability::Synced {
             file.sync_all()?;
         }

@@ -8,11 +8,12 @@
 //!     "actual": "401", "line": 12 } ], "exchanges": [ ... ] } ] } ] }
 //! ```
 
-use super::ReportError;
+use std::io::Write;
+
 use crate::runner::RunResult;
 
-pub(super) fn render(run: &RunResult) -> Result<Vec<u8>, ReportError> {
-    let mut bytes = serde_json::to_vec_pretty(run).map_err(ReportError::Json)?;
-    bytes.push(b'\n');
-    Ok(bytes)
+/// Encodes the run into `out`, pretty-printed, with a final line break.
+pub(super) fn write(run: &RunResult, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, run)?;
+    out.write_all(b"\n")
 }

@@ -11,6 +11,7 @@ mod junit;
 
 use std::path::{Path, PathBuf};
 
+use atomic::write_atomic_with;
 pub use atomic::{Durability, write_atomic};
 pub use console::{ConsoleListener, write_snapshot_notes, write_summary};
 
@@ -25,8 +26,6 @@ pub enum ReportError {
         #[source]
         source: std::io::Error,
     },
-    #[error("failed to encode the JSON report")]
-    Json(#[source] serde_json::Error),
     #[error("failed to render the HTML report")]
     Html(#[source] tera::Error),
 }
@@ -76,12 +75,15 @@ pub fn write_reports(
         .filter(|format| formats.contains(format))
     {
         let path = dir.join(format.file_name());
-        let contents = match format {
-            ReportFormat::Json => json::render(run)?,
-            ReportFormat::Junit => junit::render(run),
-            ReportFormat::Html => html::render(run, redactor)?,
-        };
-        write_atomic(&path, &contents, Durability::Written)?;
+        match format {
+            ReportFormat::Json => {
+                write_atomic_with(&path, Durability::Written, |out| json::write(run, out))?;
+            }
+            ReportFormat::Junit => write_atomic(&path, &junit::render(run), Durability::Written)?,
+            ReportFormat::Html => {
+                write_atomic(&path, &html::render(run, redactor)?, Durability::Written)?;
+            }
+        }
         written.push(path);
     }
     Ok(written)
