@@ -31,12 +31,13 @@ fn main() {
 /// `tok-(n-1)` (or `start` for the first), 401 otherwise. Prints its address on stdout.
 fn serve() {
     use axum::extract::Path;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+
     let cpus = allowed_cpus();
     if let [_, .., last] = cpus[..] {
         pin_to(last);
     }
-    use axum::http::{HeaderMap, StatusCode};
-    use axum::response::IntoResponse;
 
     async fn item(Path(n): Path<usize>, headers: HeaderMap) -> axum::response::Response {
         let expected = if n == 0 {
@@ -134,7 +135,7 @@ fn compare() {
         [first, .., last] if pin_to(first) => {
             format!("clients on CPU {first}, server on CPU {last}")
         }
-        _ => "not pinned (one CPU)".to_owned(),
+        _ => "not pinned (needs two CPUs, on Linux)".to_owned(),
     };
 
     // authprobe runs first, so that the children's peak RSS read right after is its own.
@@ -252,7 +253,8 @@ fn children_peak_rss_kib() -> i64 {
     usage.ru_maxrss
 }
 
-/// The CPUs this process may run on.
+/// The CPUs this process may run on (Linux; elsewhere none are named and nothing is pinned).
+#[cfg(target_os = "linux")]
 #[expect(unsafe_code, reason = "std has no safe wrapper for sched_getaffinity")]
 fn allowed_cpus() -> Vec<usize> {
     let mut set = std::mem::MaybeUninit::<libc::cpu_set_t>::zeroed();
@@ -270,6 +272,7 @@ fn allowed_cpus() -> Vec<usize> {
 }
 
 /// Keeps this process (and the processes it starts from now on) on one CPU.
+#[cfg(target_os = "linux")]
 #[expect(unsafe_code, reason = "std has no safe wrapper for sched_setaffinity")]
 fn pin_to(cpu: usize) -> bool {
     // SAFETY: a zeroed cpu_set_t is a valid empty set, CPU_SET writes inside it, and
@@ -279,4 +282,14 @@ fn pin_to(cpu: usize) -> bool {
         libc::CPU_SET(cpu, &mut set);
         libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) == 0
     }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn allowed_cpus() -> Vec<usize> {
+    Vec::new()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn pin_to(_cpu: usize) -> bool {
+    false
 }

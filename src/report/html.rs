@@ -127,7 +127,10 @@ fn render_chunks(
         .map_or(1, std::num::NonZero::get)
         .min(chunks.len());
     let mut rendered = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // A helper that cannot start leaves its share to the others and to this thread.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .collect();
         let mut rendered = work();
         for helper in helpers {
             match helper.join() {

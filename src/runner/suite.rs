@@ -59,12 +59,9 @@ pub(super) async fn run_suite(
         mocks: SuiteMocks::default(),
     };
     let setup_error = initial_scope(&mut state).await.err();
-    let mut steps: Vec<StepResult> = Vec::with_capacity(suite.steps.len());
+    let mut steps = Vec::with_capacity(suite.steps.len());
     let mut failed = failed_before;
     let mut interrupted = false;
-    // A finished step is reported while the next one waits for its response: the listener's
-    // work (the console's line) is then done while the target works, not between two requests.
-    let mut unreported = false;
     for step in &suite.steps {
         if *cancel.borrow() {
             interrupted = true;
@@ -81,38 +78,20 @@ pub(super) async fn run_suite(
                 "skipped: an earlier step failed (--fail-fast)",
             )
         } else {
-            let previous = steps.last().filter(|_| unreported);
-            let mut reported = false;
-            let report_previous = async {
-                if let Some(previous) = previous {
-                    // Let the scheduler go round once, so that the request is written first.
-                    tokio::task::yield_now().await;
-                    report(listener, &suite.name, previous);
-                    reported = true;
-                }
-            };
-            let result = tokio::select! {
-                (result, ()) = async { tokio::join!(run_step(&mut state, step), report_previous) } => Some(result),
-                _ = cancel.wait_for(|stop| *stop) => None,
-            };
-            unreported &= !reported;
-            match result {
-                Some(result) => result,
-                None => {
+            tokio::select! {
+                result = run_step(&mut state, step) => result,
+                _ = cancel.wait_for(|stop| *stop) => {
                     interrupted = true;
                     break;
                 }
             }
         };
-        if let Some(previous) = steps.last().filter(|_| unreported) {
-            report(listener, &suite.name, previous);
-        }
         failed |= matches!(result.status, StepStatus::Failed | StepStatus::Error);
+        listener.on_event(RunEvent::StepFinished {
+            suite: &suite.name,
+            step: &result,
+        });
         steps.push(result);
-        unreported = true;
-    }
-    if let Some(last) = steps.last().filter(|_| unreported) {
-        report(listener, &suite.name, last);
     }
     let result = SuiteResult {
         name: suite.name.clone(),
@@ -126,10 +105,6 @@ pub(super) async fn run_suite(
         result,
         interrupted,
     }
-}
-
-fn report(listener: &mut dyn RunListener, suite: &str, step: &StepResult) {
-    listener.on_event(RunEvent::StepFinished { suite, step });
 }
 
 /// Built-ins, then `--var`s, then the suite's stand-ins (`mocks`), then suite vars in order (a

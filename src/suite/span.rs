@@ -31,9 +31,15 @@ impl SourceFile {
     }
 
     fn line_starts(&self) -> &[usize] {
+        // A lone `\r` (old Mac line ends) breaks a line too, as it does for the YAML parser.
         self.line_starts.get_or_init(|| {
+            let bytes = self.text.as_bytes();
             std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(index, _)| index + 1))
+                .chain(bytes.iter().enumerate().filter_map(|(index, &byte)| {
+                    let breaks =
+                        byte == b'\n' || (byte == b'\r' && bytes.get(index + 1) != Some(&b'\n'));
+                    breaks.then_some(index + 1)
+                }))
                 .collect()
         })
     }

@@ -104,12 +104,21 @@ fn resolve(scalar: &Scalar) -> Resolved<'_> {
     if let Some(signed) = parse_negative(text) {
         return Resolved::Signed(signed);
     }
+    if is_decimal_integer(text) {
+        // Too large for 64 bits: kept as written rather than rounded to a float.
+        return Resolved::Str(text);
+    }
     if !leading_zero_digits(text) {
         if let Some(float) = parse_float(text) {
             return Resolved::Float(float);
         }
     }
     Resolved::Str(text)
+}
+
+fn is_decimal_integer(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `010` is a string in YAML 1.2, not octal and not ten.
@@ -595,6 +604,10 @@ mod tests {
         assert_eq!(
             value("a: !!str 12\nb: |\n  12\n"),
             json!({ "a": "12", "b": "12\n" })
+        );
+        assert_eq!(
+            value("[99999999999999999999, -99999999999999999999]"),
+            json!(["99999999999999999999", "-99999999999999999999"])
         );
     }
 

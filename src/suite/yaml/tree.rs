@@ -10,7 +10,8 @@ use super::YamlError;
 use super::node::{CoreTag, Entry, Node, NodeKind, Scalar, ScalarStyle};
 use crate::suite::span::{SourceFile, Span};
 
-/// Deeper than any suite needs; keeps deserialization's recursion far from the stack's end.
+/// Deeper than any suite needs; keeps deserialization's recursion far from the stack's end. Aliases
+/// count with the depth of what they repeat.
 const MAX_DEPTH: usize = 128;
 /// How many nodes aliases may add in total, so that a few lines of nested aliases (the "billion
 /// laughs") cannot take the machine's memory.
@@ -71,7 +72,8 @@ struct TreeBuilder<'a> {
     items: Vec<Node>,
     /// The entries of every open mapping, innermost last.
     entries: Vec<Entry>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes with their depth, for the aliases that repeat them.
+    anchors: HashMap<usize, (Node, usize)>,
     root: Option<Node>,
     documents: usize,
     alias_nodes: usize,
@@ -89,7 +91,7 @@ impl TreeBuilder<'_> {
     /// sequence, or the root.
     fn place(&mut self, node: Node, anchor: usize) {
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, (node.clone(), depth(&node)));
         }
         let Some(open) = self.stack.last_mut() else {
             self.root = Some(node);
@@ -100,22 +102,13 @@ impl TreeBuilder<'_> {
             NodeKind::Mapping(_) => match open.pending_key.take() {
                 None => open.pending_key = Some(node),
                 Some(key) => {
-                    let duplicate = scalar_text(&key).and_then(|text| {
-                        self.entries[open.first..]
-                            .iter()
-                            .find(|entry| scalar_text(&entry.key) == Some(text))
-                    });
-                    if let Some(first) = duplicate {
-                        let message = format!(
-                            "duplicate key `{}` (first written on line {})",
-                            scalar_text(&key).unwrap_or_default(),
-                            first.key.span.line
-                        );
-                        let span = key.span;
-                        self.fail(message, span);
-                        return;
+                    let mut value = node;
+                    if is_left_out(&value) {
+                        // The parser marks a value left out (`url:`) at the token after it,
+                        // often on another line: its key says better where it is missing.
+                        value.span = key.span;
                     }
-                    self.entries.push(Entry { key, value: node });
+                    self.entries.push(Entry { key, value });
                 }
             },
             NodeKind::Scalar(_) => {}
@@ -146,7 +139,18 @@ impl TreeBuilder<'_> {
     fn close(&mut self, end: &Marker) {
         if let Some(mut open) = self.stack.pop() {
             match &mut open.node.kind {
-                NodeKind::Mapping(entries) => *entries = self.entries.drain(open.first..).collect(),
+                NodeKind::Mapping(entries) => {
+                    *entries = self.entries.drain(open.first..).collect();
+                    if let Some((first, again)) = duplicate_key(entries) {
+                        let message = format!(
+                            "duplicate key `{}` (first written on line {})",
+                            scalar_text(&again.key).unwrap_or_default(),
+                            first.key.span.line
+                        );
+                        self.fail(message, again.key.span);
+                        return;
+                    }
+                }
                 NodeKind::Sequence(items) => *items = self.items.drain(open.first..).collect(),
                 NodeKind::Scalar(_) => {}
             }
@@ -161,10 +165,14 @@ impl TreeBuilder<'_> {
             .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
             .unwrap_or(self.source.text.len() - span.offset)
             .max(1);
-        let Some(node) = self.anchors.get(&anchor) else {
+        let Some((node, depth)) = self.anchors.get(&anchor) else {
             self.fail("alias to an unknown anchor".to_owned(), span);
             return;
         };
+        if self.stack.len() + depth > MAX_DEPTH {
+            self.fail(format!("nesting deeper than {MAX_DEPTH} levels"), span);
+            return;
+        }
         self.alias_nodes += count_nodes(node);
         if self.alias_nodes > MAX_ALIAS_NODES {
             self.fail(
@@ -236,6 +244,50 @@ fn scalar_text(node: &Node) -> Option<&str> {
     match &node.kind {
         NodeKind::Scalar(scalar) => Some(&scalar.text),
         _ => None,
+    }
+}
+
+/// A plain scalar with nothing written: the value of `key:` or a bare `-`.
+fn is_left_out(node: &Node) -> bool {
+    matches!(&node.kind, NodeKind::Scalar(scalar)
+        if scalar.text.is_empty() && scalar.style == ScalarStyle::Plain && scalar.tag.is_none())
+}
+
+/// The first key written twice in a mapping, with its first writing.
+fn duplicate_key(entries: &[Entry]) -> Option<(&Entry, &Entry)> {
+    // Most mappings have a handful of keys: comparing them pairwise is cheaper than hashing.
+    if entries.len() <= 8 {
+        return entries.iter().enumerate().find_map(|(index, again)| {
+            let text = scalar_text(&again.key)?;
+            entries[..index]
+                .iter()
+                .find(|first| scalar_text(&first.key) == Some(text))
+                .map(|first| (first, again))
+        });
+    }
+    let mut seen: HashMap<&str, &Entry> = HashMap::with_capacity(entries.len());
+    for entry in entries {
+        if let Some(text) = scalar_text(&entry.key) {
+            if let Some(first) = seen.insert(text, entry) {
+                return Some((first, entry));
+            }
+        }
+    }
+    None
+}
+
+/// Levels of collections in a node: 0 for a scalar.
+fn depth(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Scalar(_) => 0,
+        NodeKind::Sequence(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        NodeKind::Mapping(entries) => {
+            1 + entries
+                .iter()
+                .map(|entry| depth(&entry.key).max(depth(&entry.value)))
+                .max()
+                .unwrap_or(0)
+        }
     }
 }
 
@@ -342,7 +394,6 @@ fn marker_span(source: &SourceFile, marker: &Marker, len: usize) -> Span {
     } else {
         source.offset_of(line, column)
     };
-    debug_assert_eq!(offset, source.offset_of(line, column), "marker {marker:?}");
     Span {
         offset,
         len: len.min(source.text.len() - offset),
@@ -430,6 +481,54 @@ mod tests {
         assert!(syntax_message(&laughs).starts_with("aliases expand to more than"));
         let deep = format!("a: {}{}\n", "[".repeat(200), "]".repeat(200));
         assert_eq!(syntax_message(&deep), "nesting deeper than 128 levels");
+    }
+
+    #[test]
+    fn aliases_count_the_depth_of_what_they_repeat() {
+        let mut text = String::from("a0: &a0 x\n");
+        for level in 1..40 {
+            text.push_str(&format!(
+                "a{level}: &a{level} {}*a{}{}\n",
+                "[".repeat(10),
+                level - 1,
+                "]".repeat(10)
+            ));
+        }
+        assert_eq!(syntax_message(&text), "nesting deeper than 128 levels");
+    }
+
+    #[test]
+    fn a_duplicate_among_many_keys_is_found_at_its_second_writing() {
+        let mut text: String = (0..20).map(|key| format!("k{key}: {key}\n")).collect();
+        text.push_str("k7: again\n");
+        match parse(&text) {
+            Err(YamlError::Syntax { message, span }) => {
+                assert_eq!(message, "duplicate key `k7` (first written on line 8)");
+                assert_eq!(span.line, 21);
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_value_left_out_is_placed_at_its_key() {
+        let root = parse("url:\nname: x\n").expect("valid");
+        let NodeKind::Mapping(entries) = &root.kind else {
+            panic!("a mapping")
+        };
+        assert_eq!(entries[0].value.span, entries[0].key.span);
+    }
+
+    #[test]
+    fn old_mac_line_ends_are_line_breaks() {
+        let source = SourceFile::new("t.yaml", "name: s\rsteps:\r  - name: a\r");
+        let root = build(&source).expect("valid");
+        let NodeKind::Mapping(entries) = &root.kind else {
+            panic!("a mapping")
+        };
+        let steps = &entries[1];
+        assert_eq!((steps.key.span.line, steps.key.span.column), (2, 1));
+        assert_eq!(source.offset_of(2, 1), steps.key.span.offset);
     }
 
     #[test]
