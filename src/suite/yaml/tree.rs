@@ -438,6 +438,13 @@ mod tests {
         build(&SourceFile::new("t.yaml", text))
     }
 
+    fn entries_of(node: &Node) -> &[Entry] {
+        match &node.kind {
+            NodeKind::Mapping(entries) => entries,
+            other => panic!("expected a mapping, got {other:?}"),
+        }
+    }
+
     fn syntax_message(text: &str) -> String {
         match parse(text) {
             Err(YamlError::Syntax { message, .. }) => message,
@@ -460,9 +467,7 @@ mod tests {
     #[test]
     fn aliases_are_expanded_where_they_are_written() {
         let root = parse("a: &x { b: 1 }\nc: *x\n").expect("valid");
-        let NodeKind::Mapping(entries) = &root.kind else {
-            panic!("a mapping")
-        };
+        let entries = entries_of(&root);
         assert!(matches!(&entries[1].value.kind, NodeKind::Mapping(inner) if inner.len() == 1));
         assert_eq!(entries[1].value.span.line, 2);
     }
@@ -513,9 +518,7 @@ mod tests {
     #[test]
     fn a_value_left_out_is_placed_at_its_key() {
         let root = parse("url:\nname: x\n").expect("valid");
-        let NodeKind::Mapping(entries) = &root.kind else {
-            panic!("a mapping")
-        };
+        let entries = entries_of(&root);
         assert_eq!(entries[0].value.span, entries[0].key.span);
     }
 
@@ -523,9 +526,7 @@ mod tests {
     fn old_mac_line_ends_are_line_breaks() {
         let source = SourceFile::new("t.yaml", "name: s\rsteps:\r  - name: a\r");
         let root = build(&source).expect("valid");
-        let NodeKind::Mapping(entries) = &root.kind else {
-            panic!("a mapping")
-        };
+        let entries = entries_of(&root);
         let steps = &entries[1];
         assert_eq!((steps.key.span.line, steps.key.span.column), (2, 1));
         assert_eq!(source.offset_of(2, 1), steps.key.span.offset);
@@ -547,9 +548,7 @@ mod tests {
             "url: \"{{ base }}/x\"  # comment\nb: plain text\n",
         );
         let root = build(&source).expect("valid");
-        let NodeKind::Mapping(entries) = &root.kind else {
-            panic!("a mapping")
-        };
+        let entries = entries_of(&root);
         let text = |span: Span| &source.text[span.offset..span.offset + span.len];
         assert_eq!(text(entries[0].value.span), "\"{{ base }}/x\"");
         assert_eq!(text(entries[1].key.span), "b");
