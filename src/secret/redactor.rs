@@ -200,15 +200,16 @@ impl Redactor {
         }
     }
 
-    /// Sensitive parameters of a URL's query (`?code=…&state=…`).
+    /// Sensitive parameters of a URL's query (`?code=…&state=…`) and of its fragment, where the
+    /// implicit OAuth flow puts tokens (`#access_token=…`).
     fn learn_query(&mut self, url: &str) {
-        let Some((_, query)) = url.split_once('?') else {
-            return;
-        };
-        let query = query.split_once('#').map_or(query, |(query, _)| query);
-        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            if is_sensitive_name(&name) {
-                self.learn(&value);
+        let (rest, fragment) = url.split_once('#').unwrap_or((url, ""));
+        let query = rest.split_once('?').map_or("", |(_, query)| query);
+        for part in [query, fragment] {
+            for (name, value) in url::form_urlencoded::parse(part.as_bytes()) {
+                if is_sensitive_name(&name) {
+                    self.learn(&value);
+                }
             }
         }
     }
@@ -478,12 +479,13 @@ mod tests {
     }
 
     #[test]
-    fn learns_sensitive_query_parameters_of_absolute_and_relative_urls() {
+    fn learns_sensitive_parameters_of_queries_and_fragments() {
         let mut redactor = Redactor::default();
         redactor.learn_query("https://app.test/cb?state=abc&code=authcode-1234#frag");
         redactor.learn_query("/callback?Access_Token=opaque-5678&next=%2Fhome");
+        redactor.learn_query("https://app.test/cb#access_token=implicit-9012&token_type=bearer");
         let secrets: Vec<&str> = redactor.secrets().collect();
-        assert_eq!(secrets, ["authcode-1234", "opaque-5678"]);
+        assert_eq!(secrets, ["authcode-1234", "implicit-9012", "opaque-5678"]);
         assert!(is_sensitive_name("apiKey") && is_sensitive_name("SESSION_id"));
         assert!(!is_sensitive_name("Token_Type") && !is_sensitive_name("naïve"));
     }
