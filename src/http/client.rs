@@ -92,25 +92,10 @@ impl HttpClient {
             headers: request.headers,
             body: request.body,
         };
-        let mut headers = reqwest::header::HeaderMap::with_capacity(recorded.headers.len());
-        for (name, value) in &recorded.headers {
-            let invalid = |what: &str| TransportError {
-                kind: TransportErrorKind::InvalidRequest,
-                message: format!("invalid header {what} for `{name}`"),
-            };
-            let parsed = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| invalid("name"))
-                .and_then(|name| {
-                    Ok((
-                        name,
-                        HeaderValue::from_str(value).map_err(|_| invalid("value"))?,
-                    ))
-                });
-            match parsed {
-                Ok((name, value)) => headers.append(name, value),
-                Err(error) => return (Err(error), recorded),
-            };
-        }
+        let headers = match header_map(&recorded.headers) {
+            Ok(headers) => headers,
+            Err(error) => return (Err(error), recorded),
+        };
         let mut builder = self
             .client
             .request(request.method, request.url)
@@ -172,6 +157,20 @@ impl HttpClient {
         }
         Ok(Response::new(status, headers, body))
     }
+}
+
+fn header_map(pairs: &[(String, String)]) -> Result<reqwest::header::HeaderMap, TransportError> {
+    let mut headers = reqwest::header::HeaderMap::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        let invalid = |what: &str| TransportError {
+            kind: TransportErrorKind::InvalidRequest,
+            message: format!("invalid header {what} for `{name}`"),
+        };
+        let name_parsed = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("name"))?;
+        let value_parsed = HeaderValue::from_str(value).map_err(|_| invalid("value"))?;
+        headers.append(name_parsed, value_parsed);
+    }
+    Ok(headers)
 }
 
 fn too_large(limit: usize, declared: Option<u64>) -> TransportError {
