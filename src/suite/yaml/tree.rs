@@ -98,7 +98,13 @@ impl TreeBuilder<'_> {
             return;
         };
         match &open.node.kind {
-            NodeKind::Sequence(_) => self.items.push(node),
+            NodeKind::Sequence(_) => {
+                let mut item = node;
+                if is_left_out(&item) {
+                    item.span = bare_dash_before(self.source, item.span).unwrap_or(item.span);
+                }
+                self.items.push(item);
+            }
             NodeKind::Mapping(_) => match open.pending_key.take() {
                 None => open.pending_key = Some(node),
                 Some(key) => {
@@ -251,6 +257,25 @@ fn scalar_text(node: &Node) -> Option<&str> {
 fn is_left_out(node: &Node) -> bool {
     matches!(&node.kind, NodeKind::Scalar(scalar)
         if scalar.text.is_empty() && scalar.style == ScalarStyle::Plain && scalar.tag.is_none())
+}
+
+/// The `-` of a list item left empty: the parser marks such an item at the token after it, so
+/// the nearest line above that holds nothing but a dash is where it was written.
+fn bare_dash_before(source: &SourceFile, marked: Span) -> Option<Span> {
+    (marked.line.saturating_sub(20).max(1)..=marked.line)
+        .rev()
+        .map(|line| source.line_span(line))
+        .find_map(|line| {
+            let text = &source.text[line.offset..line.offset + line.len];
+            let content = text.split_once(" #").map_or(text, |(content, _)| content);
+            let column = content.find('-')?;
+            (content.trim() == "-").then(|| Span {
+                offset: line.offset + column,
+                len: 1,
+                line: line.line,
+                column: column + 1,
+            })
+        })
 }
 
 /// The first key written twice in a mapping, with its first writing.
@@ -520,6 +545,28 @@ mod tests {
         let root = parse("url:\nname: x\n").expect("valid");
         let entries = entries_of(&root);
         assert_eq!(entries[0].value.span, entries[0].key.span);
+    }
+
+    #[test]
+    fn a_list_item_left_out_is_placed_at_its_dash() {
+        for (text, line) in [
+            ("steps:\n  -\n  - name: b\n", 2),
+            ("steps:\n  - name: a\n  -   # nothing yet\nname: x\n", 3),
+        ] {
+            let root = parse(text).expect("valid");
+            let NodeKind::Sequence(items) = &entries_of(&root)[0].value.kind else {
+                panic!("a list")
+            };
+            let left_out = items
+                .iter()
+                .find(|item| is_left_out(item))
+                .expect("an empty item");
+            assert_eq!(
+                (left_out.span.line, left_out.span.column),
+                (line, 3),
+                "{text}"
+            );
+        }
     }
 
     #[test]
