@@ -24,6 +24,7 @@ mod calls;
 mod client_auth;
 mod clock;
 mod config;
+mod dispatch;
 mod endpoint;
 mod github;
 mod google;

@@ -18,7 +18,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use super::calls::{CallFindings, RecordedCall};
 use super::clock::Clock;
-use super::config::GithubConfig;
+use super::config::{Faults, GithubConfig};
+use super::dispatch::{self, StandInState};
 use super::endpoint::{Endpoint, Provider};
 use super::http::{Incoming, Reply};
 use super::server::{self, CallObserver, Listen, MockError, StandInOptions};
@@ -151,34 +152,36 @@ impl Shared {
     }
 
     fn answer(&self, endpoint: Endpoint, incoming: &Incoming) -> ResponseTemplate {
-        let now = self.clock.unix_now();
-        let mut state = self.lock();
-        let tenant = tenant_of(&state, endpoint, incoming);
-        let faults = tenant
-            .as_deref()
-            .and_then(|id| state.tenants.get(id))
-            .map(|config| config.faults.clone())
-            .unwrap_or_default();
-        let (reply, findings) = match faults.failure(endpoint) {
-            Some(status) => (Reply::failure(status), CallFindings::default()),
-            None => {
+        dispatch::answer(
+            &self.state,
+            &*self.clock,
+            self.observer.as_ref(),
+            endpoint,
+            incoming,
+            |state, tenant, now| {
                 let context = Context {
                     urls: &self.urls,
                     incoming,
-                    tenant: tenant.as_deref(),
+                    tenant,
                     now,
                 };
-                handle(&context, &mut state, endpoint)
-            }
-        };
-        let call =
-            RecordedCall::received(endpoint, tenant.clone(), incoming, findings, reply.status);
-        state.tenants.record(tenant.as_deref(), call.clone());
-        drop(state);
-        if let Some(observer) = &self.observer {
-            observer(&call);
-        }
-        reply.into_template(faults.delay(endpoint))
+                handle(&context, state, endpoint)
+            },
+        )
+    }
+}
+
+impl StandInState for GithubState {
+    fn tenant_of(&self, endpoint: Endpoint, incoming: &Incoming) -> Option<String> {
+        tenant_of(self, endpoint, incoming)
+    }
+
+    fn faults(&self, tenant: &str) -> Option<&Faults> {
+        self.tenants.get(tenant).map(|config| &config.faults)
+    }
+
+    fn record(&mut self, tenant: Option<&str>, call: RecordedCall) {
+        self.tenants.record(tenant, call);
     }
 }
 
