@@ -5,11 +5,14 @@ use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::Value;
 
-use super::flow::{self, Provider};
-use super::{Params, backchannel, failed, not_configured, redirect_uri, signed_in, to_provider};
+use super::flow::Provider;
+use super::{
+    AuthorizationRequest, Params, backchannel, failed, finish_login, not_configured, signed_in,
+    start_login,
+};
 use crate::reference_target::reply::Failure;
 use crate::reference_target::session::Profile;
 use crate::reference_target::state::AppState;
@@ -22,32 +25,19 @@ pub(super) async fn login(
     let Some(github) = &state.config.github else {
         return not_configured(Provider::Github);
     };
-    let params = Params::parse(query.as_deref());
-    let started = redirect_uri(&state, Provider::Github).and_then(|redirect| {
-        Ok((
-            redirect,
-            flow::begin(&state, &headers, Provider::Github, params.get("next"))?,
-        ))
-    });
-    let (redirect, (login, cookie)) = match started {
-        Ok(started) => started,
-        Err(failure) => return failure.into_response(),
+    let request = AuthorizationRequest {
+        url: &github.authorize_url,
+        leading: &[],
+        client_id: &github.client_id,
+        scope: "read:user user:email",
     };
-    let mut authorize = github.authorize_url.clone();
-    {
-        let mut query = authorize.query_pairs_mut();
-        query
-            .append_pair("client_id", &github.client_id)
-            .append_pair("redirect_uri", redirect.as_str())
-            .append_pair("scope", "read:user user:email")
-            .append_pair("state", &login.state);
-        if let Some(challenge) = login.code_challenge() {
-            query
-                .append_pair("code_challenge", &challenge)
-                .append_pair("code_challenge_method", "S256");
-        }
-    }
-    to_provider(authorize, cookie)
+    start_login(
+        &state,
+        &headers,
+        query.as_deref(),
+        Provider::Github,
+        &request,
+    )
 }
 
 pub(super) async fn callback(
@@ -70,16 +60,7 @@ async fn sign_in(
     let Some(github) = &state.config.github else {
         return Ok(not_configured(Provider::Github));
     };
-    let login = flow::finish(state, headers, Provider::Github, params.get("state"))?;
-    if let Some(error) = params.get("error") {
-        return Err(Failure::bad_request(format!(
-            "github refused the login: {error}"
-        )));
-    }
-    let code = params
-        .get("code")
-        .ok_or_else(|| Failure::bad_request("the callback carries no `code`"))?;
-    let redirect = redirect_uri(state, Provider::Github)?;
+    let (login, code, redirect) = finish_login(state, headers, Provider::Github, params)?;
     let mut fields = vec![
         ("client_id", github.client_id.as_str()),
         ("client_secret", github.client_secret.as_str()),

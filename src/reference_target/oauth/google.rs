@@ -5,13 +5,16 @@ use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use jsonwebtoken::jwk::JwkSet;
 use serde_json::Value;
 
-use super::flow::{self, Provider};
+use super::flow::Provider;
 use super::id_token::{self, Expected};
-use super::{Params, backchannel, failed, not_configured, redirect_uri, signed_in, to_provider};
+use super::{
+    AuthorizationRequest, Params, backchannel, failed, finish_login, not_configured, signed_in,
+    start_login,
+};
 use crate::reference_target::flaw::Flaw;
 use crate::reference_target::reply::Failure;
 use crate::reference_target::session::Profile;
@@ -25,36 +28,19 @@ pub(super) async fn login(
     let Some(google) = &state.config.google else {
         return not_configured(Provider::Google);
     };
-    let params = Params::parse(query.as_deref());
-    let started = redirect_uri(&state, Provider::Google).and_then(|redirect| {
-        Ok((
-            redirect,
-            flow::begin(&state, &headers, Provider::Google, params.get("next"))?,
-        ))
-    });
-    let (redirect, (login, cookie)) = match started {
-        Ok(started) => started,
-        Err(failure) => return failure.into_response(),
+    let request = AuthorizationRequest {
+        url: &google.authorize_url,
+        leading: &[("response_type", "code")],
+        client_id: &google.client_id,
+        scope: "openid email profile",
     };
-    let mut authorize = google.authorize_url.clone();
-    {
-        let mut query = authorize.query_pairs_mut();
-        query
-            .append_pair("response_type", "code")
-            .append_pair("client_id", &google.client_id)
-            .append_pair("redirect_uri", redirect.as_str())
-            .append_pair("scope", "openid email profile")
-            .append_pair("state", &login.state);
-        if let Some(nonce) = &login.nonce {
-            query.append_pair("nonce", nonce);
-        }
-        if let Some(challenge) = login.code_challenge() {
-            query
-                .append_pair("code_challenge", &challenge)
-                .append_pair("code_challenge_method", "S256");
-        }
-    }
-    to_provider(authorize, cookie)
+    start_login(
+        &state,
+        &headers,
+        query.as_deref(),
+        Provider::Google,
+        &request,
+    )
 }
 
 pub(super) async fn callback(
@@ -77,16 +63,7 @@ async fn sign_in(
     let Some(google) = &state.config.google else {
         return Ok(not_configured(Provider::Google));
     };
-    let login = flow::finish(state, headers, Provider::Google, params.get("state"))?;
-    if let Some(error) = params.get("error") {
-        return Err(Failure::bad_request(format!(
-            "google refused the login: {error}"
-        )));
-    }
-    let code = params
-        .get("code")
-        .ok_or_else(|| Failure::bad_request("the callback carries no `code`"))?;
-    let redirect = redirect_uri(state, Provider::Google)?;
+    let (login, code, redirect) = finish_login(state, headers, Provider::Google, params)?;
     let mut fields = vec![
         ("grant_type", "authorization_code"),
         ("code", code),

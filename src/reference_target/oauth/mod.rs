@@ -73,6 +73,77 @@ fn redirect_uri(state: &AppState, provider: Provider) -> Result<Url, Failure> {
         .map_err(|_| Failure::internal("the public URL cannot take a path"))
 }
 
+/// What a provider's authorization request carries besides the login's own state, nonce and
+/// PKCE challenge.
+struct AuthorizationRequest<'a> {
+    url: &'a Url,
+    /// Parameters before `client_id`, such as OpenID Connect's `response_type`.
+    leading: &'a [(&'a str, &'a str)],
+    client_id: &'a str,
+    scope: &'a str,
+}
+
+/// `/auth/{provider}/login`: starts a login in this browser and sends it to the provider.
+fn start_login(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    provider: Provider,
+    request: &AuthorizationRequest<'_>,
+) -> Response {
+    let params = Params::parse(query);
+    let started = redirect_uri(state, provider).and_then(|redirect| {
+        Ok((
+            redirect,
+            flow::begin(state, headers, provider, params.get("next"))?,
+        ))
+    });
+    let (redirect, (login, cookie)) = match started {
+        Ok(started) => started,
+        Err(failure) => return failure.into_response(),
+    };
+    let mut authorize = request.url.clone();
+    {
+        let mut query = authorize.query_pairs_mut();
+        query
+            .extend_pairs(request.leading)
+            .append_pair("client_id", request.client_id)
+            .append_pair("redirect_uri", redirect.as_str())
+            .append_pair("scope", request.scope)
+            .append_pair("state", &login.state);
+        if let Some(nonce) = &login.nonce {
+            query.append_pair("nonce", nonce);
+        }
+        if let Some(challenge) = login.code_challenge() {
+            query
+                .append_pair("code_challenge", &challenge)
+                .append_pair("code_challenge_method", "S256");
+        }
+    }
+    to_provider(authorize, cookie)
+}
+
+/// The start of every callback: the login this browser began with `provider` (its `state`
+/// checked), no refusal from the provider, and the code to redeem at `redirect_uri`.
+fn finish_login<'a>(
+    state: &AppState,
+    headers: &HeaderMap,
+    provider: Provider,
+    params: &'a Params,
+) -> Result<(PendingLogin, &'a str, Url), Failure> {
+    let login = flow::finish(state, headers, provider, params.get("state"))?;
+    if let Some(error) = params.get("error") {
+        return Err(Failure::bad_request(format!(
+            "{} refused the login: {error}",
+            provider.name()
+        )));
+    }
+    let code = params
+        .get("code")
+        .ok_or_else(|| Failure::bad_request("the callback carries no `code`"))?;
+    Ok((login, code, redirect_uri(state, provider)?))
+}
+
 /// The 302 to the provider's authorization endpoint, with the flow cookie.
 fn to_provider(authorize: Url, flow_cookie: Cookie<'static>) -> Response {
     let mut response = StatusCode::FOUND.into_response();
