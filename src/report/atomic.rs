@@ -26,11 +26,12 @@ pub fn write_atomic(
 }
 
 /// [`write_atomic`] for contents produced piece by piece (a large report is encoded straight
-/// into the file, never whole in memory).
+/// into the file, never whole in memory). The writer is a concrete type so that an encoder's many
+/// small writes compile to copies into its buffer, not to calls through a `dyn Write`.
 pub fn write_atomic_with(
     path: &Path,
     durability: Durability,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut BufWriter<std::fs::File>) -> std::io::Result<()>,
 ) -> Result<(), ReportError> {
     let failed = |source| ReportError::Write {
         path: path.to_path_buf(),

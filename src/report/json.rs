@@ -1,19 +1,193 @@
 //! `reports/results.json`: the whole [`RunResult`], for CI systems and scripts.
 //!
+//! The run's outline (summary, suites, their fields) is indented over lines; each step is one
+//! line, so that `grep` and `diff` see one step at a time and a 1000-step run stays a fraction of
+//! its fully indented size (headers alone took four lines each).
+//!
 //! ```json
-//! { "tool": "authprobe", "version": "0.1.0", "started_at": "2026-12-04T20:00:00Z",
-//!   "summary": { "suites": 1, "steps": 2, "passed": 1, "failed": 1, "errored": 0, "skipped": 0 },
-//!   "suites": [ { "name": "...", "file": "suites/jwt.yaml", "steps": [ { "name": "...",
-//!     "status": "failed", "checks": [ { "name": "status", "passed": false, "expected": "200",
-//!     "actual": "401", "line": 12 } ], "exchanges": [ ... ] } ] } ] }
+//! {
+//!   "tool": "authprobe",
+//!   "version": "0.1.0",
+//!   "summary": {
+//!     "suites": 1,
+//!     "steps": 2,
+//!     ...
+//!   },
+//!   "suites": [
+//!     {
+//!       "name": "...",
+//!       "steps": [
+//!         {"name": "...", "status": "failed", "checks": [{"name": "status", "passed": false, ...}], ...},
+//!         {"name": "...", "status": "passed", ...}
+//!       ]
+//!     }
+//!   ]
+//! }
 //! ```
 
-use std::io::Write;
+use std::io::{self, Write};
+
+use serde::Serialize as _;
+use serde_json::ser::Formatter;
 
 use crate::runner::RunResult;
 
-/// Encodes the run into `out`, pretty-printed, with a final line break.
-pub(super) fn write(run: &RunResult, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, run)?;
+/// Containers nested deeper than this are written on one line: the root object is 1, `suites` 2,
+/// a suite 3, its `steps` 4, so each step is a line of its own.
+const OUTLINE_DEPTH: usize = 4;
+
+/// Encodes the run into `out`, outlined, with a final line break.
+pub(super) fn write(run: &RunResult, out: &mut impl Write) -> io::Result<()> {
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut *out, OutlineFormatter::default());
+    run.serialize(&mut serializer)?;
     out.write_all(b"\n")
+}
+
+/// Like serde_json's pretty printer down to [`OUTLINE_DEPTH`], and one line below it.
+#[derive(Debug, Default)]
+struct OutlineFormatter {
+    /// How many containers are open around the value being written.
+    depth: usize,
+    /// Whether the innermost container written so far had a value (`[]` stays on one line).
+    has_value: bool,
+}
+
+impl OutlineFormatter {
+    fn outlined(&self) -> bool {
+        self.depth <= OUTLINE_DEPTH
+    }
+
+    /// A line break and the indentation of `depth`, in one write.
+    fn new_line<W: ?Sized + Write>(writer: &mut W, depth: usize) -> io::Result<()> {
+        const INDENTED: &[u8] = b"\n                                ";
+        writer.write_all(&INDENTED[..(1 + 2 * depth).min(INDENTED.len())])
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        let outlined = self.outlined();
+        self.depth -= 1;
+        if outlined && self.has_value {
+            Self::new_line(writer, self.depth)?;
+        }
+        writer.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        if self.outlined() {
+            if !first {
+                writer.write_all(b",")?;
+            }
+            Self::new_line(writer, self.depth)
+        } else if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+}
+
+impl Formatter for OutlineFormatter {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.item(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.item(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outline(value: &serde_json::Value) -> String {
+        let mut out = Vec::new();
+        let mut serializer =
+            serde_json::Serializer::with_formatter(&mut out, OutlineFormatter::default());
+        value.serialize(&mut serializer).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn outlines_down_to_the_steps_and_writes_each_step_on_one_line() {
+        let value = serde_json::json!({
+            "tool": "authprobe",
+            "summary": {"steps": 2, "tags": []},
+            "suites": [{"name": "a", "tags": [], "steps": [
+                {"name": "one", "headers": [["a", "b"], ["c", "d"]], "checks": []},
+                {"name": "two", "empty": {}}
+            ]}]
+        });
+        insta::assert_snapshot!(outline(&value), @r#"
+        {
+          "tool": "authprobe",
+          "summary": {
+            "steps": 2,
+            "tags": []
+          },
+          "suites": [
+            {
+              "name": "a",
+              "tags": [],
+              "steps": [
+                {"name": "one", "headers": [["a", "b"], ["c", "d"]], "checks": []},
+                {"name": "two", "empty": {}}
+              ]
+            }
+          ]
+        }
+        "#);
+    }
+
+    #[test]
+    fn reads_back_as_the_same_value() {
+        let value = serde_json::json!({"a": [1, {"b": [null, true, "x\ny"]}], "c": {"d": {"e": {"f": [1.5]}}}});
+        let parsed: serde_json::Value = serde_json::from_str(&outline(&value)).unwrap();
+        assert_eq!(parsed, value);
+    }
 }
