@@ -26,6 +26,9 @@ pub struct ConsoleListener<W: Write + Send> {
     out: W,
     redactor: Redactor,
     file: String,
+    /// A step's lines, composed before they are written in one piece: the stream (which may strip
+    /// colours and flush at each line break) then sees one write per step, not one per fragment.
+    lines: Vec<u8>,
 }
 
 impl<W: Write + Send> ConsoleListener<W> {
@@ -34,6 +37,7 @@ impl<W: Write + Send> ConsoleListener<W> {
             out,
             redactor: Redactor::default(),
             file: String::new(),
+            lines: Vec::with_capacity(256),
         }
     }
 
@@ -48,6 +52,15 @@ impl<W: Write + Send> ConsoleListener<W> {
 
     fn step(&mut self, step: &StepResult) -> std::io::Result<()> {
         self.redactor.learn_step(step);
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.clear();
+        self.compose_step(step, &mut lines)?;
+        let written = self.out.write_all(&lines);
+        self.lines = lines;
+        written
+    }
+
+    fn compose_step(&self, step: &StepResult, out: &mut Vec<u8>) -> std::io::Result<()> {
         let (mark, style) = match step.status {
             StepStatus::Passed => ("✓", PASS),
             StepStatus::Failed => ("✗", FAIL),
@@ -60,7 +73,7 @@ impl<W: Write + Send> ConsoleListener<W> {
             String::new()
         };
         writeln!(
-            self.out,
+            out,
             "  {style}{mark}{style:#} {} {DIM}({}{retries}){DIM:#}",
             step.name,
             format_duration(step.duration_ms)
@@ -70,7 +83,7 @@ impl<W: Write + Send> ConsoleListener<W> {
         }
         if let Some(error) = &step.error {
             writeln!(
-                self.out,
+                out,
                 "      {ERROR}error:{ERROR:#} {}  {DIM}{}:{}{DIM:#}",
                 self.redactor.mask(error),
                 self.file,
@@ -79,19 +92,19 @@ impl<W: Write + Send> ConsoleListener<W> {
         }
         for check in step.failed_checks() {
             writeln!(
-                self.out,
+                out,
                 "      {BOLD}{}{BOLD:#}  {DIM}{}:{}{DIM:#}",
                 self.redactor.mask(&check.name),
                 self.file,
                 check.line
             )?;
             writeln!(
-                self.out,
+                out,
                 "        expected: {}",
                 self.redactor.mask(&check.expected)
             )?;
             writeln!(
-                self.out,
+                out,
                 "        actual:   {}",
                 self.redactor.mask(&check.actual)
             )?;
