@@ -149,8 +149,8 @@ mod tests {
         let mut out = Vec::new();
         let mut serializer =
             serde_json::Serializer::with_formatter(&mut out, OutlineFormatter::default());
-        value.serialize(&mut serializer).unwrap();
-        String::from_utf8(out).unwrap()
+        value.serialize(&mut serializer).expect("serializes");
+        String::from_utf8(out).expect("UTF-8")
     }
 
     #[test]
@@ -187,7 +187,7 @@ mod tests {
     #[test]
     fn reads_back_as_the_same_value() {
         let value = serde_json::json!({"a": [1, {"b": [null, true, "x\ny"]}], "c": {"d": {"e": {"f": [1.5]}}}});
-        let parsed: serde_json::Value = serde_json::from_str(&outline(&value)).unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(&outline(&value)).expect("reads back");
         assert_eq!(parsed, value);
     }
 }

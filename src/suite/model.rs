@@ -64,8 +64,9 @@ pub struct Step {
     pub attacks: Option<Box<AttackSet>>,
     /// Send the request this many times at once instead of once.
     pub race: Option<Race>,
-    /// A session or refresh check: a fixed sequence of requests instead of `request`.
-    pub check: Option<StepCheck>,
+    /// A session or refresh check: a fixed sequence of requests instead of `request` (boxed:
+    /// large, and on few steps).
+    pub check: Option<Box<StepCheck>>,
 }
 
 /// What a step's snapshot keeps of its response; see [`crate::snapshot`].

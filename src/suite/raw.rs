@@ -4,15 +4,16 @@
 //! silently ignored. Values whose shape depends on their content (matchers, JSON bodies, vars) stay
 //! `serde_json::Value` here and are checked, with their spans, in [`super::validate`].
 
-use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
 mod attacks;
 mod checks;
+mod map;
 mod mocks;
 pub use attacks::*;
 pub use checks::*;
+pub use map::RawMap;
 pub use mocks::*;
 
 #[derive(Debug, Deserialize)]
@@ -24,11 +25,11 @@ pub struct RawSuite {
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
-    pub vars: IndexMap<String, Value>,
+    pub vars: RawMap<Value>,
     #[serde(default)]
     pub secrets: Vec<String>,
     #[serde(default)]
-    pub identities: IndexMap<String, RawIdentity>,
+    pub identities: RawMap<RawIdentity>,
     /// `true`, `false`, or `{ headers: [...], redact: [...] }`: every step's default.
     #[serde(default)]
     pub snapshot: Option<Value>,
@@ -41,7 +42,7 @@ pub struct RawSuite {
 #[serde(deny_unknown_fields)]
 pub struct RawIdentity {
     #[serde(default)]
-    pub headers: IndexMap<String, Value>,
+    pub headers: RawMap<Value>,
     #[serde(default)]
     pub bearer: Option<String>,
     #[serde(default)]
@@ -69,7 +70,7 @@ pub struct RawStep {
     #[serde(default)]
     pub expect: Option<Box<RawExpect>>,
     #[serde(default)]
-    pub capture: IndexMap<String, RawCapture>,
+    pub capture: RawMap<RawCapture>,
     /// `true`, `false`, or `{ headers: [...], redact: [...] }`; checked in validation.
     #[serde(default)]
     pub snapshot: Option<Value>,
@@ -88,13 +89,13 @@ pub struct RawRequest {
     pub method: Option<String>,
     pub url: String,
     #[serde(default)]
-    pub headers: IndexMap<String, Value>,
+    pub headers: RawMap<Value>,
     #[serde(default)]
-    pub query: IndexMap<String, Value>,
+    pub query: RawMap<Value>,
     #[serde(default)]
     pub json: Option<Value>,
     #[serde(default)]
-    pub form: Option<IndexMap<String, Value>>,
+    pub form: Option<RawMap<Value>>,
     #[serde(default)]
     pub body: Option<String>,
     #[serde(default)]
@@ -126,11 +127,11 @@ pub struct RawExpect {
     #[serde(default)]
     pub status: Option<Value>,
     #[serde(default)]
-    pub headers: IndexMap<String, Value>,
+    pub headers: RawMap<Value>,
     #[serde(default)]
-    pub cookies: IndexMap<String, RawCookieExpect>,
+    pub cookies: RawMap<RawCookieExpect>,
     #[serde(default)]
-    pub json: IndexMap<String, Value>,
+    pub json: RawMap<Value>,
     #[serde(default)]
     pub body: Option<Value>,
     #[serde(default)]
@@ -138,10 +139,10 @@ pub struct RawExpect {
     #[serde(default)]
     pub redirect: Option<RawRedirectExpect>,
     #[serde(default)]
-    pub mock_calls: IndexMap<String, RawMockCallsExpect>,
+    pub mock_calls: RawMap<RawMockCallsExpect>,
     /// JSONPath of a token in the body → how to verify it.
     #[serde(default)]
-    pub jwt: IndexMap<String, RawJwtExpect>,
+    pub jwt: RawMap<RawJwtExpect>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -176,7 +177,7 @@ pub struct RawRedirectExpect {
     #[serde(default)]
     pub to: Option<Value>,
     #[serde(default)]
-    pub query: IndexMap<String, Value>,
+    pub query: RawMap<Value>,
 }
 
 #[derive(Debug, Deserialize, Default)]

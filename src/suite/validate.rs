@@ -202,11 +202,7 @@ impl Validator<'_> {
 
     // ---- suite level ----
 
-    fn vars(
-        &mut self,
-        raw: IndexMap<String, Value>,
-        path: &NodePath,
-    ) -> Vec<(String, JsonTemplate)> {
+    fn vars(&mut self, raw: RawMap<Value>, path: &NodePath) -> Vec<(String, JsonTemplate)> {
         let mut vars = Vec::with_capacity(raw.len());
         for (name, value) in raw {
             let var_path = path.key(&name);
@@ -254,7 +250,7 @@ impl Validator<'_> {
 
     fn identities(
         &mut self,
-        raw: IndexMap<String, RawIdentity>,
+        raw: RawMap<RawIdentity>,
         path: &NodePath,
     ) -> IndexMap<String, Identity> {
         let mut identities = IndexMap::with_capacity(raw.len());
@@ -392,7 +388,7 @@ impl Validator<'_> {
             snapshot,
             attacks: attacks.flatten().map(Box::new),
             race,
-            check,
+            check: check.map(Box::new),
         }
     }
 
@@ -501,7 +497,7 @@ impl Validator<'_> {
         }
     }
 
-    fn headers(&mut self, raw: &IndexMap<String, Value>, path: &NodePath) -> Vec<(String, Text)> {
+    fn headers(&mut self, raw: &RawMap<Value>, path: &NodePath) -> Vec<(String, Text)> {
         let mut headers = Vec::with_capacity(raw.len());
         for (name, value) in raw {
             let header_path = path.key(name);
@@ -519,7 +515,7 @@ impl Validator<'_> {
         headers
     }
 
-    fn pairs(&mut self, raw: &IndexMap<String, Value>, path: &NodePath) -> Vec<(String, Text)> {
+    fn pairs(&mut self, raw: &RawMap<Value>, path: &NodePath) -> Vec<(String, Text)> {
         raw.iter()
             .map(|(name, value)| (name.clone(), self.scalar_text(value, &path.key(name))))
             .collect()
@@ -880,7 +876,7 @@ impl Validator<'_> {
 
     // ---- captures ----
 
-    fn captures(&mut self, raw: IndexMap<String, RawCapture>, path: &NodePath) -> Vec<Capture> {
+    fn captures(&mut self, raw: RawMap<RawCapture>, path: &NodePath) -> Vec<Capture> {
         let mut captures = Vec::with_capacity(raw.len());
         for (name, capture) in raw {
             let capture_path = path.key(&name);

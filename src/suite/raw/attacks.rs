@@ -1,7 +1,7 @@
 //! `attacks:` on a step and `expect.jwt`, as serde reads them. Attack names stay strings here, checked against the
 //! catalogue (with suggestions) in validation.
 
-use indexmap::IndexMap;
+use super::RawMap;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -25,7 +25,7 @@ pub struct RawAttacks {
     pub tokens: Option<RawAttackTokens>,
     /// Claims the `privilege` attack sets.
     #[serde(default)]
-    pub claims: IndexMap<String, Value>,
+    pub claims: RawMap<Value>,
 }
 
 #[derive(Debug, Deserialize, Default)]

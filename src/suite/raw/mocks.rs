@@ -1,6 +1,6 @@
 //! The `mocks:` section and `expect.mock_calls`, as serde reads them.
 
-use indexmap::IndexMap;
+use super::RawMap;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -24,9 +24,9 @@ pub struct RawGoogleMock {
     #[serde(default)]
     pub scenario: Option<String>,
     #[serde(default)]
-    pub slow: IndexMap<String, Value>,
+    pub slow: RawMap<Value>,
     #[serde(default)]
-    pub fail: IndexMap<String, Value>,
+    pub fail: RawMap<Value>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -39,9 +39,9 @@ pub struct RawGithubMock {
     #[serde(default)]
     pub scenario: Option<String>,
     #[serde(default)]
-    pub slow: IndexMap<String, Value>,
+    pub slow: RawMap<Value>,
     #[serde(default)]
-    pub fail: IndexMap<String, Value>,
+    pub fail: RawMap<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,7 +74,7 @@ pub struct RawGoogleUser {
     pub locale: Option<String>,
     /// More ID-token and userinfo claims.
     #[serde(default)]
-    pub claims: IndexMap<String, Value>,
+    pub claims: RawMap<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,11 +122,11 @@ pub struct RawMockCallsExpect {
     #[serde(default)]
     pub path: Option<Value>,
     #[serde(default)]
-    pub query: IndexMap<String, Value>,
+    pub query: RawMap<Value>,
     #[serde(default)]
-    pub form: IndexMap<String, Value>,
+    pub form: RawMap<Value>,
     #[serde(default)]
-    pub headers: IndexMap<String, Value>,
+    pub headers: RawMap<Value>,
     #[serde(default)]
     pub client_id: Option<Value>,
     #[serde(default)]

@@ -243,7 +243,7 @@ impl Validator<'_> {
     /// `expect.jwt`: each key a JSONPath to a token, each value how to verify it.
     pub(super) fn jwt_expect(
         &mut self,
-        raw: &IndexMap<String, RawJwtExpect>,
+        raw: &RawMap<RawJwtExpect>,
         path: &NodePath,
         out: &mut Vec<Assertion>,
     ) {

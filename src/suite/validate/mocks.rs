@@ -1,6 +1,5 @@
 //! Validating the `mocks:` section, `expect.mock_calls`, and templates that read `mocks.*`.
 
-use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::Validator;
@@ -291,8 +290,8 @@ impl Validator<'_> {
 
     fn faults(
         &mut self,
-        slow: &IndexMap<String, Value>,
-        fail: &IndexMap<String, Value>,
+        slow: &RawMap<Value>,
+        fail: &RawMap<Value>,
         provider: Provider,
         path: &NodePath,
     ) -> Faults {
@@ -352,7 +351,7 @@ impl Validator<'_> {
     /// Validates `expect.mock_calls`, one assertion per check.
     pub(super) fn mock_calls_expect(
         &mut self,
-        raw: &IndexMap<String, RawMockCallsExpect>,
+        raw: &RawMap<RawMockCallsExpect>,
         path: &NodePath,
         out: &mut Vec<Assertion>,
     ) {
@@ -440,7 +439,7 @@ impl Validator<'_> {
                     checks.push((field_path, MockCallCheck::Field { field, matcher }));
                 }
             }
-            let maps: [(&str, &IndexMap<String, Value>, FieldOf); 3] = [
+            let maps: [(&str, &RawMap<Value>, FieldOf); 3] = [
                 ("query", &expect.query, CallField::Query),
                 ("form", &expect.form, CallField::Form),
                 ("headers", &expect.headers, |name: String| {
