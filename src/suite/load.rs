@@ -245,6 +245,10 @@ fn syntax_hint(message: &str) -> Option<String> {
         Some("flatten the structure: no suite needs this many levels".to_owned())
     } else if message.starts_with("unsupported tag") {
         Some("remove the `!tag`; quote the value to make it a string".to_owned())
+    } else if message.contains("as its tag") {
+        Some(
+            "write a value of that type, or remove the tag to keep the value as written".to_owned(),
+        )
     } else if message.contains("several") {
         Some("put each suite in its own file".to_owned())
     } else if message.contains("mapping values are not allowed") {

@@ -82,6 +82,33 @@ enum Resolved<'a> {
     Str(&'a str),
 }
 
+/// Whether a tagged scalar reads as what its tag says (`!!int abc` does not); untagged and `!!str`
+/// scalars always do. The name of what the tag asks for, when it does not.
+pub(super) fn tag_mismatch(scalar: &Scalar) -> Option<&'static str> {
+    let resolved = resolve(scalar);
+    let (fits, wanted) = match scalar.tag {
+        None | Some(CoreTag::Str) => return None,
+        Some(CoreTag::Int) => (
+            matches!(resolved, Resolved::Unsigned(_) | Resolved::Signed(_))
+                || is_decimal_integer(&scalar.text),
+            "an integer",
+        ),
+        Some(CoreTag::Float) => (
+            matches!(
+                resolved,
+                Resolved::Float(_) | Resolved::Unsigned(_) | Resolved::Signed(_)
+            ),
+            "a number",
+        ),
+        Some(CoreTag::Bool) => (matches!(resolved, Resolved::Bool(_)), "`true` or `false`"),
+        Some(CoreTag::Null) => (
+            matches!(resolved, Resolved::Null),
+            "null (`~`, `null` or nothing)",
+        ),
+    };
+    (!fits).then_some(wanted)
+}
+
 fn resolve(scalar: &Scalar) -> Resolved<'_> {
     let text = scalar.text.as_str();
     let plain = scalar.style == ScalarStyle::Plain;

@@ -52,6 +52,19 @@ pub enum CoreTag {
     Null,
 }
 
+impl CoreTag {
+    /// As written after `!!`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CoreTag::Str => "str",
+            CoreTag::Int => "int",
+            CoreTag::Float => "float",
+            CoreTag::Bool => "bool",
+            CoreTag::Null => "null",
+        }
+    }
+}
+
 impl Node {
     /// The entry whose key is the scalar `key`.
     fn entry(&self, key: &str) -> Option<&Entry> {

@@ -215,9 +215,21 @@ impl TreeBuilder<'_> {
             TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => ScalarStyle::Quoted,
             TScalarStyle::Literal | TScalarStyle::Folded => ScalarStyle::Block,
         };
+        let scalar = Scalar { text, style, tag };
+        if let Some(wanted) = super::de::tag_mismatch(&scalar) {
+            let written = tag.map_or("", CoreTag::name);
+            self.fail(
+                format!(
+                    "`{}` is not {wanted}, as its tag `!!{written}` says",
+                    scalar.text
+                ),
+                span,
+            );
+            return;
+        }
         let node = Node {
             span,
-            kind: NodeKind::Scalar(Scalar { text, style, tag }),
+            kind: NodeKind::Scalar(scalar),
         };
         self.place(node, anchor);
     }
@@ -487,6 +499,38 @@ mod tests {
             }
             other => panic!("expected a syntax error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_core_tag_must_fit_its_value() {
+        for fits in [
+            "a: !!int 12",
+            "a: !!int -3",
+            "a: !!int \"12\"",
+            "a: !!float 1.5",
+            "a: !!float 2",
+            "a: !!bool false",
+            "a: !!null ~",
+            "a: !!str 12",
+        ] {
+            assert!(parse(fits).is_ok(), "{fits}");
+        }
+        assert_eq!(
+            syntax_message("a: !!int abc"),
+            "`abc` is not an integer, as its tag `!!int` says"
+        );
+        assert_eq!(
+            syntax_message("a: !!float x"),
+            "`x` is not a number, as its tag `!!float` says"
+        );
+        assert_eq!(
+            syntax_message("a: !!bool yes"),
+            "`yes` is not `true` or `false`, as its tag `!!bool` says"
+        );
+        assert_eq!(
+            syntax_message("a: !!null x"),
+            "`x` is not null (`~`, `null` or nothing), as its tag `!!null` says"
+        );
     }
 
     #[test]
