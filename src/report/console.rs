@@ -54,8 +54,9 @@ impl<W: Write + Send> ConsoleListener<W> {
         self.redactor.learn_step(step);
         let mut lines = std::mem::take(&mut self.lines);
         lines.clear();
-        self.compose_step(step, &mut lines)?;
-        let written = self.out.write_all(&lines);
+        let written = self
+            .compose_step(step, &mut lines)
+            .and_then(|()| self.out.write_all(&lines));
         self.lines = lines;
         written
     }

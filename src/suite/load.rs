@@ -230,34 +230,32 @@ fn unquoted_template_hint(line: &str) -> Option<String> {
 }
 
 fn syntax_hint(message: &str) -> Option<String> {
-    if message.contains("tab") {
-        Some("indent with spaces; YAML does not allow tabs".to_owned())
-    } else if message.contains("quoted scalar") {
-        Some("a quote opened here is never closed: close it on the same line".to_owned())
-    } else if message.starts_with("duplicate key") {
-        Some("keep one of the two: a mapping names each key once".to_owned())
+    // The messages authprobe writes quote the suite's own text, so they are told apart by how
+    // they start and end, before any search for a parser message's words inside them.
+    let hint = if message.starts_with("duplicate key") {
+        "keep one of the two: a mapping names each key once"
     } else if message.starts_with("aliases expand") {
-        Some(
-            "an alias repeats a value; aliases of aliases multiply it: write the values out"
-                .to_owned(),
-        )
+        "an alias repeats a value; aliases of aliases multiply it: write the values out"
     } else if message.starts_with("nesting deeper") {
-        Some("flatten the structure: no suite needs this many levels".to_owned())
+        "flatten the structure: no suite needs this many levels"
     } else if message.starts_with("unsupported tag") {
-        Some("remove the `!tag`; quote the value to make it a string".to_owned())
-    } else if message.contains("as its tag") {
-        Some(
-            "write a value of that type, or remove the tag to keep the value as written".to_owned(),
-        )
-    } else if message.contains("several") {
-        Some("put each suite in its own file".to_owned())
+        "remove the `!tag`; quote the value to make it a string"
+    } else if message.contains(", as its tag `!!") && message.ends_with("` says") {
+        "write a value of that type, or remove the tag to keep the value as written"
+    } else if message.starts_with("a suite file holds one YAML document") {
+        "put each suite in its own file"
+    } else if message.contains("tab") {
+        "indent with spaces; YAML does not allow tabs"
+    } else if message.contains("quoted scalar") {
+        "a quote opened here is never closed: close it on the same line"
     } else if message.contains("mapping values are not allowed") {
-        Some("a value containing `: ` must be quoted".to_owned())
+        "a value containing `: ` must be quoted"
     } else if message.contains("did not find expected") || message.contains("while parsing") {
-        Some("check the indentation and the closing brackets and quotes on this line and the one before".to_owned())
+        "check the indentation and the closing brackets and quotes on this line and the one before"
     } else {
-        None
-    }
+        return None;
+    };
+    Some(hint.to_owned())
 }
 
 fn shape_hint(expected: &str) -> Option<String> {
@@ -279,4 +277,29 @@ fn missing_key_hint(key: &str) -> Option<String> {
         "url" => "a request needs `url:`, absolute or relative to --target".to_owned(),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::syntax_hint;
+
+    #[test]
+    fn a_hint_is_chosen_by_what_authprobe_wrote_not_by_the_suite_text_it_quotes() {
+        let tag = syntax_hint("`table` is not an integer, as its tag `!!int` says");
+        assert_eq!(
+            tag.as_deref(),
+            Some("write a value of that type, or remove the tag to keep the value as written")
+        );
+        let duplicate =
+            syntax_hint("duplicate key `stable quoted scalar` (first written on line 2)");
+        assert_eq!(
+            duplicate.as_deref(),
+            Some("keep one of the two: a mapping names each key once")
+        );
+        let tab = syntax_hint("while scanning a plain scalar, found a tab");
+        assert_eq!(
+            tab.as_deref(),
+            Some("indent with spaces; YAML does not allow tabs")
+        );
+    }
 }

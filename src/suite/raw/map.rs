@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 
 /// Entries in the order the suite wrote them; keys are unique.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct RawMap<V>(Vec<(String, V)>);
 
 impl<V> Default for RawMap<V> {
@@ -28,23 +28,8 @@ impl<V> RawMap<V> {
         self.0.is_empty()
     }
 
-    pub fn get(&self, key: &str) -> Option<&V> {
-        self.0
-            .iter()
-            .find(|(name, _)| name == key)
-            .map(|(_, value)| value)
-    }
-
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
-
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &String> {
         self.0.iter().map(|(name, _)| name)
-    }
-
-    pub fn values(&self) -> impl ExactSizeIterator<Item = &V> {
-        self.0.iter().map(|(_, value)| value)
     }
 
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&String, &V)> {
@@ -73,12 +58,6 @@ impl<'a, V> IntoIterator for &'a RawMap<V> {
     }
 }
 
-impl<V> FromIterator<(String, V)> for RawMap<V> {
-    fn from_iter<I: IntoIterator<Item = (String, V)>>(entries: I) -> Self {
-        RawMap(entries.into_iter().collect())
-    }
-}
-
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for RawMap<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct EntriesVisitor<V>(PhantomData<V>);
@@ -100,5 +79,25 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for RawMap<V> {
         }
 
         deserializer.deserialize_map(EntriesVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RawMap;
+    use crate::suite::span::SourceFile;
+    use crate::suite::yaml;
+
+    #[test]
+    fn keeps_the_entries_in_the_order_written() {
+        let source = SourceFile::new("t.yaml", "b: 1\na: 2\nc: 3\n");
+        let (map, _) = yaml::parse::<RawMap<u8>>(&source).expect("a map");
+        let entries: Vec<(&String, &u8)> = map.iter().collect();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["b", "a", "c"]);
+        assert_eq!(
+            map.into_iter().map(|(_, value)| value).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
     }
 }

@@ -7,7 +7,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Expected, IntoDeserializer, Unexpected, Visitor};
 
-use super::node::{CoreTag, Entry, Node, NodeKind, Scalar, ScalarStyle};
+use super::node::{Entry, Node, NodeKind, Scalar, ScalarStyle};
+use super::schema::{Resolved, resolve};
 use crate::suite::span::Span;
 
 /// Why the tree does not fit the type: serde's message, and where.
@@ -70,135 +71,6 @@ impl fmt::Display for Path<'_> {
             Path::Index(parent, index) => write!(f, "{parent}[{index}]"),
         }
     }
-}
-
-/// A plain scalar read by the core schema.
-enum Resolved<'a> {
-    Null,
-    Bool(bool),
-    Unsigned(u64),
-    Signed(i64),
-    Float(f64),
-    Str(&'a str),
-}
-
-/// Whether a tagged scalar reads as what its tag says (`!!int abc` does not); untagged and `!!str`
-/// scalars always do. The name of what the tag asks for, when it does not.
-pub(super) fn tag_mismatch(scalar: &Scalar) -> Option<&'static str> {
-    let resolved = resolve(scalar);
-    let (fits, wanted) = match scalar.tag {
-        None | Some(CoreTag::Str) => return None,
-        Some(CoreTag::Int) => (
-            matches!(resolved, Resolved::Unsigned(_) | Resolved::Signed(_))
-                || is_decimal_integer(&scalar.text),
-            "an integer",
-        ),
-        Some(CoreTag::Float) => (
-            matches!(
-                resolved,
-                Resolved::Float(_) | Resolved::Unsigned(_) | Resolved::Signed(_)
-            ),
-            "a number",
-        ),
-        Some(CoreTag::Bool) => (matches!(resolved, Resolved::Bool(_)), "`true` or `false`"),
-        Some(CoreTag::Null) => (
-            matches!(resolved, Resolved::Null),
-            "null (`~`, `null` or nothing)",
-        ),
-    };
-    (!fits).then_some(wanted)
-}
-
-fn resolve(scalar: &Scalar) -> Resolved<'_> {
-    let text = scalar.text.as_str();
-    let plain = scalar.style == ScalarStyle::Plain;
-    match scalar.tag {
-        Some(CoreTag::Str) => return Resolved::Str(text),
-        None if !plain => return Resolved::Str(text),
-        _ => {}
-    }
-    if text.is_empty() || matches!(text, "~" | "null" | "Null" | "NULL") {
-        return Resolved::Null;
-    }
-    match text {
-        "true" | "True" | "TRUE" => return Resolved::Bool(true),
-        "false" | "False" | "FALSE" => return Resolved::Bool(false),
-        _ => {}
-    }
-    if let Some(unsigned) = parse_unsigned(text) {
-        return Resolved::Unsigned(unsigned);
-    }
-    if let Some(signed) = parse_negative(text) {
-        return Resolved::Signed(signed);
-    }
-    if is_decimal_integer(text) {
-        // Too large for 64 bits: kept as written rather than rounded to a float.
-        return Resolved::Str(text);
-    }
-    if !leading_zero_digits(text) {
-        if let Some(float) = parse_float(text) {
-            return Resolved::Float(float);
-        }
-    }
-    Resolved::Str(text)
-}
-
-fn is_decimal_integer(text: &str) -> bool {
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// `010` is a string in YAML 1.2, not octal and not ten.
-fn leading_zero_digits(text: &str) -> bool {
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    digits.len() > 1 && digits.starts_with('0') && digits[1..].bytes().all(|b| b.is_ascii_digit())
-}
-
-fn radix_digits(text: &str) -> Option<(&str, u32)> {
-    [("0x", 16), ("0o", 8), ("0b", 2)]
-        .into_iter()
-        .find_map(|(prefix, radix)| Some((text.strip_prefix(prefix)?, radix)))
-        .filter(|(digits, _)| !digits.starts_with(['+', '-']))
-}
-
-fn parse_unsigned(text: &str) -> Option<u64> {
-    let unsigned = text.strip_prefix('+').unwrap_or(text);
-    if let Some((digits, radix)) = radix_digits(unsigned) {
-        return u64::from_str_radix(digits, radix).ok();
-    }
-    if unsigned.starts_with(['+', '-']) || leading_zero_digits(text) {
-        return None;
-    }
-    unsigned.parse().ok()
-}
-
-fn parse_negative(text: &str) -> Option<i64> {
-    let magnitude = text.strip_prefix('-')?;
-    if let Some((digits, radix)) = radix_digits(magnitude) {
-        return i64::from_str_radix(&format!("-{digits}"), radix).ok();
-    }
-    if leading_zero_digits(text) {
-        return None;
-    }
-    text.parse().ok()
-}
-
-fn parse_float(text: &str) -> Option<f64> {
-    let unsigned = match text.strip_prefix('+') {
-        Some(rest) if rest.starts_with(['+', '-']) => return None,
-        Some(rest) => rest,
-        None => text,
-    };
-    match unsigned {
-        ".inf" | ".Inf" | ".INF" => return Some(f64::INFINITY),
-        "-.inf" | "-.Inf" | "-.INF" => return Some(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
-        _ => {}
-    }
-    unsigned
-        .parse::<f64>()
-        .ok()
-        .filter(|float| float.is_finite())
 }
 
 fn unexpected(node: &Node) -> Unexpected<'_> {
@@ -606,7 +478,6 @@ impl<'de> de::VariantAccess<'de> for NodeDeserializer<'de, '_> {
 mod tests {
     use super::*;
     use crate::suite::span::SourceFile;
-    use indexmap::IndexMap;
     use serde_json::{Value, json};
 
     fn tree(text: &str) -> Node {
@@ -647,7 +518,7 @@ mod tests {
             #[serde(default)]
             tags: Vec<String>,
             #[serde(default)]
-            headers: IndexMap<String, Value>,
+            headers: crate::suite::raw::RawMap<Value>,
             count: Option<u16>,
         }
         let raw: Raw = from_node(&tree("name: 200\ntags:\nheaders:\ncount:\n")).expect("fits");

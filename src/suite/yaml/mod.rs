@@ -9,6 +9,7 @@
 
 mod de;
 mod node;
+mod schema;
 mod tree;
 
 use serde::de::DeserializeOwned;

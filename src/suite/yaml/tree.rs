@@ -8,6 +8,7 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::YamlError;
 use super::node::{CoreTag, Entry, Node, NodeKind, Scalar, ScalarStyle};
+use super::schema::tag_mismatch;
 use crate::suite::span::{SourceFile, Span};
 
 /// Deeper than any suite needs; keeps deserialization's recursion far from the stack's end. Aliases
@@ -216,15 +217,14 @@ impl TreeBuilder<'_> {
             TScalarStyle::Literal | TScalarStyle::Folded => ScalarStyle::Block,
         };
         let scalar = Scalar { text, style, tag };
-        if let Some(wanted) = super::de::tag_mismatch(&scalar) {
-            let written = tag.map_or("", CoreTag::name);
-            self.fail(
-                format!(
-                    "`{}` is not {wanted}, as its tag `!!{written}` says",
-                    scalar.text
-                ),
-                span,
+        if let Some(mismatch) = tag_mismatch(&scalar) {
+            let message = format!(
+                "`{}` is not {}, as its tag `!!{}` says",
+                excerpt(&scalar.text),
+                mismatch.wanted,
+                mismatch.tag.name()
             );
+            self.fail(message, span);
             return;
         }
         let node = Node {
@@ -256,6 +256,17 @@ impl MarkedEventReceiver for TreeBuilder<'_> {
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
         }
     }
+}
+
+/// A value as a message quotes it: its first line, cut after 40 characters.
+fn excerpt(text: &str) -> String {
+    const LONGEST: usize = 40;
+    let line = text.lines().next().unwrap_or_default();
+    let mut shown: String = line.chars().take(LONGEST).collect();
+    if shown.len() < text.trim_end().len() {
+        shown.push('…');
+    }
+    shown
 }
 
 fn scalar_text(node: &Node) -> Option<&str> {
@@ -512,6 +523,9 @@ mod tests {
             "a: !!bool false",
             "a: !!null ~",
             "a: !!str 12",
+            "a: !!float 010",
+            "a: !!float 99999999999999999999",
+            "a: !!int\nb: 1",
         ] {
             assert!(parse(fits).is_ok(), "{fits}");
         }
@@ -530,6 +544,10 @@ mod tests {
         assert_eq!(
             syntax_message("a: !!null x"),
             "`x` is not null (`~`, `null` or nothing), as its tag `!!null` says"
+        );
+        assert_eq!(
+            syntax_message("a: !!int |\n  twelve\n  and more\n"),
+            "`twelve…` is not an integer, as its tag `!!int` says"
         );
     }
 
