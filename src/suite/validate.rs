@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use regex::Regex;
 use serde_json::Value;
 use serde_json_path::JsonPath;
@@ -144,8 +144,9 @@ struct Validator<'a> {
     options: &'a LoadOptions,
     diagnostics: Vec<Diagnostic>,
     templates: TemplateBuilder,
-    /// Variables defined at the point being validated, each once, in the order first defined.
-    defined: Vec<String>,
+    /// Variables defined at the point being validated, each once, in the order first defined (a
+    /// set: a suite may define tens of thousands of vars, each looked up as it is defined).
+    defined: IndexSet<String>,
     /// Every capture name, with the first step (index, name) that captures it.
     captured_later: HashMap<String, (usize, String)>,
     /// "step `login`" or "var `password`": where the node being validated lives, for messages.
@@ -185,10 +186,10 @@ impl Validator<'_> {
     }
 
     /// Marks `name` as defined from here on; each name is listed once, however many steps
-    /// capture it, so that looking a name up stays cheap in a suite of thousands of steps.
+    /// capture it.
     fn define(&mut self, name: &str) {
-        if !self.defined.iter().any(|defined| defined == name) {
-            self.defined.push(name.to_owned());
+        if !self.defined.contains(name) {
+            self.defined.insert(name.to_owned());
         }
     }
 
@@ -1377,7 +1378,7 @@ impl Validator<'_> {
             self.check_mock_reference(reference, path);
             return;
         }
-        if self.defined.iter().any(|name| name == root) {
+        if self.defined.contains(root) {
             return;
         }
         let span = self.value_span(path);
