@@ -1,5 +1,9 @@
 //! The shapes one secret takes on its way into a file: as is, base64 and base64url (with and without
-//! padding), URL-encoded (with `+` or `%20` for spaces), and JSON-escaped.
+//! padding), URL-encoded and JSON-escaped. Servers differ in how they encode, and a form that is
+//! missed here is a secret left in a report, so each common encoder's output is listed: form
+//! encoding (`+` or `%20` for spaces), RFC 3986 and Python's `quote` (which keeps `/`), JavaScript's
+//! `encodeURIComponent` and `encodeURI`, each with upper- or lowercase hex; JSON as serde writes it,
+//! with `\/` (PHP), with non-ASCII as `\u00e9` (Python, PHP), and with `<>&'` as `\u003c` (Go).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -14,38 +18,237 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
     for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
         forms.push(engine.encode(secret));
     }
-    let form_encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-    forms.push(form_encoded.replace('+', "%20"));
-    forms.push(form_encoded);
-    let json = serde_json::to_string(secret).unwrap_or_default();
-    forms.push(json[1..json.len().saturating_sub(1).max(1)].to_owned());
-    // A JSON-escaped URL-encoded form appears when a URL is embedded in a JSON body.
-    forms.push(json[1..json.len().saturating_sub(1).max(1)].replace('/', "\\/"));
+    for style in PercentStyle::ALL {
+        for hex in [Hex::Upper, Hex::Lower] {
+            forms.push(percent_encode(secret, style, hex));
+        }
+    }
+    for style in JsonStyle::ALL {
+        for hex in [Hex::Upper, Hex::Lower] {
+            forms.push(json_escape(secret, style, hex));
+        }
+    }
     forms.retain(|form| form.len() >= MIN_SECRET_LEN);
     forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     forms.dedup();
     forms
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hex {
+    Upper,
+    Lower,
+}
+
+impl Hex {
+    fn digits(self) -> &'static [u8; 16] {
+        match self {
+            Hex::Upper => b"0123456789ABCDEF",
+            Hex::Lower => b"0123456789abcdef",
+        }
+    }
+}
+
+/// How one URL encoder writes bytes: which it leaves as they are, and what a space becomes.
+#[derive(Debug, Clone, Copy)]
+struct PercentStyle {
+    /// Kept as written besides ASCII letters and digits.
+    unreserved: &'static [u8],
+    space_as_plus: bool,
+}
+
+impl PercentStyle {
+    const ALL: [PercentStyle; 6] = [
+        // application/x-www-form-urlencoded, as browsers and the url crate write it.
+        PercentStyle {
+            unreserved: b"*-._",
+            space_as_plus: true,
+        },
+        PercentStyle {
+            unreserved: b"*-._",
+            space_as_plus: false,
+        },
+        // RFC 3986 (Python's `quote(safe="")` and `quote_plus`).
+        PercentStyle {
+            unreserved: b"-._~",
+            space_as_plus: false,
+        },
+        PercentStyle {
+            unreserved: b"-._~",
+            space_as_plus: true,
+        },
+        // Python's `quote` with its default `safe="/"`.
+        PercentStyle {
+            unreserved: b"-._~/",
+            space_as_plus: false,
+        },
+        // JavaScript's `encodeURIComponent`.
+        PercentStyle {
+            unreserved: b"-_.!~*'()",
+            space_as_plus: false,
+        },
+    ];
+}
+
+fn percent_encode(secret: &str, style: PercentStyle, hex: Hex) -> String {
+    let digits = hex.digits();
+    let mut encoded = String::with_capacity(secret.len() * 3);
+    for &byte in secret.as_bytes() {
+        if byte.is_ascii_alphanumeric() || style.unreserved.contains(&byte) {
+            encoded.push(char::from(byte));
+        } else if byte == b' ' && style.space_as_plus {
+            encoded.push('+');
+        } else {
+            encoded.push('%');
+            encoded.push(char::from(digits[usize::from(byte >> 4)]));
+            encoded.push(char::from(digits[usize::from(byte & 0xF)]));
+        }
+    }
+    encoded
+}
+
+/// What one JSON encoder escapes inside a string beyond `"`, `\` and control characters.
+#[derive(Debug, Clone, Copy)]
+struct JsonStyle {
+    slash: bool,
+    non_ascii: bool,
+    html: bool,
+}
+
+impl JsonStyle {
+    const ALL: [JsonStyle; 6] = [
+        // serde_json, JavaScript's JSON.stringify.
+        JsonStyle {
+            slash: false,
+            non_ascii: false,
+            html: false,
+        },
+        // PHP's json_encode writes `\/` …
+        JsonStyle {
+            slash: true,
+            non_ascii: false,
+            html: false,
+        },
+        // … and, like Python's json.dumps, non-ASCII as `\uXXXX`.
+        JsonStyle {
+            slash: true,
+            non_ascii: true,
+            html: false,
+        },
+        JsonStyle {
+            slash: false,
+            non_ascii: true,
+            html: false,
+        },
+        // Go's encoding/json escapes `<`, `>` and `&` for HTML; some encoders also escape
+        // non-ASCII while doing so.
+        JsonStyle {
+            slash: false,
+            non_ascii: false,
+            html: true,
+        },
+        JsonStyle {
+            slash: false,
+            non_ascii: true,
+            html: true,
+        },
+    ];
+}
+
+/// The inside of a JSON string holding `secret`, as an encoder of `style` writes it.
+fn json_escape(secret: &str, style: JsonStyle, hex: Hex) -> String {
+    let mut escaped = String::with_capacity(secret.len() + 8);
+    let unit = |code: u16, out: &mut String| {
+        let digits = hex.digits();
+        out.push_str("\\u");
+        for shift in [12, 8, 4, 0] {
+            out.push(char::from(digits[usize::from((code >> shift) & 0xF)]));
+        }
+    };
+    for c in secret.chars() {
+        match c {
+            '"' => escaped.push_str("\\\""),
+            '\\' => escaped.push_str("\\\\"),
+            '\n' => escaped.push_str("\\n"),
+            '\r' => escaped.push_str("\\r"),
+            '\t' => escaped.push_str("\\t"),
+            '\u{8}' => escaped.push_str("\\b"),
+            '\u{c}' => escaped.push_str("\\f"),
+            '/' if style.slash => escaped.push_str("\\/"),
+            '<' | '>' | '&' | '\'' if style.html => unit(c as u16, &mut escaped),
+            c if c.is_control() && c.is_ascii() => unit(c as u16, &mut escaped),
+            c if !c.is_ascii() && style.non_ascii => {
+                let mut units = [0u16; 2];
+                for &code in c.encode_utf16(&mut units).iter() {
+                    unit(code, &mut escaped);
+                }
+            }
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn lists_the_common_encodings() {
-        let forms = encoded_forms("p@ss w/\"rd");
-        for expected in [
-            "p@ss w/\"rd",
-            "cEBzcyB3LyJyZA==",
-            "cEBzcyB3LyJyZA",
-            "p%40ss+w%2F%22rd",
-            "p%40ss%20w%2F%22rd",
-            "p@ss w/\\\"rd",
-        ] {
+    fn assert_listed(secret: &str, expected: &[&str]) {
+        let forms = encoded_forms(secret);
+        for form in expected {
             assert!(
-                forms.contains(&expected.to_owned()),
-                "{expected} missing from {forms:?}"
+                forms.iter().any(|listed| listed == form),
+                "{form} missing from {forms:?}"
             );
         }
+    }
+
+    #[test]
+    fn lists_the_common_encodings() {
+        assert_listed(
+            "p@ss w/\"rd",
+            &[
+                "p@ss w/\"rd",
+                "cEBzcyB3LyJyZA==",
+                "cEBzcyB3LyJyZA",
+                "p%40ss+w%2F%22rd",
+                "p%40ss%20w%2F%22rd",
+                "p@ss w/\\\"rd",
+                "p@ss w\\/\\\"rd",
+            ],
+        );
+    }
+
+    #[test]
+    fn lists_what_other_url_encoders_write() {
+        assert_listed(
+            "p@ss w/(rd)~",
+            &[
+                // Python's quote: `/` kept, `~` kept.
+                "p%40ss%20w/%28rd%29~",
+                // encodeURIComponent: `()` kept.
+                "p%40ss%20w%2F(rd)~",
+                // Lowercase hex, as some encoders write it.
+                "p%40ss%20w%2f%28rd%29%7e",
+            ],
+        );
+    }
+
+    #[test]
+    fn lists_what_other_json_encoders_write() {
+        // Python's json.dumps (ASCII only), with the astral character as a surrogate pair.
+        assert_listed("pässwörd🔑", &["p\\u00e4ssw\\u00f6rd\\ud83d\\udd11"]);
+        // Go's encoding/json.
+        assert_listed("a<b&c>'d", &["a\\u003cb\\u0026c\\u003e\\u0027d"]);
+        // PHP's json_encode.
+        assert_listed("é/ü-key", &["\\u00e9\\/\\u00fc-key"]);
+    }
+
+    #[test]
+    fn a_plain_token_has_few_forms() {
+        // Nothing to escape, nothing to pad: every encoder writes it as is, and every base64
+        // variant agrees.
+        let forms = encoded_forms("abcDEF123-_.");
+        assert_eq!(forms, ["YWJjREVGMTIzLV8u", "abcDEF123-_."]);
     }
 }

@@ -440,6 +440,23 @@ mod tests {
     }
 
     #[test]
+    fn masks_a_secret_as_other_servers_encode_it() {
+        let mut redactor = Redactor::default();
+        redactor.add("p<ss&wörd/1");
+        let text = concat!(
+            r#"go {"pw":"p\u003css\u0026wörd/1"} "#,
+            r#"ascii-html {"pw":"p\u003css\u0026w\u00f6rd/1"} "#,
+            r#"python {"pw": "p<ss&w\u00f6rd/1"} "#,
+            r#"php {"pw":"p<ss&w\u00f6rd\/1"} "#,
+            "python-quote p%3Css%26w%C3%B6rd/1 lowercase p%3css%26w%c3%b6rd%2f1"
+        );
+        let masked = redactor.mask(text);
+        for leaked in ["ss&w", "ss\\u0026", "%26w", "rd/1", "rd\\/1", "rd%2f1"] {
+            assert!(!masked.contains(leaked), "{leaked} left in {masked}");
+        }
+    }
+
+    #[test]
     fn masks_jwt_signatures_but_keeps_header_and_claims() {
         let redactor = Redactor::default();
         let masked = redactor.mask("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl end");
