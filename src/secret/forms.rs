@@ -1,5 +1,6 @@
 //! The shapes one secret takes on its way into a file: as is, base64 and base64url (with and without
-//! padding), URL-encoded and JSON-escaped. Servers differ in how they encode, and a form that is
+//! padding, alone or inside a longer base64 text such as a JWT's claims), URL-encoded and
+//! JSON-escaped. Servers differ in how they encode, and a form that is
 //! missed here is a secret left in a report, so each common encoder's output is listed: form
 //! encoding (`+` or `%20` for spaces), RFC 3986 and Python's `quote` (which keeps `/`), JavaScript's
 //! `encodeURIComponent` and `encodeURI`, each with upper- or lowercase hex; JSON as serde writes it,
@@ -18,14 +19,29 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
     for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
         forms.push(engine.encode(secret));
     }
-    for style in PercentStyle::ALL {
-        for hex in [Hex::Upper, Hex::Lower] {
-            forms.push(percent_encode(secret, style, hex));
+    for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+        forms.extend(embedded_base64(secret, engine));
+    }
+    // Most secrets (tokens, hex, base64url) read the same in every URL and JSON encoding: only
+    // a secret with other characters has other forms, and a run learns one per captured token.
+    let url_unsafe = secret
+        .bytes()
+        .any(|byte| !(byte.is_ascii_alphanumeric() || b"-._".contains(&byte)));
+    if url_unsafe {
+        for style in PercentStyle::ALL {
+            for hex in [Hex::Upper, Hex::Lower] {
+                forms.push(percent_encode(secret, style, hex));
+            }
         }
     }
-    for style in JsonStyle::ALL {
-        for hex in [Hex::Upper, Hex::Lower] {
-            forms.push(json_escape(secret, style, hex));
+    let json_unsafe = secret.chars().any(|c| {
+        matches!(c, '"' | '\\' | '/' | '<' | '>' | '&' | '\'') || c.is_control() || !c.is_ascii()
+    });
+    if json_unsafe {
+        for style in JsonStyle::ALL {
+            for hex in [Hex::Upper, Hex::Lower] {
+                forms.push(json_escape(secret, style, hex));
+            }
         }
     }
     forms.retain(|form| form.len() >= MIN_SECRET_LEN);
@@ -33,6 +49,32 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
     forms.dedup();
     forms
 }
+
+/// The secret inside a longer base64 text (a JWT's claims, a `user:password` pair): the characters
+/// that encode only the secret's own bits, at each of the three offsets it can start at. Shorter
+/// than [`MIN_EMBEDDED_LEN`], such a run could occur in unrelated base64 by chance and is left out.
+fn embedded_base64(secret: &str, engine: &base64::engine::GeneralPurpose) -> Vec<String> {
+    if secret.len() * 8 / 6 < MIN_EMBEDDED_LEN {
+        return Vec::new();
+    }
+    (0..3)
+        .filter_map(|offset| {
+            let mut bytes = vec![0u8; offset];
+            bytes.extend_from_slice(secret.as_bytes());
+            let encoded = engine.encode(&bytes);
+            // Characters that hold bits of the bytes before or after the secret are not its own.
+            let first = (offset * 8).div_ceil(6);
+            let last = bytes.len() * 8 / 6;
+            encoded
+                .get(first..last)
+                .filter(|run| run.len() >= MIN_EMBEDDED_LEN)
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+/// 48 bits: a run this long matches unrelated base64 about once in 10^14 characters.
+const MIN_EMBEDDED_LEN: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hex {
@@ -245,10 +287,27 @@ mod tests {
     }
 
     #[test]
+    fn lists_the_secret_as_it_reads_inside_longer_base64() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let secret = "correct horse battery";
+        let forms = encoded_forms(secret);
+        for prefix in ["", "{", "{\"", "{\"password\":\""] {
+            let claims = URL_SAFE_NO_PAD.encode(format!("{prefix}{secret}\",\"sub\":\"1\"}}"));
+            assert!(
+                forms
+                    .iter()
+                    .any(|form| form.len() >= 8 && claims.contains(form.as_str())),
+                "no form found in {claims} (prefix {prefix:?})"
+            );
+        }
+    }
+
+    #[test]
     fn a_plain_token_has_few_forms() {
-        // Nothing to escape, nothing to pad: every encoder writes it as is, and every base64
-        // variant agrees.
+        // Nothing to escape, nothing to pad: every encoder writes it as is, every base64 variant
+        // agrees, and inside longer base64 it reads in two more ways (at the other offsets).
         let forms = encoded_forms("abcDEF123-_.");
-        assert_eq!(forms, ["YWJjREVGMTIzLV8u", "abcDEF123-_."]);
+        assert_eq!(forms.len(), 4, "{forms:?}");
+        assert!(forms.iter().any(|form| form == "YWJjREVGMTIzLV8u"));
     }
 }

@@ -457,6 +457,22 @@ mod tests {
     }
 
     #[test]
+    fn masks_a_secret_inside_a_tokens_claims() {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let mut redactor = Redactor::default();
+        redactor.add("correct horse battery");
+        let claims = URL_SAFE_NO_PAD.encode(r#"{"sub":"1","pw":"correct horse battery"}"#);
+        let token = format!("eyJhbGciOiJIUzI1NiJ9.{claims}.c2lnbmF0dXJl");
+        let masked = redactor.mask(&token);
+        let payload = masked.split('.').nth(1).unwrap_or_default();
+        assert!(payload.contains(MASK), "{masked}");
+        for form in encoded_forms("correct horse battery") {
+            assert!(!payload.contains(&form), "{form} left in {masked}");
+        }
+    }
+
+    #[test]
     fn masks_jwt_signatures_but_keeps_header_and_claims() {
         let redactor = Redactor::default();
         let masked = redactor.mask("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl end");
