@@ -2,8 +2,9 @@
 //! from each response and sent as the next step's bearer) against a fast local server, compared in
 //! the same run with a plain reqwest loop doing the same requests and JSON parsing.
 //!
-//! Run with `cargo bench --bench runner`. It prints the timings (median of several interleaved
-//! runs), the ratios, and authprobe's peak memory. Both sides are separate processes started the
+//! Run with `cargo bench --bench runner`. It prints the timings (medians over rounds that run the
+//! loop and both authprobe modes in turn), the ratios (the median of each round's ratio to that
+//! round's loop, which cancels the machine's drift over seconds), and authprobe's peak memory. Both sides are separate processes started the
 //! same way, so process start-up is paid by both. With two CPUs or more, the server runs on one
 //! and both clients on another: each request then crosses CPUs as it would cross the network, and
 //! the timings no longer depend on where the scheduler happens to put the processes (which moved
@@ -16,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const STEPS: usize = 1000;
-const ROUNDS: usize = 7;
+const ROUNDS: usize = 15;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -138,51 +139,66 @@ fn compare() {
         _ => "not pinned (needs two CPUs, on Linux)".to_owned(),
     };
 
-    // authprobe runs first, so that the children's peak RSS read right after is its own.
-    let mut json_only = Vec::with_capacity(2 * ROUNDS);
-    let mut all_reports = Vec::with_capacity(2 * ROUNDS);
-    for _ in 0..ROUNDS {
-        json_only.push(time(authprobe_command(
-            &authprobe, &suite, &target, &work, "json",
-        )));
-    }
-    let json_peak_kib = children_usage().peak_rss_kib;
-    for _ in 0..ROUNDS {
-        all_reports.push(time(authprobe_command(
-            &authprobe,
-            &suite,
-            &target,
-            &work,
-            "json,junit,html",
-        )));
-    }
-    let all_peak_kib = children_usage().peak_rss_kib;
-    let mut baseline_times = Vec::with_capacity(ROUNDS);
-    for _ in 0..ROUNDS {
+    // One run of each authprobe mode first, alone: the children's peak RSS read right after each
+    // is its own (the second mode is the larger).
+    let json_command = || authprobe_command(&authprobe, &suite, &target, &work, "json");
+    let all_command = || authprobe_command(&authprobe, &suite, &target, &work, "json,junit,html");
+    let baseline_command = || {
         let mut command = Command::new(&me);
         command.args(["--baseline", &target]);
-        baseline_times.push(time(command));
-    }
-    // A second authprobe series after the baselines guards against drift.
-    for _ in 0..ROUNDS {
-        json_only.push(time(authprobe_command(
-            &authprobe, &suite, &target, &work, "json",
-        )));
-        all_reports.push(time(authprobe_command(
-            &authprobe,
-            &suite,
-            &target,
-            &work,
-            "json,junit,html",
-        )));
+        command
+    };
+    time(json_command());
+    let json_peak_kib = children_usage().peak_rss_kib;
+    time(all_command());
+    let all_peak_kib = children_usage().peak_rss_kib;
+
+    // Then rounds of all three, in turn: the machine's speed drifts over seconds, so each round's
+    // authprobe times are divided by that round's loop, and the ratios are the median of those.
+    let mut rounds: Vec<[Sample; 3]> = Vec::with_capacity(ROUNDS);
+    for round in 0..ROUNDS {
+        let mut samples = [None, None, None];
+        for turn in 0..3 {
+            let which = (round + turn) % 3;
+            let command = match which {
+                0 => baseline_command(),
+                1 => json_command(),
+                _ => all_command(),
+            };
+            samples[which] = Some(time(command));
+        }
+        rounds.push(samples.map(|sample| sample.expect("each command ran once")));
     }
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&work);
 
-    let (baseline, baseline_cpu) = medians(&baseline_times);
-    let (json_only, json_cpu) = medians(&json_only);
-    let (all_reports, all_cpu) = medians(&all_reports);
+    let median_of = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let summary = |which: usize| {
+        let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;
+        let mut wall: Vec<f64> = rounds.iter().map(|round| ms(round[which].wall)).collect();
+        let mut cpu: Vec<f64> = rounds.iter().map(|round| ms(round[which].cpu)).collect();
+        let mut wall_ratio: Vec<f64> = rounds
+            .iter()
+            .map(|round| ms(round[which].wall) / ms(round[0].wall))
+            .collect();
+        let mut cpu_ratio: Vec<f64> = rounds
+            .iter()
+            .map(|round| ms(round[which].cpu) / ms(round[0].cpu).max(f64::EPSILON))
+            .collect();
+        (
+            median_of(&mut wall),
+            median_of(&mut cpu),
+            median_of(&mut wall_ratio),
+            median_of(&mut cpu_ratio),
+        )
+    };
+    let (baseline, baseline_cpu, _, _) = summary(0);
+    let (json_only, json_cpu, json_ratio, json_cpu_ratio) = summary(1);
+    let (all_reports, all_cpu, all_ratio, all_cpu_ratio) = summary(2);
     println!(
         "runner benchmark: {STEPS} steps (status + JSONPath assertions, token capture -> bearer); {placement}"
     );
@@ -191,20 +207,15 @@ fn compare() {
         ""
     );
     println!(
-        "  authprobe run --report json:       {json_only:>8.1} ms  ratio {:>5.2}x  peak RSS {:>5.1} MB  cpu {json_cpu:>5.1} ms ({:.2}x)",
-        json_only / baseline,
+        "  authprobe run --report json:       {json_only:>8.1} ms  ratio {json_ratio:>5.2}x  peak RSS {:>5.1} MB  cpu {json_cpu:>5.1} ms ({json_cpu_ratio:.2}x)",
         json_peak_kib as f64 / 1024.0,
-        json_cpu / baseline_cpu
     );
     println!(
-        "  authprobe run (every report):      {all_reports:>8.1} ms  ratio {:>5.2}x  peak RSS {:>5.1} MB  cpu {all_cpu:>5.1} ms ({:.2}x)",
-        all_reports / baseline,
+        "  authprobe run (every report):      {all_reports:>8.1} ms  ratio {all_ratio:>5.2}x  peak RSS {:>5.1} MB  cpu {all_cpu:>5.1} ms ({all_cpu_ratio:.2}x)",
         all_peak_kib as f64 / 1024.0,
-        all_cpu / baseline_cpu
     );
     println!(
-        "  targets: ratio <= 1.20x, peak RSS < 30 MB (medians of {} runs each; the target is on wall\n  time, the CPU time each process used is steadier from run to run)",
-        2 * ROUNDS
+        "  targets: ratio <= 1.20x, peak RSS < 30 MB ({ROUNDS} rounds of the three in turn; times are\n  medians, ratios the median of each round's ratio to that round's loop; the target is on wall\n  time, the CPU time each process used is steadier from run to run)"
     );
 }
 
@@ -249,18 +260,6 @@ fn time(mut command: Command) -> Sample {
         wall: elapsed,
         cpu: children_usage().cpu.saturating_sub(cpu_before),
     }
-}
-
-/// The median wall time and the median CPU time, in milliseconds.
-fn medians(samples: &[Sample]) -> (f64, f64) {
-    let median = |mut values: Vec<Duration>| {
-        values.sort();
-        values[values.len() / 2].as_secs_f64() * 1000.0
-    };
-    (
-        median(samples.iter().map(|sample| sample.wall).collect()),
-        median(samples.iter().map(|sample| sample.cpu).collect()),
-    )
 }
 
 /// What the children waited for so far used.
