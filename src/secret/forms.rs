@@ -1,10 +1,11 @@
 //! The shapes one secret takes on its way into a file: as is, base64 and base64url (with and without
 //! padding, alone or inside a longer base64 text such as a JWT's claims), URL-encoded and
-//! JSON-escaped. Servers differ in how they encode, and a form that is
-//! missed here is a secret left in a report, so each common encoder's output is listed: form
-//! encoding (`+` or `%20` for spaces), RFC 3986 and Python's `quote` (which keeps `/`), JavaScript's
-//! `encodeURIComponent` and `encodeURI`, each with upper- or lowercase hex; JSON as serde writes it,
-//! with `\/` (PHP), with non-ASCII as `\u00e9` (Python, PHP), and with `<>&'` as `\u003c` (Go).
+//! JSON-escaped. Servers differ in how they encode, and a form that is missed here is a secret
+//! left in a report, so each common encoder's output is listed: form encoding (`+` or `%20` for
+//! spaces), RFC 3986 and Python's `quote` (which keeps `/`), JavaScript's `encodeURIComponent` and
+//! `encodeURI`, each with upper- or lowercase hex; JSON as serde writes it, with `\/` (PHP), with
+//! non-ASCII as `\u00e9` (Python, PHP), and with `<>&` and U+2028/U+2029 as `\u003c` (Go). Any
+//! form with a `/` is also listed with `\/`, as a PHP body would carry it.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -44,6 +45,12 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
             }
         }
     }
+    let slash_escaped: Vec<String> = forms
+        .iter()
+        .filter(|form| form.contains('/'))
+        .map(|form| form.replace('/', "\\/"))
+        .collect();
+    forms.extend(slash_escaped);
     forms.retain(|form| form.len() >= MIN_SECRET_LEN);
     forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     forms.dedup();
@@ -100,7 +107,7 @@ struct PercentStyle {
 }
 
 impl PercentStyle {
-    const ALL: [PercentStyle; 6] = [
+    const ALL: [PercentStyle; 7] = [
         // application/x-www-form-urlencoded, as browsers and the url crate write it.
         PercentStyle {
             unreserved: b"*-._",
@@ -124,9 +131,13 @@ impl PercentStyle {
             unreserved: b"-._~/",
             space_as_plus: false,
         },
-        // JavaScript's `encodeURIComponent`.
+        // JavaScript's `encodeURIComponent` and `encodeURI`.
         PercentStyle {
             unreserved: b"-_.!~*'()",
+            space_as_plus: false,
+        },
+        PercentStyle {
+            unreserved: b"-_.!~*'();,/?:@&=+$#",
             space_as_plus: false,
         },
     ];
@@ -182,8 +193,8 @@ impl JsonStyle {
             non_ascii: true,
             html: false,
         },
-        // Go's encoding/json escapes `<`, `>` and `&` for HTML; some encoders also escape
-        // non-ASCII while doing so.
+        // Go's encoding/json escapes `<`, `>`, `&`, U+2028 and U+2029 for HTML; some encoders
+        // also escape non-ASCII while doing so.
         JsonStyle {
             slash: false,
             non_ascii: false,
@@ -217,8 +228,10 @@ fn json_escape(secret: &str, style: JsonStyle, hex: Hex) -> String {
             '\u{8}' => escaped.push_str("\\b"),
             '\u{c}' => escaped.push_str("\\f"),
             '/' if style.slash => escaped.push_str("\\/"),
-            '<' | '>' | '&' | '\'' if style.html => unit(c as u16, &mut escaped),
-            c if c.is_control() && c.is_ascii() => unit(c as u16, &mut escaped),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' if style.html => unit(c as u16, &mut escaped),
+            c if c < ' ' => unit(c as u16, &mut escaped),
+            // DEL is ASCII, but encoders that keep to ASCII escape it with the rest.
+            '\u{7f}' if style.non_ascii => unit(0x7f, &mut escaped),
             c if !c.is_ascii() && style.non_ascii => {
                 let mut units = [0u16; 2];
                 for &code in c.encode_utf16(&mut units).iter() {
@@ -280,8 +293,10 @@ mod tests {
     fn lists_what_other_json_encoders_write() {
         // Python's json.dumps (ASCII only), with the astral character as a surrogate pair.
         assert_listed("pässwörd🔑", &["p\\u00e4ssw\\u00f6rd\\ud83d\\udd11"]);
-        // Go's encoding/json.
-        assert_listed("a<b&c>'d", &["a\\u003cb\\u0026c\\u003e\\u0027d"]);
+        // Go's encoding/json: `'` stays, U+2028 does not.
+        assert_listed("a<b'c&d>\u{2028}", &["a\\u003cb'c\\u0026d\\u003e\\u2028"]);
+        // serde_json writes DEL as it is.
+        assert_listed("x\u{7f}y\"z", &["x\u{7f}y\\\"z"]);
         // PHP's json_encode.
         assert_listed("é/ü-key", &["\\u00e9\\/\\u00fc-key"]);
     }

@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use regex::Regex;
 use serde_json::Value;
 
@@ -85,13 +87,15 @@ impl Default for Redactor {
         Redactor {
             secrets: BTreeSet::new(),
             matcher: OnceLock::new(),
-            jwt: Regex::new(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.([A-Za-z0-9_-]+)")
-                .expect("a valid literal regex"),
+            jwt: Regex::new(
+                r"(?P<header>eyJ[A-Za-z0-9_-]+)\.(?P<claims>[A-Za-z0-9_-]*)\.[A-Za-z0-9_-]+",
+            )
+            .expect("a valid literal regex"),
         }
     }
 }
 
-/// An automaton that finds the longest form of any secret at each position.
+/// An automaton that finds every form of every secret, overlapping ones included.
 pub(super) fn forms_matcher<'a>(
     secrets: impl Iterator<Item = &'a str>,
     extra: impl Fn(&str) -> Vec<String>,
@@ -110,7 +114,7 @@ pub(super) fn forms_matcher<'a>(
         return None;
     }
     AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
+        .match_kind(MatchKind::Standard)
         .build(&forms)
         .ok()
 }
@@ -279,30 +283,87 @@ impl Redactor {
         }
     }
 
-    /// Masks every known secret, in every form, and every JWT signature in `text`.
+    /// Masks every known secret, in every form, and every JWT signature in `text`. A token's
+    /// claims stay readable: a secret among them is masked in the decoded claims, which are then
+    /// encoded again (masking it in the base64 would leave a token nothing can decode).
     pub fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut masked = Cow::Borrowed(text);
         if masked.contains("eyJ") {
             let replaced = self.jwt.replace_all(&masked, |caps: &regex::Captures<'_>| {
-                let whole = &caps[0];
-                let signature = &caps[1];
-                format!("{}{MASK}", &whole[..whole.len() - signature.len()])
+                let claims = caps.name("claims").map_or("", |claims| claims.as_str());
+                format!("{}.{}.{MASK}", &caps["header"], self.mask_claims(claims))
             });
             if let Cow::Owned(owned) = replaced {
                 masked = Cow::Owned(owned);
             }
         }
-        if let Some(matcher) = self.matcher() {
-            if matcher.is_match(masked.as_ref()) {
-                let mut replaced = String::with_capacity(masked.len());
-                matcher.replace_all_with(&masked, &mut replaced, |_, _, out| {
-                    out.push_str(MASK);
-                    true
-                });
-                masked = Cow::Owned(replaced);
-            }
+        if let Cow::Owned(owned) = self.mask_forms(&masked) {
+            masked = Cow::Owned(owned);
         }
         masked
+    }
+
+    fn mask_claims<'a>(&self, claims: &'a str) -> Cow<'a, str> {
+        let decoded = URL_SAFE_NO_PAD
+            .decode(claims)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        match decoded {
+            Some(decoded) => match self.mask_forms(&decoded) {
+                Cow::Borrowed(_) => Cow::Borrowed(claims),
+                Cow::Owned(masked) => Cow::Owned(URL_SAFE_NO_PAD.encode(masked)),
+            },
+            None => self.mask_forms(claims),
+        }
+    }
+
+    /// Replaces every stretch of `text` that some form of some secret covers. Every match counts,
+    /// overlapping ones too: of two secrets that overlap, neither keeps a visible end.
+    fn mask_forms<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let Some(matcher) = self.matcher() else {
+            return Cow::Borrowed(text);
+        };
+        let bytes = text.as_bytes();
+        let mut covered: Vec<(usize, usize)> = matcher
+            .find_overlapping_iter(text)
+            .map(|found| {
+                // A form that starts inside an escape (`\/`, `\"`) takes the escape's backslash
+                // with it: a backslash left before the mask would escape what follows it.
+                let backslashes = bytes[..found.start()]
+                    .iter()
+                    .rev()
+                    .take_while(|&&byte| byte == b'\\')
+                    .count();
+                (found.start() - backslashes % 2, found.end())
+            })
+            .collect();
+        if covered.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        covered.sort_unstable();
+        let mut masked = Vec::with_capacity(text.len());
+        let mut written = 0;
+        let mut ranges = covered.into_iter().peekable();
+        while let Some((start, mut end)) = ranges.next() {
+            while let Some(&(next_start, next_end)) = ranges.peek() {
+                if next_start > end {
+                    break;
+                }
+                end = end.max(next_end);
+                ranges.next();
+            }
+            let start = start.max(written);
+            masked.extend_from_slice(&bytes[written..start]);
+            masked.extend_from_slice(MASK.as_bytes());
+            written = end.max(written);
+        }
+        masked.extend_from_slice(&bytes[written..]);
+        // Forms and text are UTF-8 and the stretches start and end on their characters; should
+        // one ever not, the text is still masked, with the odd byte shown as U+FFFD.
+        Cow::Owned(
+            String::from_utf8(masked)
+                .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()),
+        )
     }
 
     /// Masks a header value: credentials entirely, `Set-Cookie` values but not their attributes.
@@ -457,19 +518,42 @@ mod tests {
     }
 
     #[test]
-    fn masks_a_secret_inside_a_tokens_claims() {
-        use base64::Engine as _;
-        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    fn masks_a_secret_inside_a_tokens_claims_and_keeps_them_readable() {
         let mut redactor = Redactor::default();
         redactor.add("correct horse battery");
         let claims = URL_SAFE_NO_PAD.encode(r#"{"sub":"1","pw":"correct horse battery"}"#);
         let token = format!("eyJhbGciOiJIUzI1NiJ9.{claims}.c2lnbmF0dXJl");
         let masked = redactor.mask(&token);
-        let payload = masked.split('.').nth(1).unwrap_or_default();
-        assert!(payload.contains(MASK), "{masked}");
-        for form in encoded_forms("correct horse battery") {
-            assert!(!payload.contains(&form), "{form} left in {masked}");
-        }
+        let parts: Vec<&str> = masked.split('.').collect();
+        assert_eq!(parts.len(), 3, "{masked}");
+        assert_eq!(parts[2], MASK);
+        let decoded = URL_SAFE_NO_PAD
+            .decode(parts[1])
+            .expect("claims still base64url");
+        let claims: Value = serde_json::from_slice(&decoded).expect("claims still JSON");
+        assert_eq!(claims, serde_json::json!({"sub": "1", "pw": MASK}));
+    }
+
+    #[test]
+    fn a_secret_after_an_escaped_slash_takes_the_backslash_with_it() {
+        let mut redactor = Redactor::default();
+        redactor.add("?hunter2-secret");
+        // PHP writes `/` as `\/`; base64 of "user:?hunter2-secret" has one where the secret begins.
+        let body = r#"{"blob":"dXNlcjo\/aHVudGVyMi1zZWNyZXQ="}"#;
+        let masked = redactor.mask(body);
+        assert!(masked.contains(MASK), "{masked}");
+        serde_json::from_str::<Value>(&masked).expect("still JSON");
+    }
+
+    #[test]
+    fn overlapping_secrets_leave_no_end_visible() {
+        let mut redactor = Redactor::default();
+        redactor.add("alpha-bravo-1");
+        redactor.add("bravo-1-charlie");
+        assert_eq!(
+            redactor.mask("x alpha-bravo-1-charlie y"),
+            format!("x {MASK} y")
+        );
     }
 
     #[test]
