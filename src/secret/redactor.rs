@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
+use std::sync::{PoisonError, RwLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use base64::Engine as _;
@@ -73,20 +73,139 @@ fn is_sensitive_name(name: &str) -> bool {
 /// from [`MIN_SECRET_LEN`] on.
 const MIN_LEARNT_SECRET_LEN: usize = 8;
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Redactor {
     secrets: BTreeSet<String>,
-    /// One automaton for every encoded form of every secret, built when first needed after the
-    /// secrets last changed: masking a large run is one pass per string, not one per secret.
-    matcher: OnceLock<Option<AhoCorasick>>,
+    /// Automata over the encoded forms of the secrets, brought up to date when a mask needs them.
+    automata: RwLock<Automata>,
     jwt: Regex,
+}
+
+impl Clone for Redactor {
+    fn clone(&self) -> Self {
+        let automata = self
+            .automata
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        Redactor {
+            secrets: self.secrets.clone(),
+            automata: RwLock::new(automata),
+            jwt: self.jwt.clone(),
+        }
+    }
+}
+
+/// The forms of the secrets in groups, each with its automaton. A secret learnt joins a new group
+/// of its own, and a group merges with the one before it while that is no larger (as a binary
+/// counter carries): a run that learns a secret at every step and masks in between (the console
+/// does, for every failed step) builds O(n log n) patterns in all, not one automaton per step over
+/// everything learnt so far.
+#[derive(Debug, Clone, Default)]
+struct Automata {
+    groups: Vec<Group>,
+    /// Learnt since the groups were last brought up to date.
+    pending: Vec<String>,
+    /// Forms no automaton could be built for (only conceivable for gigabytes of secrets): searched
+    /// one by one rather than dropped.
+    unsearchable: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Group {
+    secrets: usize,
+    forms: Vec<String>,
+    automaton: AhoCorasick,
+}
+
+impl Automata {
+    fn catch_up(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let secrets = self.pending.len();
+        let forms: Vec<String> = self
+            .pending
+            .drain(..)
+            .flat_map(|secret| encoded_forms(&secret))
+            .collect();
+        let mut group = match Group::new(secrets, forms) {
+            Ok(group) => group,
+            Err(forms) => {
+                self.unsearchable.extend(forms);
+                return;
+            }
+        };
+        while self
+            .groups
+            .last()
+            .is_some_and(|last| last.secrets <= group.secrets)
+        {
+            let Some(last) = self.groups.pop() else {
+                break;
+            };
+            group = match last.merge(group) {
+                Ok(merged) => merged,
+                Err((last, group)) => {
+                    self.groups.push(last);
+                    self.groups.push(group);
+                    return;
+                }
+            };
+        }
+        self.groups.push(group);
+    }
+
+    /// One group for all where possible: masking a whole run then takes one pass per string.
+    fn compact(&mut self) {
+        self.catch_up();
+        while self.groups.len() > 1 {
+            let (Some(last), Some(before)) = (self.groups.pop(), self.groups.pop()) else {
+                break;
+            };
+            match before.merge(last) {
+                Ok(merged) => self.groups.push(merged),
+                Err((before, last)) => {
+                    self.groups.push(before);
+                    self.groups.push(last);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+impl Group {
+    /// The group, or its forms back when no automaton can hold them.
+    fn new(secrets: usize, mut forms: Vec<String>) -> Result<Group, Vec<String>> {
+        forms.sort();
+        forms.dedup();
+        match AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&forms)
+        {
+            Ok(automaton) => Ok(Group {
+                secrets,
+                forms,
+                automaton,
+            }),
+            Err(_) => Err(forms),
+        }
+    }
+
+    /// Both groups as one, or both back as they were.
+    fn merge(self, other: Group) -> Result<Group, (Group, Group)> {
+        let mut forms = self.forms.clone();
+        forms.extend(other.forms.iter().cloned());
+        Group::new(self.secrets + other.secrets, forms).map_err(|_| (self, other))
+    }
 }
 
 impl Default for Redactor {
     fn default() -> Self {
         Redactor {
             secrets: BTreeSet::new(),
-            matcher: OnceLock::new(),
+            automata: RwLock::default(),
             jwt: Regex::new(
                 r"(?P<header>eyJ[A-Za-z0-9_-]+)\.(?P<claims>[A-Za-z0-9_-]*)\.[A-Za-z0-9_-]+",
             )
@@ -139,14 +258,28 @@ impl Redactor {
         let secret = secret.trim();
         if secret.len() >= min_len && !self.secrets.contains(secret) {
             self.secrets.insert(secret.to_owned());
-            self.matcher = OnceLock::new();
+            self.automata
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pending
+                .push(secret.to_owned());
         }
     }
 
-    fn matcher(&self) -> Option<&AhoCorasick> {
-        self.matcher
-            .get_or_init(|| forms_matcher(self.secrets.iter().map(String::as_str), |_| Vec::new()))
-            .as_ref()
+    /// Runs `search` with the automata up to date with every secret learnt.
+    fn with_automata<T>(&self, search: impl FnOnce(&Automata) -> T) -> T {
+        {
+            let automata = self.automata.read().unwrap_or_else(PoisonError::into_inner);
+            if automata.pending.is_empty() {
+                return search(&automata);
+            }
+        }
+        let mut automata = self
+            .automata
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        automata.catch_up();
+        search(&automata)
     }
 
     /// Learns everything secret in a finished step: declared secrets, credentials it sent, cookies
@@ -228,7 +361,6 @@ impl Redactor {
         };
         self.learn(credential);
         if scheme.eq_ignore_ascii_case("basic") {
-            use base64::Engine as _;
             if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(credential.trim())
             {
                 let decoded = String::from_utf8_lossy(&decoded).into_owned();
@@ -320,21 +452,39 @@ impl Redactor {
     /// Replaces every stretch of `text` that some form of some secret covers. Every match counts,
     /// overlapping ones too: of two secrets that overlap, neither keeps a visible end.
     fn mask_forms<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let Some(matcher) = self.matcher() else {
+        if self.secrets.is_empty() {
             return Cow::Borrowed(text);
-        };
+        }
+        let found: Vec<(usize, usize)> = self.with_automata(|automata| {
+            let mut found = Vec::new();
+            for group in &automata.groups {
+                found.extend(
+                    group
+                        .automaton
+                        .find_overlapping_iter(text)
+                        .map(|hit| (hit.start(), hit.end())),
+                );
+            }
+            for form in &automata.unsearchable {
+                found.extend(
+                    text.match_indices(form.as_str())
+                        .map(|(at, _)| (at, at + form.len())),
+                );
+            }
+            found
+        });
         let bytes = text.as_bytes();
-        let mut covered: Vec<(usize, usize)> = matcher
-            .find_overlapping_iter(text)
-            .map(|found| {
+        let mut covered: Vec<(usize, usize)> = found
+            .into_iter()
+            .map(|(start, end)| {
                 // A form that starts inside an escape (`\/`, `\"`) takes the escape's backslash
                 // with it: a backslash left before the mask would escape what follows it.
-                let backslashes = bytes[..found.start()]
+                let backslashes = bytes[..start]
                     .iter()
                     .rev()
                     .take_while(|&&byte| byte == b'\\')
                     .count();
-                (found.start() - backslashes % 2, found.end())
+                (start - backslashes % 2, end)
             })
             .collect();
         if covered.is_empty() {
@@ -409,6 +559,10 @@ impl Redactor {
 
     /// Masks a run's result in place: headers by name, every other string by content.
     pub fn mask_run(&self, run: &mut RunResult) {
+        self.automata
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .compact();
         for step in run.suites.iter_mut().flat_map(|suite| &mut suite.steps) {
             self.mask_step(step);
         }
@@ -543,6 +697,26 @@ mod tests {
         let masked = redactor.mask(body);
         assert!(masked.contains(MASK), "{masked}");
         serde_json::from_str::<Value>(&masked).expect("still JSON");
+    }
+
+    #[test]
+    fn secrets_learnt_between_masks_are_all_masked_by_few_automata() {
+        let mut redactor = Redactor::default();
+        let mut text = String::new();
+        for n in 0..37 {
+            let secret = format!("secret-number-{n:03}");
+            redactor.add(&secret);
+            text.push_str(&secret);
+            text.push(' ');
+            assert_eq!(redactor.mask(&secret), MASK);
+        }
+        let groups = redactor.automata.read().expect("not poisoned").groups.len();
+        assert!(groups <= 6, "{groups} groups for 37 secrets");
+        let masked = redactor.mask(&text);
+        assert!(!masked.contains("secret-number"), "{masked}");
+        redactor.automata.write().expect("not poisoned").compact();
+        let compacted = redactor.automata.read().expect("not poisoned").groups.len();
+        assert_eq!(compacted, 1);
     }
 
     #[test]
