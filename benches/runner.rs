@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const STEPS: usize = 1000;
-const ROUNDS: usize = 15;
+const ROUNDS: usize = 18;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -155,11 +155,20 @@ fn compare() {
 
     // Then rounds of all three, in turn: the machine's speed drifts over seconds, so each round's
     // authprobe times are divided by that round's loop, and the ratios are the median of those.
+    // The rounds go through the six orders, so that no command always follows the same one (the
+    // HTML run's page-cache writeback would otherwise always land on whatever comes next).
+    const ORDERS: [[usize; 3]; 6] = [
+        [0, 1, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [0, 2, 1],
+        [2, 1, 0],
+        [1, 0, 2],
+    ];
     let mut rounds: Vec<[Sample; 3]> = Vec::with_capacity(ROUNDS);
     for round in 0..ROUNDS {
         let mut samples = [None, None, None];
-        for turn in 0..3 {
-            let which = (round + turn) % 3;
+        for which in ORDERS[round % ORDERS.len()] {
             let command = match which {
                 0 => baseline_command(),
                 1 => json_command(),
