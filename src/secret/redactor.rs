@@ -435,17 +435,52 @@ impl Redactor {
         masked
     }
 
+    /// A token's claims with the secrets among them masked, still base64url of a JSON object: a
+    /// number that is a secret becomes the masked string (text masking would leave `"exp": ••••••`,
+    /// which no JSON reader, and so no report, could decode).
     fn mask_claims<'a>(&self, claims: &'a str) -> Cow<'a, str> {
         let decoded = URL_SAFE_NO_PAD
             .decode(claims)
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok());
-        match decoded {
-            Some(decoded) => match self.mask_forms(&decoded) {
-                Cow::Borrowed(_) => Cow::Borrowed(claims),
-                Cow::Owned(masked) => Cow::Owned(URL_SAFE_NO_PAD.encode(masked)),
-            },
-            None => self.mask_forms(claims),
+        let Some(decoded) = decoded else {
+            return self.mask_forms(claims);
+        };
+        if let Cow::Borrowed(_) = self.mask_forms(&decoded) {
+            return Cow::Borrowed(claims);
+        }
+        match serde_json::from_str::<Value>(&decoded) {
+            Ok(mut value) => {
+                self.mask_claim_value(&mut value);
+                Cow::Owned(URL_SAFE_NO_PAD.encode(value.to_string()))
+            }
+            Err(_) => Cow::Owned(URL_SAFE_NO_PAD.encode(self.mask_forms(&decoded).as_ref())),
+        }
+    }
+
+    fn mask_claim_value(&self, value: &mut Value) {
+        match value {
+            Value::String(text) => self.mask_in_place(text),
+            Value::Number(number) => {
+                if let Cow::Owned(masked) = self.mask_forms(&number.to_string()) {
+                    *value = Value::String(masked);
+                }
+            }
+            Value::Array(items) => items
+                .iter_mut()
+                .for_each(|item| self.mask_claim_value(item)),
+            Value::Object(map) => {
+                let masked_keys = map.keys().any(|key| self.mask_forms(key) != key.as_str());
+                if masked_keys {
+                    *map = std::mem::take(map)
+                        .into_iter()
+                        .map(|(key, item)| (self.mask_forms(&key).into_owned(), item))
+                        .collect();
+                }
+                map.values_mut()
+                    .for_each(|item| self.mask_claim_value(item));
+            }
+            Value::Bool(_) | Value::Null => {}
         }
     }
 
@@ -686,6 +721,21 @@ mod tests {
             .expect("claims still base64url");
         let claims: Value = serde_json::from_slice(&decoded).expect("claims still JSON");
         assert_eq!(claims, serde_json::json!({"sub": "1", "pw": MASK}));
+    }
+
+    #[test]
+    fn a_number_among_a_tokens_claims_is_masked_as_a_string() {
+        let mut redactor = Redactor::default();
+        redactor.add("1796434622");
+        let claims = URL_SAFE_NO_PAD.encode(r#"{"sub":"alice","exp":1796434622}"#);
+        let token = format!("eyJhbGciOiJIUzI1NiJ9.{claims}.c2lnbmF0dXJl");
+        let masked = redactor.mask(&token);
+        let claims = masked.split('.').nth(1).unwrap_or_default();
+        let decoded = URL_SAFE_NO_PAD
+            .decode(claims)
+            .expect("claims still base64url");
+        let claims: Value = serde_json::from_slice(&decoded).expect("claims still JSON");
+        assert_eq!(claims, serde_json::json!({"sub": "alice", "exp": MASK}));
     }
 
     #[test]
