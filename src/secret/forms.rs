@@ -4,8 +4,9 @@
 //! left in a report, so each common encoder's output is listed: form encoding (`+` or `%20` for
 //! spaces), RFC 3986 and Python's `quote` (which keeps `/`), JavaScript's `encodeURIComponent` and
 //! `encodeURI`, each with upper- or lowercase hex; JSON as serde writes it, with `\/` (PHP), with
-//! non-ASCII as `\u00e9` (Python, PHP), and with `<>&` and U+2028/U+2029 as `\u003c` (Go). Any
-//! form with a `/` is also listed with `\/`, as a PHP body would carry it.
+//! non-ASCII as `\u00e9` (Python, PHP), with `<>&` and U+2028/U+2029 as `\u003c` (Go), and with
+//! those and `'"+` and backtick as `\u0027` (.NET). Any form with a `/` is also listed with `\/`,
+//! as a PHP body would carry it.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -36,7 +37,9 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
         }
     }
     let json_unsafe = secret.chars().any(|c| {
-        matches!(c, '"' | '\\' | '/' | '<' | '>' | '&' | '\'') || c.is_control() || !c.is_ascii()
+        matches!(c, '"' | '\\' | '/' | '<' | '>' | '&' | '\'' | '+' | '`')
+            || c.is_control()
+            || !c.is_ascii()
     });
     if json_unsafe {
         for style in JsonStyle::ALL {
@@ -165,45 +168,60 @@ fn percent_encode(secret: &str, style: PercentStyle, hex: Hex) -> String {
 struct JsonStyle {
     slash: bool,
     non_ascii: bool,
-    html: bool,
+    html: HtmlEscapes,
+}
+
+/// Characters a JSON encoder writes as `\uXXXX` so that its output can sit in HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HtmlEscapes {
+    None,
+    /// Go's encoding/json: `<`, `>`, `&`, U+2028 and U+2029.
+    Go,
+    /// .NET's System.Text.Json: `<`, `>`, `&`, `'`, `"`, `+` and `` ` ``.
+    DotNet,
 }
 
 impl JsonStyle {
-    const ALL: [JsonStyle; 6] = [
+    const ALL: [JsonStyle; 7] = [
         // serde_json, JavaScript's JSON.stringify.
         JsonStyle {
             slash: false,
             non_ascii: false,
-            html: false,
+            html: HtmlEscapes::None,
         },
         // PHP's json_encode writes `\/` …
         JsonStyle {
             slash: true,
             non_ascii: false,
-            html: false,
+            html: HtmlEscapes::None,
         },
         // … and, like Python's json.dumps, non-ASCII as `\uXXXX`.
         JsonStyle {
             slash: true,
             non_ascii: true,
-            html: false,
+            html: HtmlEscapes::None,
         },
         JsonStyle {
             slash: false,
             non_ascii: true,
-            html: false,
+            html: HtmlEscapes::None,
         },
-        // Go's encoding/json escapes `<`, `>`, `&`, U+2028 and U+2029 for HTML; some encoders
-        // also escape non-ASCII while doing so.
+        // Go's encoding/json escapes some characters for HTML; some encoders also escape
+        // non-ASCII while doing so, as .NET's does by default.
         JsonStyle {
             slash: false,
             non_ascii: false,
-            html: true,
+            html: HtmlEscapes::Go,
         },
         JsonStyle {
             slash: false,
             non_ascii: true,
-            html: true,
+            html: HtmlEscapes::Go,
+        },
+        JsonStyle {
+            slash: false,
+            non_ascii: true,
+            html: HtmlEscapes::DotNet,
         },
     ];
 }
@@ -219,7 +237,13 @@ fn json_escape(secret: &str, style: JsonStyle, hex: Hex) -> String {
         }
     };
     for c in secret.chars() {
+        let html_escaped = match style.html {
+            HtmlEscapes::None => false,
+            HtmlEscapes::Go => matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}'),
+            HtmlEscapes::DotNet => matches!(c, '<' | '>' | '&' | '\'' | '"' | '+' | '`'),
+        };
         match c {
+            c if html_escaped => unit(c as u16, &mut escaped),
             '"' => escaped.push_str("\\\""),
             '\\' => escaped.push_str("\\\\"),
             '\n' => escaped.push_str("\\n"),
@@ -228,7 +252,6 @@ fn json_escape(secret: &str, style: JsonStyle, hex: Hex) -> String {
             '\u{8}' => escaped.push_str("\\b"),
             '\u{c}' => escaped.push_str("\\f"),
             '/' if style.slash => escaped.push_str("\\/"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' if style.html => unit(c as u16, &mut escaped),
             c if c < ' ' => unit(c as u16, &mut escaped),
             // DEL is ASCII, but encoders that keep to ASCII escape it with the rest.
             '\u{7f}' if style.non_ascii => unit(0x7f, &mut escaped),
@@ -295,6 +318,8 @@ mod tests {
         assert_listed("pässwörd🔑", &["p\\u00e4ssw\\u00f6rd\\ud83d\\udd11"]);
         // Go's encoding/json: `'` stays, U+2028 does not.
         assert_listed("a<b'c&d>\u{2028}", &["a\\u003cb'c\\u0026d\\u003e\\u2028"]);
+        // .NET's System.Text.Json.
+        assert_listed("it's+\"é\"", &["it\\u0027s\\u002B\\u0022\\u00E9\\u0022"]);
         // serde_json writes DEL as it is.
         assert_listed("x\u{7f}y\"z", &["x\u{7f}y\\\"z"]);
         // PHP's json_encode.

@@ -83,11 +83,14 @@ pub struct Redactor {
 
 impl Clone for Redactor {
     fn clone(&self) -> Self {
-        let automata = self
-            .automata
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
+        let automata = match self.automata.read() {
+            Ok(automata) => automata.clone(),
+            // See `with_automata`: groups a panic left behind may be missing secrets.
+            Err(_) => Automata {
+                pending: self.secrets.iter().cloned().collect(),
+                ..Automata::default()
+            },
+        };
         Redactor {
             secrets: self.secrets.clone(),
             automata: RwLock::new(automata),
@@ -268,16 +271,25 @@ impl Redactor {
 
     /// Runs `search` with the automata up to date with every secret learnt.
     fn with_automata<T>(&self, search: impl FnOnce(&Automata) -> T) -> T {
-        {
-            let automata = self.automata.read().unwrap_or_else(PoisonError::into_inner);
+        if let Ok(automata) = self.automata.read() {
             if automata.pending.is_empty() {
                 return search(&automata);
             }
         }
-        let mut automata = self
-            .automata
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut automata = match self.automata.write() {
+            Ok(automata) => automata,
+            // A panic while the groups were being rebuilt may have lost some: start again from
+            // every secret learnt.
+            Err(poisoned) => {
+                let mut automata = poisoned.into_inner();
+                *automata = Automata {
+                    pending: self.secrets.iter().cloned().collect(),
+                    ..Automata::default()
+                };
+                self.automata.clear_poison();
+                automata
+            }
+        };
         automata.catch_up();
         search(&automata)
     }
@@ -416,14 +428,23 @@ impl Redactor {
     }
 
     /// Masks every known secret, in every form, and every JWT signature in `text`. A token's
-    /// claims stay readable: a secret among them is masked in the decoded claims, which are then
-    /// encoded again (masking it in the base64 would leave a token nothing can decode).
+    /// header and claims stay readable: a secret among them is masked in the decoded JSON, which
+    /// is encoded again (masking it in the base64 would leave a token nothing can decode).
     pub fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        self.mask_nested(text, 0)
+    }
+
+    /// [`Self::mask`] for text found inside a token's segments `depth` tokens deep.
+    fn mask_nested<'a>(&self, text: &'a str, depth: usize) -> Cow<'a, str> {
         let mut masked = Cow::Borrowed(text);
         if masked.contains("eyJ") {
             let replaced = self.jwt.replace_all(&masked, |caps: &regex::Captures<'_>| {
                 let claims = caps.name("claims").map_or("", |claims| claims.as_str());
-                format!("{}.{}.{MASK}", &caps["header"], self.mask_claims(claims))
+                format!(
+                    "{}.{}.{MASK}",
+                    self.mask_segment(&caps["header"], depth),
+                    self.mask_segment(claims, depth)
+                )
             });
             if let Cow::Owned(owned) = replaced {
                 masked = Cow::Owned(owned);
@@ -435,52 +456,99 @@ impl Redactor {
         masked
     }
 
-    /// A token's claims with the secrets among them masked, still base64url of a JSON object: a
-    /// number that is a secret becomes the masked string (text masking would leave `"exp": ••••••`,
-    /// which no JSON reader, and so no report, could decode).
-    fn mask_claims<'a>(&self, claims: &'a str) -> Cow<'a, str> {
-        let decoded = URL_SAFE_NO_PAD
-            .decode(claims)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok());
-        let Some(decoded) = decoded else {
-            return self.mask_forms(claims);
+    /// A token's header or claims with the secrets in them masked, still base64url of the same
+    /// JSON where that can be kept: a number that is a secret becomes the masked string (masking
+    /// text would leave `"exp": ••••••`, which no JSON reader, and so no report, decodes). What
+    /// cannot be kept readable safely is masked whole.
+    fn mask_segment<'a>(&self, segment: &'a str, depth: usize) -> Cow<'a, str> {
+        /// Tokens inside tokens are decoded this deep; deeper ones are masked as text, so that a
+        /// crafted body cannot nest its way to a stack overflow.
+        const MAX_DEPTH: usize = 2;
+        let Ok(bytes) = URL_SAFE_NO_PAD.decode(segment) else {
+            return self.mask_forms(segment);
         };
-        if let Cow::Borrowed(_) = self.mask_forms(&decoded) {
-            return Cow::Borrowed(claims);
-        }
-        match serde_json::from_str::<Value>(&decoded) {
-            Ok(mut value) => {
-                self.mask_claim_value(&mut value);
-                Cow::Owned(URL_SAFE_NO_PAD.encode(value.to_string()))
+        let decoded = match String::from_utf8(bytes) {
+            Ok(decoded) => decoded,
+            // Not text: a secret in it is masked with the whole segment.
+            Err(error) => {
+                let text = String::from_utf8_lossy(error.as_bytes());
+                return match self.mask_forms(&text) {
+                    Cow::Borrowed(_) => self.mask_forms(segment),
+                    Cow::Owned(_) => Cow::Owned(MASK.to_owned()),
+                };
             }
-            Err(_) => Cow::Owned(URL_SAFE_NO_PAD.encode(self.mask_forms(&decoded).as_ref())),
+        };
+        // A secret can hide behind a JSON escape (`\u0073`) or inside a token in a claim: only
+        // the parsed values show it.
+        let worth_parsing = decoded.contains("\\u")
+            || decoded.contains("eyJ")
+            || matches!(self.mask_forms(&decoded), Cow::Owned(_));
+        if !worth_parsing {
+            return self.mask_forms(segment);
+        }
+        let parsed = serde_json::from_str::<Value>(&decoded)
+            .ok()
+            .filter(|value| depth < MAX_DEPTH && exact_numbers(value));
+        match parsed {
+            Some(mut value) => {
+                if self.mask_json_value(&mut value, depth + 1) {
+                    Cow::Owned(URL_SAFE_NO_PAD.encode(value.to_string()))
+                } else {
+                    self.mask_forms(segment)
+                }
+            }
+            // Too deep to look inside another token: it could hide anything.
+            None if depth >= MAX_DEPTH && decoded.contains("eyJ") => Cow::Owned(MASK.to_owned()),
+            None => match self.mask_forms(&decoded) {
+                Cow::Borrowed(_) => self.mask_forms(segment),
+                Cow::Owned(_) => Cow::Owned(MASK.to_owned()),
+            },
         }
     }
 
-    fn mask_claim_value(&self, value: &mut Value) {
+    /// Masks the secrets in a decoded token's JSON, value by value; whether anything changed.
+    fn mask_json_value(&self, value: &mut Value, depth: usize) -> bool {
         match value {
-            Value::String(text) => self.mask_in_place(text),
-            Value::Number(number) => {
-                if let Cow::Owned(masked) = self.mask_forms(&number.to_string()) {
-                    *value = Value::String(masked);
+            Value::String(text) => match self.mask_nested(text, depth) {
+                Cow::Borrowed(_) => false,
+                Cow::Owned(masked) => {
+                    *text = masked;
+                    true
                 }
+            },
+            Value::Number(number) => match self.mask_forms(&number.to_string()) {
+                Cow::Borrowed(_) => false,
+                Cow::Owned(masked) => {
+                    *value = Value::String(masked);
+                    true
+                }
+            },
+            Value::Array(items) => {
+                // Every item is masked: stopping at the first change would leave the rest.
+                let mut changed = false;
+                for item in items {
+                    changed |= self.mask_json_value(item, depth);
+                }
+                changed
             }
-            Value::Array(items) => items
-                .iter_mut()
-                .for_each(|item| self.mask_claim_value(item)),
             Value::Object(map) => {
-                let masked_keys = map.keys().any(|key| self.mask_forms(key) != key.as_str());
-                if masked_keys {
+                let mut changed = false;
+                if map
+                    .keys()
+                    .any(|key| matches!(self.mask_forms(key), Cow::Owned(_)))
+                {
                     *map = std::mem::take(map)
                         .into_iter()
                         .map(|(key, item)| (self.mask_forms(&key).into_owned(), item))
                         .collect();
+                    changed = true;
                 }
-                map.values_mut()
-                    .for_each(|item| self.mask_claim_value(item));
+                for item in map.values_mut() {
+                    changed |= self.mask_json_value(item, depth);
+                }
+                changed
             }
-            Value::Bool(_) | Value::Null => {}
+            Value::Bool(_) | Value::Null => false,
         }
     }
 
@@ -509,17 +577,29 @@ impl Redactor {
             found
         });
         let bytes = text.as_bytes();
+        // The run of backslashes last walked back over: matches come in order, and many can
+        // start inside one long run.
+        let mut run_start = 0;
+        let mut run_end = 0;
         let mut covered: Vec<(usize, usize)> = found
             .into_iter()
             .map(|(start, end)| {
                 // A form that starts inside an escape (`\/`, `\"`) takes the escape's backslash
                 // with it: a backslash left before the mask would escape what follows it.
-                let backslashes = bytes[..start]
-                    .iter()
-                    .rev()
-                    .take_while(|&&byte| byte == b'\\')
-                    .count();
-                (start - backslashes % 2, end)
+                if start == 0 || bytes[start - 1] != b'\\' {
+                    return (start, end);
+                }
+                if !(run_start..run_end).contains(&(start - 1)) {
+                    run_start = start - 1;
+                    while run_start > 0 && bytes[run_start - 1] == b'\\' {
+                        run_start -= 1;
+                    }
+                    run_end = start;
+                    while run_end < bytes.len() && bytes[run_end] == b'\\' {
+                        run_end += 1;
+                    }
+                }
+                (start - (start - run_start) % 2, end)
             })
             .collect();
         if covered.is_empty() {
@@ -665,6 +745,18 @@ impl Redactor {
     }
 }
 
+/// Whether every number in `value` is an integer that serde_json writes back digit for digit: a
+/// float or a larger integer is read as an `f64` and written back shorter, so masking the parsed
+/// value could lose the digits that matched a secret while keeping the rest.
+fn exact_numbers(value: &Value) -> bool {
+    match value {
+        Value::Number(number) => number.is_i64() || number.is_u64(),
+        Value::Array(items) => items.iter().all(exact_numbers),
+        Value::Object(map) => map.values().all(exact_numbers),
+        Value::String(_) | Value::Bool(_) | Value::Null => true,
+    }
+}
+
 fn leaves(value: &Value) -> Vec<String> {
     match value {
         Value::String(text) => vec![text.clone()],
@@ -736,6 +828,85 @@ mod tests {
             .expect("claims still base64url");
         let claims: Value = serde_json::from_slice(&decoded).expect("claims still JSON");
         assert_eq!(claims, serde_json::json!({"sub": "alice", "exp": MASK}));
+    }
+
+    fn token_with_claims(claims: &[u8]) -> String {
+        format!(
+            "eyJhbGciOiJIUzI1NiJ9.{}.c2lnbmF0dXJl",
+            URL_SAFE_NO_PAD.encode(claims)
+        )
+    }
+
+    fn claims_of(token: &str) -> Vec<u8> {
+        let claims = token.split('.').nth(1).unwrap_or_default();
+        URL_SAFE_NO_PAD.decode(claims).unwrap_or_default()
+    }
+
+    #[test]
+    fn claims_that_cannot_be_written_back_exactly_are_masked_whole() {
+        let mut redactor = Redactor::default();
+        redactor.add("12345678901234567890123");
+        // Read as a float, the number would be written back as 1.2345678901234568e22: most of
+        // the secret's digits, no longer matching it.
+        let token = token_with_claims(br#"{"acct":12345678901234567890123}"#);
+        let masked = redactor.mask(&token);
+        assert_eq!(masked, format!("eyJhbGciOiJIUzI1NiJ9.{MASK}.{MASK}"));
+    }
+
+    #[test]
+    fn a_secret_behind_json_escapes_in_claims_is_masked() {
+        let mut redactor = Redactor::default();
+        redactor.add("s3cr3t-value");
+        let token = token_with_claims(
+            br#"{"x":"\u0073\u0033cr3t-value","list":["s3cr3t-value","s3cr3t-value"]}"#,
+        );
+        let masked = redactor.mask(&token);
+        let claims: Value = serde_json::from_slice(&claims_of(&masked)).expect("claims JSON");
+        assert_eq!(claims, serde_json::json!({"x": MASK, "list": [MASK, MASK]}));
+    }
+
+    #[test]
+    fn claims_that_are_not_text_are_masked_whole_when_they_hold_a_secret() {
+        let mut redactor = Redactor::default();
+        redactor.add("s3cr3t-value");
+        let mut claims = vec![0xff, 0xfe];
+        claims.extend_from_slice(b"s3cr3t-value");
+        let token = token_with_claims(&claims);
+        let masked = redactor.mask(&token);
+        assert_eq!(masked, format!("eyJhbGciOiJIUzI1NiJ9.{MASK}.{MASK}"));
+    }
+
+    #[test]
+    fn tokens_nested_deeply_are_masked_without_decoding_all_the_way() {
+        let mut redactor = Redactor::default();
+        redactor.add("s3cr3t-value");
+        let mut token = token_with_claims(br#"{"pw":"s3cr3t-value"}"#);
+        for _ in 0..8 {
+            token = token_with_claims(format!(r#"{{"inner":"{token}"}}"#).as_bytes());
+        }
+        let masked = redactor.mask(&token);
+        // Decode layer by layer, as far as the layers still decode: none shows the secret.
+        let mut layer = masked.into_owned();
+        for _ in 0..9 {
+            assert!(!layer.contains("s3cr3t"), "{layer}");
+            let claims = claims_of(&layer);
+            let Ok(claims) = serde_json::from_slice::<Value>(&claims) else {
+                break;
+            };
+            let Some(inner) = claims["inner"].as_str() else {
+                assert!(!claims.to_string().contains("s3cr3t"), "{claims}");
+                break;
+            };
+            layer = inner.to_owned();
+        }
+    }
+
+    #[test]
+    fn an_apostrophe_escaped_by_dotnet_does_not_hide_a_secret() {
+        let mut redactor = Redactor::default();
+        redactor.add("it's-a-secret");
+        let masked = redactor.mask(r#"{"pw":"it\u0027s-a-secret"}"#);
+        assert_eq!(masked, format!(r#"{{"pw":"{MASK}"}}"#));
     }
 
     #[test]
