@@ -3,7 +3,8 @@
 //!
 //! [`Redactor`] learns secrets from a run (declared secret vars, credentials in headers, cookie
 //! values, sensitive JSON and form fields) and masks them with all their encoded forms; JWTs keep
-//! their readable header and claims but lose their signature. [`scan`] checks written files
+//! their readable header and claims (a secret among them is masked in the decoded JSON) but lose
+//! their signature. [`scan`] checks written files
 //! afterwards, so that a secret that slipped through fails the run instead of being published.
 
 mod forms;
