@@ -5,8 +5,8 @@
 //! spaces), RFC 3986 and Python's `quote` (which keeps `/`), JavaScript's `encodeURIComponent` and
 //! `encodeURI`, each with upper- or lowercase hex; JSON as serde writes it, with `\/` (PHP), with
 //! non-ASCII as `\u00e9` (Python, PHP), with `<>&` and U+2028/U+2029 as `\u003c` (Go), and with
-//! those and `'"+` and backtick as `\u0027` (.NET). Any form with a `/` is also listed with `\/`,
-//! as a PHP body would carry it.
+//! those and `'"+` and backtick as `\u0027` (.NET), and `=` as `\u003d` (Gson). Any form with a
+//! `/` is also listed with `\/`, as a PHP body would carry it.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -37,8 +37,10 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
         }
     }
     let json_unsafe = secret.chars().any(|c| {
-        matches!(c, '"' | '\\' | '/' | '<' | '>' | '&' | '\'' | '+' | '`')
-            || c.is_control()
+        matches!(
+            c,
+            '"' | '\\' | '/' | '<' | '>' | '&' | '\'' | '+' | '`' | '='
+        ) || c.is_control()
             || !c.is_ascii()
     });
     if json_unsafe {
@@ -179,10 +181,12 @@ enum HtmlEscapes {
     Go,
     /// .NET's System.Text.Json: `<`, `>`, `&`, `'`, `"`, `+` and `` ` ``.
     DotNet,
+    /// Gson's default: `<`, `>`, `&`, `=` and `'`.
+    Gson,
 }
 
 impl JsonStyle {
-    const ALL: [JsonStyle; 7] = [
+    const ALL: [JsonStyle; 9] = [
         // serde_json, JavaScript's JSON.stringify.
         JsonStyle {
             slash: false,
@@ -223,6 +227,17 @@ impl JsonStyle {
             non_ascii: true,
             html: HtmlEscapes::DotNet,
         },
+        // .NET with `UnicodeRanges.All` keeps non-ASCII as it is.
+        JsonStyle {
+            slash: false,
+            non_ascii: false,
+            html: HtmlEscapes::DotNet,
+        },
+        JsonStyle {
+            slash: false,
+            non_ascii: false,
+            html: HtmlEscapes::Gson,
+        },
     ];
 }
 
@@ -241,6 +256,7 @@ fn json_escape(secret: &str, style: JsonStyle, hex: Hex) -> String {
             HtmlEscapes::None => false,
             HtmlEscapes::Go => matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}'),
             HtmlEscapes::DotNet => matches!(c, '<' | '>' | '&' | '\'' | '"' | '+' | '`'),
+            HtmlEscapes::Gson => matches!(c, '<' | '>' | '&' | '=' | '\''),
         };
         match c {
             c if html_escaped => unit(c as u16, &mut escaped),
@@ -320,6 +336,8 @@ mod tests {
         assert_listed("a<b'c&d>\u{2028}", &["a\\u003cb'c\\u0026d\\u003e\\u2028"]);
         // .NET's System.Text.Json.
         assert_listed("it's+\"é\"", &["it\\u0027s\\u002B\\u0022\\u00E9\\u0022"]);
+        // Gson, on a padded base64 secret.
+        assert_listed("c2VjcmV0MQ==", &["c2VjcmV0MQ\\u003d\\u003d"]);
         // serde_json writes DEL as it is.
         assert_listed("x\u{7f}y\"z", &["x\u{7f}y\\\"z"]);
         // PHP's json_encode.

@@ -210,7 +210,7 @@ impl Default for Redactor {
             secrets: BTreeSet::new(),
             automata: RwLock::default(),
             jwt: Regex::new(
-                r"(?P<header>eyJ[A-Za-z0-9_-]+)\.(?P<claims>[A-Za-z0-9_-]*)\.[A-Za-z0-9_-]+",
+                r"(?P<header>eyJ[A-Za-z0-9_-]+)\.(?P<claims>[A-Za-z0-9_-]*)\.(?P<signature>[A-Za-z0-9_-]*)",
             )
             .expect("a valid literal regex"),
         }
@@ -276,7 +276,13 @@ impl Redactor {
                 return search(&automata);
             }
         }
-        let mut automata = match self.automata.write() {
+        let mut automata = self.automata_to_change();
+        automata.catch_up();
+        search(&automata)
+    }
+
+    fn automata_to_change(&self) -> std::sync::RwLockWriteGuard<'_, Automata> {
+        match self.automata.write() {
             Ok(automata) => automata,
             // A panic while the groups were being rebuilt may have lost some: start again from
             // every secret learnt.
@@ -289,9 +295,7 @@ impl Redactor {
                 self.automata.clear_poison();
                 automata
             }
-        };
-        automata.catch_up();
-        search(&automata)
+        }
     }
 
     /// Learns everything secret in a finished step: declared secrets, credentials it sent, cookies
@@ -440,8 +444,14 @@ impl Redactor {
         if masked.contains("eyJ") {
             let replaced = self.jwt.replace_all(&masked, |caps: &regex::Captures<'_>| {
                 let claims = caps.name("claims").map_or("", |claims| claims.as_str());
+                // An unsigned token (`alg: none`) has no signature to mask.
+                let signature = if caps["signature"].is_empty() {
+                    ""
+                } else {
+                    MASK
+                };
                 format!(
-                    "{}.{}.{MASK}",
+                    "{}.{}.{signature}",
                     self.mask_segment(&caps["header"], depth),
                     self.mask_segment(claims, depth)
                 )
@@ -457,52 +467,46 @@ impl Redactor {
     }
 
     /// A token's header or claims with the secrets in them masked, still base64url of the same
-    /// JSON where that can be kept: a number that is a secret becomes the masked string (masking
-    /// text would leave `"exp": ••••••`, which no JSON reader, and so no report, decodes). What
-    /// cannot be kept readable safely is masked whole.
+    /// JSON where that is safe: a number that is a secret becomes the masked string (masking text
+    /// would leave `"exp": ••••••`, which no JSON reader, and so no report, decodes). A segment
+    /// that might hold a secret but cannot be read back exactly is masked whole.
     fn mask_segment<'a>(&self, segment: &'a str, depth: usize) -> Cow<'a, str> {
-        /// Tokens inside tokens are decoded this deep; deeper ones are masked as text, so that a
-        /// crafted body cannot nest its way to a stack overflow.
+        /// Tokens inside tokens are decoded this deep; deeper ones are masked whole when they
+        /// might hide anything, so that a crafted body cannot nest its way to a stack overflow.
         const MAX_DEPTH: usize = 2;
-        let Ok(bytes) = URL_SAFE_NO_PAD.decode(segment) else {
+        let Some(bytes) = decode_segment(segment) else {
             return self.mask_forms(segment);
         };
-        let decoded = match String::from_utf8(bytes) {
-            Ok(decoded) => decoded,
-            // Not text: a secret in it is masked with the whole segment.
-            Err(error) => {
-                let text = String::from_utf8_lossy(error.as_bytes());
-                return match self.mask_forms(&text) {
-                    Cow::Borrowed(_) => self.mask_forms(segment),
-                    Cow::Owned(_) => Cow::Owned(MASK.to_owned()),
-                };
-            }
-        };
+        // Decoded as JWT libraries do, lossily: what a reader of the report could see.
+        let decoded = String::from_utf8_lossy(&bytes);
         // A secret can hide behind a JSON escape (`\u0073`) or inside a token in a claim: only
         // the parsed values show it.
-        let worth_parsing = decoded.contains("\\u")
+        let might_hide = decoded.contains("\\u")
             || decoded.contains("eyJ")
             || matches!(self.mask_forms(&decoded), Cow::Owned(_));
-        if !worth_parsing {
+        if !might_hide {
             return self.mask_forms(segment);
         }
-        let parsed = serde_json::from_str::<Value>(&decoded)
+        let whole = || Cow::Owned(MASK.to_owned());
+        let Cow::Borrowed(decoded) = decoded else {
+            return whole();
+        };
+        let Some(mut value) = serde_json::from_str::<Value>(decoded)
             .ok()
-            .filter(|value| depth < MAX_DEPTH && exact_numbers(value));
-        match parsed {
-            Some(mut value) => {
-                if self.mask_json_value(&mut value, depth + 1) {
-                    Cow::Owned(URL_SAFE_NO_PAD.encode(value.to_string()))
-                } else {
-                    self.mask_forms(segment)
-                }
-            }
-            // Too deep to look inside another token: it could hide anything.
-            None if depth >= MAX_DEPTH && decoded.contains("eyJ") => Cow::Owned(MASK.to_owned()),
-            None => match self.mask_forms(&decoded) {
-                Cow::Borrowed(_) => self.mask_forms(segment),
-                Cow::Owned(_) => Cow::Owned(MASK.to_owned()),
-            },
+            .filter(|value| depth < MAX_DEPTH && exact_numbers(value))
+        else {
+            return whole();
+        };
+        let changed = self.mask_json_value(&mut value, depth + 1);
+        let written = value.to_string();
+        // A secret that spans the JSON's structure (`1,2,3` in `[1,2,3]`) is in no one value.
+        if matches!(self.mask_forms(&written), Cow::Owned(_)) {
+            return whole();
+        }
+        if changed {
+            Cow::Owned(URL_SAFE_NO_PAD.encode(written))
+        } else {
+            self.mask_forms(segment)
         }
     }
 
@@ -535,11 +539,11 @@ impl Redactor {
                 let mut changed = false;
                 if map
                     .keys()
-                    .any(|key| matches!(self.mask_forms(key), Cow::Owned(_)))
+                    .any(|key| matches!(self.mask_nested(key, depth), Cow::Owned(_)))
                 {
                     *map = std::mem::take(map)
                         .into_iter()
-                        .map(|(key, item)| (self.mask_forms(&key).into_owned(), item))
+                        .map(|(key, item)| (self.mask_nested(&key, depth).into_owned(), item))
                         .collect();
                     changed = true;
                 }
@@ -601,6 +605,7 @@ impl Redactor {
                 }
                 (start - (start - run_start) % 2, end)
             })
+            .map(|(start, end)| widen_to_escapes(bytes, start, end))
             .collect();
         if covered.is_empty() {
             return Cow::Borrowed(text);
@@ -674,10 +679,7 @@ impl Redactor {
 
     /// Masks a run's result in place: headers by name, every other string by content.
     pub fn mask_run(&self, run: &mut RunResult) {
-        self.automata
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .compact();
+        self.automata_to_change().compact();
         for step in run.suites.iter_mut().flat_map(|suite| &mut suite.steps) {
             self.mask_step(step);
         }
@@ -743,6 +745,61 @@ impl Redactor {
             _ => {}
         }
     }
+}
+
+/// Widens a masked stretch so that it neither starts nor ends inside a `\uXXXX` escape, nor ends
+/// on a backslash that escapes what follows: half an escape left beside the mask would make text
+/// no JSON reader takes (the stretch's start is already moved back over a lone backslash).
+fn widen_to_escapes(bytes: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
+    // Beyond this many backslashes in a row, a backslash is taken to escape (masking one more
+    // character is safe; counting a pathological run for every match is not).
+    const LONGEST_RUN: usize = 256;
+    let escapes = |at: usize| {
+        bytes.get(at) == Some(&b'\\')
+            && bytes[..at]
+                .iter()
+                .rev()
+                .take(LONGEST_RUN)
+                .take_while(|&&byte| byte == b'\\')
+                .count()
+                % 2
+                == 0
+    };
+    if let Some(back) = (1..=5).find(|&back| {
+        start >= back && escapes(start - back) && bytes.get(start - back + 1) == Some(&b'u')
+    }) {
+        start -= back;
+    }
+    if let Some(at) = (1..=5)
+        .filter(|&back| end >= back)
+        .map(|back| end - back)
+        .find(|&at| escapes(at))
+    {
+        let escape_end = if bytes.get(at + 1) == Some(&b'u') {
+            at + 6
+        } else {
+            at + 2
+        };
+        end = end.max(escape_end.min(bytes.len()));
+    }
+    (start, end)
+}
+
+/// A token segment's bytes, decoded as leniently as JWT libraries do: trailing bits and padding
+/// are ignored, and so is a dangling last character.
+fn decode_segment(segment: &str) -> Option<Vec<u8>> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let whole = match segment.len() % 4 {
+        1 => &segment[..segment.len() - 1],
+        _ => segment,
+    };
+    LENIENT.decode(whole).ok()
 }
 
 /// Whether every number in `value` is an integer that serde_json writes back digit for digit: a
@@ -899,6 +956,79 @@ mod tests {
             };
             layer = inner.to_owned();
         }
+    }
+
+    #[test]
+    fn claims_that_might_hide_a_secret_but_cannot_be_read_back_are_masked_whole() {
+        let mut redactor = Redactor::default();
+        redactor.add("secret");
+        let whole = format!("eyJhbGciOiJIUzI1NiJ9.{MASK}.{MASK}");
+        for claims in [
+            // A float: the claims cannot be written back exactly, and the escape hides the secret.
+            &br#"{"iat":1.5,"pw":"\u0073ecret"}"#[..],
+            // Not text, as JWT libraries would still read it.
+            &b"{\"pw\":\"\\u0073ecret\",\"x\":\"\xff\"}"[..],
+        ] {
+            let token = token_with_claims(claims);
+            assert_eq!(redactor.mask(&token), whole);
+        }
+        // A secret that spans the JSON's structure is in no one value.
+        redactor.add("1,2,3");
+        let token = token_with_claims(br#"{"a":[1,2,3]}"#);
+        assert_eq!(redactor.mask(&token), whole);
+    }
+
+    #[test]
+    fn an_unsigned_token_keeps_its_empty_signature_and_loses_its_secrets() {
+        let mut redactor = Redactor::default();
+        redactor.add("pw42");
+        let claims = URL_SAFE_NO_PAD.encode(r#"{"pw":"pw42"}"#);
+        let token = format!("eyJhbGciOiJub25lIn0.{claims}.");
+        let masked = redactor.mask(&token);
+        assert!(masked.ends_with('.'), "{masked}");
+        let claims: Value = serde_json::from_slice(&claims_of(&masked)).expect("claims JSON");
+        assert_eq!(claims, serde_json::json!({"pw": MASK}));
+    }
+
+    #[test]
+    fn claims_other_decoders_accept_are_read_too() {
+        let mut redactor = Redactor::default();
+        redactor.add("pw42");
+        let claims = URL_SAFE_NO_PAD.encode(r#"{"pw":"pw42","n":1}"#);
+        // A dangling last character, which Node ignores.
+        let token = format!("eyJhbGciOiJIUzI1NiJ9.{claims}A.c2ln");
+        let masked = redactor.mask(&token);
+        assert!(
+            !String::from_utf8_lossy(&claims_of(&masked)).contains("pw42"),
+            "{masked}"
+        );
+    }
+
+    #[test]
+    fn a_token_used_as_a_key_is_masked_too() {
+        let mut redactor = Redactor::default();
+        redactor.add("pw42");
+        let inner = token_with_claims(br#"{"pw":"pw42"}"#);
+        let outer = token_with_claims(format!(r#"{{"{inner}":true}}"#).as_bytes());
+        let masked = redactor.mask(&outer);
+        let claims = String::from_utf8_lossy(&claims_of(&masked)).into_owned();
+        assert!(!claims.contains("c2lnbmF0dXJl"), "{claims}");
+        let key: Value = serde_json::from_str(&claims).expect("claims JSON");
+        let key = key.as_object().and_then(|map| map.keys().next().cloned());
+        let inner_claims = claims_of(&key.unwrap_or_default());
+        assert!(!String::from_utf8_lossy(&inner_claims).contains("pw42"));
+    }
+
+    #[test]
+    fn a_mask_never_cuts_an_escape_in_two() {
+        let mut redactor = Redactor::default();
+        redactor.add("abc\\");
+        let masked = redactor.mask(r#"{"a":"abc\"","b":1}"#);
+        serde_json::from_str::<Value>(&masked).expect("still JSON");
+        let mut redactor = Redactor::default();
+        redactor.add("00e9-key");
+        let masked = redactor.mask(r#"{"a":"\u00e9-key"}"#);
+        serde_json::from_str::<Value>(&masked).expect("still JSON");
     }
 
     #[test]
