@@ -25,7 +25,7 @@ pub(super) fn tag_mismatch(scalar: &Scalar) -> Option<TagMismatch> {
         CoreTag::Str => return None,
         CoreTag::Int => (integer, "an integer"),
         CoreTag::Float => (
-            integer || matches!(resolved, Resolved::Float(_)),
+            integer || matches!(resolved, Resolved::Float(_)) || overflowing_float(&scalar.text),
             "a number",
         ),
         CoreTag::Bool => (matches!(resolved, Resolved::Bool(_)), "`true` or `false`"),
@@ -137,4 +137,12 @@ fn parse_float(text: &str) -> Option<f64> {
         .parse::<f64>()
         .ok()
         .filter(|float| float.is_finite())
+}
+
+/// A float too large for 64 bits (`1e999`): still a number as written, though not one serde can
+/// hold.
+fn overflowing_float(text: &str) -> bool {
+    text.bytes()
+        .all(|byte| byte.is_ascii_digit() || matches!(byte, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && text.parse::<f64>().is_ok_and(f64::is_infinite)
 }

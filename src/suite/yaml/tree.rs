@@ -525,6 +525,7 @@ mod tests {
             "a: !!str 12",
             "a: !!float 010",
             "a: !!float 99999999999999999999",
+            "a: !!float 1e999",
             "a: !!int\nb: 1",
         ] {
             assert!(parse(fits).is_ok(), "{fits}");
