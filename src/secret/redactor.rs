@@ -747,28 +747,41 @@ impl Redactor {
     }
 }
 
-/// Widens a masked stretch so that it neither starts nor ends inside a `\uXXXX` escape, nor ends
-/// on a backslash that escapes what follows: half an escape left beside the mask would make text
-/// no JSON reader takes (the stretch's start is already moved back over a lone backslash).
+/// Widens a masked stretch so that it neither starts nor ends inside a `\uXXXX` escape (or between
+/// the two escapes of a surrogate pair), nor ends on a backslash that escapes what follows: half
+/// an escape left beside the mask would make text no JSON reader takes (the stretch's start is
+/// already moved back over a lone backslash).
 fn widen_to_escapes(bytes: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
-    // Beyond this many backslashes in a row, a backslash is taken to escape (masking one more
-    // character is safe; counting a pathological run for every match is not).
+    // Past this many backslashes in a row, whether the next one escapes is left unknown and the
+    // stretch is not widened: counting a pathological run for every match would be quadratic.
     const LONGEST_RUN: usize = 256;
     let escapes = |at: usize| {
-        bytes.get(at) == Some(&b'\\')
-            && bytes[..at]
-                .iter()
-                .rev()
-                .take(LONGEST_RUN)
-                .take_while(|&&byte| byte == b'\\')
-                .count()
-                % 2
-                == 0
+        if bytes.get(at) != Some(&b'\\') {
+            return false;
+        }
+        let before = bytes[..at]
+            .iter()
+            .rev()
+            .take(LONGEST_RUN)
+            .take_while(|&&byte| byte == b'\\')
+            .count();
+        before < LONGEST_RUN && before % 2 == 0
     };
-    if let Some(back) = (1..=5).find(|&back| {
-        start >= back && escapes(start - back) && bytes.get(start - back + 1) == Some(&b'u')
-    }) {
+    // The code unit of the `\uXXXX` escape at `at`, if one is there.
+    let unit_at = |at: usize| -> Option<u16> {
+        if !escapes(at) || bytes.get(at + 1) != Some(&b'u') {
+            return None;
+        }
+        let digits = std::str::from_utf8(bytes.get(at + 2..at + 6)?).ok()?;
+        u16::from_str_radix(digits, 16).ok()
+    };
+    let high = |unit: u16| (0xD800..0xDC00).contains(&unit);
+    let low = |unit: u16| (0xDC00..0xE000).contains(&unit);
+    if let Some(back) = (1..=5).find(|&back| start >= back && unit_at(start - back).is_some()) {
         start -= back;
+    }
+    if start >= 6 && unit_at(start).is_some_and(low) && unit_at(start - 6).is_some_and(high) {
+        start -= 6;
     }
     if let Some(at) = (1..=5)
         .filter(|&back| end >= back)
@@ -781,6 +794,9 @@ fn widen_to_escapes(bytes: &[u8], mut start: usize, mut end: usize) -> (usize, u
             at + 2
         };
         end = end.max(escape_end.min(bytes.len()));
+    }
+    if end >= 6 && unit_at(end - 6).is_some_and(high) && unit_at(end).is_some_and(low) {
+        end = (end + 6).min(bytes.len());
     }
     (start, end)
 }
@@ -1036,6 +1052,23 @@ mod tests {
         let mut redactor = Redactor::default();
         redactor.add("00e9-key");
         let masked = redactor.mask(r#"{"a":"\u00e9-key"}"#);
+        serde_json::from_str::<Value>(&masked).expect("still JSON");
+    }
+
+    #[test]
+    fn a_mask_never_splits_a_surrogate_pair_or_trusts_a_run_it_did_not_count() {
+        let mut redactor = Redactor::default();
+        redactor.add("de00abcd");
+        let masked = redactor.mask(r#"{"a":"\ud83d\ude00abcd"}"#);
+        serde_json::from_str::<Value>(&masked).expect("still JSON");
+        let mut redactor = Redactor::default();
+        redactor.add("abc\\");
+        let masked = redactor.mask(r#"{"a":"abc\ud83d\ude00"}"#);
+        serde_json::from_str::<Value>(&masked).expect("still JSON");
+        let mut redactor = Redactor::default();
+        redactor.add(&"\\".repeat(258));
+        let body = format!(r#"{{"a":"x{}","b":1}}"#, "\\".repeat(400));
+        let masked = redactor.mask(&body);
         serde_json::from_str::<Value>(&masked).expect("still JSON");
     }
 
