@@ -180,27 +180,28 @@ impl Automata {
 
 impl Group {
     /// The group, or its forms back when no automaton can hold them.
-    fn new(secrets: usize, mut forms: Vec<String>) -> Result<Group, Vec<String>> {
-        forms.sort();
-        forms.dedup();
-        match AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&forms)
-        {
-            Ok(automaton) => Ok(Group {
+    fn new(secrets: usize, forms: Vec<String>) -> Result<Group, Vec<String>> {
+        match forms_automaton(&forms) {
+            Some(automaton) => Ok(Group {
                 secrets,
                 forms,
                 automaton,
             }),
-            Err(_) => Err(forms),
+            None => Err(forms),
         }
     }
 
     /// Both groups as one, or both back as they were.
-    fn merge(self, other: Group) -> Result<Group, (Group, Group)> {
-        let mut forms = self.forms.clone();
-        forms.extend(other.forms.iter().cloned());
-        Group::new(self.secrets + other.secrets, forms).map_err(|_| (self, other))
+    fn merge(mut self, other: Group) -> Result<Group, (Group, Group)> {
+        let Some(automaton) = forms_automaton(self.forms.iter().chain(&other.forms)) else {
+            return Err((self, other));
+        };
+        self.forms.extend(other.forms);
+        Ok(Group {
+            secrets: self.secrets + other.secrets,
+            forms: self.forms,
+            automaton,
+        })
     }
 }
 
@@ -217,27 +218,16 @@ impl Default for Redactor {
     }
 }
 
-/// An automaton that finds every form of every secret, overlapping ones included.
-pub(super) fn forms_matcher<'a>(
-    secrets: impl Iterator<Item = &'a str>,
-    extra: impl Fn(&str) -> Vec<String>,
+/// An automaton that finds every one of `forms`, overlapping matches included; `None` for no
+/// forms, or more than an automaton can hold.
+pub(super) fn forms_automaton<P: AsRef<[u8]>>(
+    forms: impl IntoIterator<Item = P>,
 ) -> Option<AhoCorasick> {
-    let mut forms: Vec<String> = secrets
-        .flat_map(encoded_forms)
-        .flat_map(|form| {
-            let mut all = extra(&form);
-            all.push(form);
-            all
-        })
-        .collect();
-    forms.sort();
-    forms.dedup();
-    if forms.is_empty() {
-        return None;
-    }
+    let mut forms = forms.into_iter().peekable();
+    forms.peek()?;
     AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
-        .build(&forms)
+        .build(forms)
         .ok()
 }
 
@@ -483,7 +473,7 @@ impl Redactor {
         // the parsed values show it.
         let might_hide = (!self.secrets.is_empty() && decoded.contains("\\u"))
             || decoded.contains("eyJ")
-            || matches!(self.mask_forms(&decoded), Cow::Owned(_));
+            || self.holds_secret(&decoded);
         if !might_hide {
             return self.mask_forms(segment);
         }
@@ -500,7 +490,7 @@ impl Redactor {
         let changed = self.mask_json_value(&mut value, depth + 1);
         let written = value.to_string();
         // A secret that spans the JSON's structure (`1,2,3` in `[1,2,3]`) is in no one value.
-        if matches!(self.mask_forms(&written), Cow::Owned(_)) {
+        if self.holds_secret(&written) {
             return whole();
         }
         if changed {
@@ -537,23 +527,36 @@ impl Redactor {
             }
             Value::Object(map) => {
                 let mut changed = false;
-                if map
-                    .keys()
-                    .any(|key| matches!(self.mask_nested(key, depth), Cow::Owned(_)))
-                {
-                    *map = std::mem::take(map)
-                        .into_iter()
-                        .map(|(key, item)| (self.mask_nested(&key, depth).into_owned(), item))
-                        .collect();
-                    changed = true;
-                }
-                for item in map.values_mut() {
-                    changed |= self.mask_json_value(item, depth);
+                for (key, mut item) in std::mem::take(map) {
+                    let key = match self.mask_nested(&key, depth) {
+                        Cow::Borrowed(_) => key,
+                        Cow::Owned(masked) => {
+                            changed = true;
+                            masked
+                        }
+                    };
+                    changed |= self.mask_json_value(&mut item, depth);
+                    map.insert(key, item);
                 }
                 changed
             }
             Value::Bool(_) | Value::Null => false,
         }
+    }
+
+    /// Whether some form of some secret is in `text`.
+    fn holds_secret(&self, text: &str) -> bool {
+        !self.secrets.is_empty()
+            && self.with_automata(|automata| {
+                automata
+                    .groups
+                    .iter()
+                    .any(|group| group.automaton.is_match(text))
+                    || automata
+                        .unsearchable
+                        .iter()
+                        .any(|form| text.contains(form.as_str()))
+            })
     }
 
     /// Replaces every stretch of `text` that some form of some secret covers. Every match counts,

@@ -3,7 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::redactor::forms_matcher;
+use aho_corasick::AhoCorasick;
+
+use super::forms::encoded_forms;
+use super::redactor::forms_automaton;
 
 /// A secret found in a written file. Carries the file and line, never the secret itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +39,24 @@ pub fn scan_files<'a>(files: &[PathBuf], secrets: impl Iterator<Item = &'a str>)
         }
     }
     leaks
+}
+
+/// An automaton for every form of every secret, and each form as `extra` also writes it.
+fn forms_matcher<'a>(
+    secrets: impl Iterator<Item = &'a str>,
+    extra: impl Fn(&str) -> Vec<String>,
+) -> Option<AhoCorasick> {
+    let mut forms: Vec<String> = secrets
+        .flat_map(encoded_forms)
+        .flat_map(|form| {
+            let mut all = extra(&form);
+            all.push(form);
+            all
+        })
+        .collect();
+    forms.sort();
+    forms.dedup();
+    forms_automaton(&forms)
 }
 
 /// `form` as XML text, as an XML attribute and as tera's HTML escaping writes it, where those
