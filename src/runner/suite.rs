@@ -29,6 +29,41 @@ pub(super) struct SuiteState<'a> {
     pub mocks: SuiteMocks,
 }
 
+/// The suite's finished steps, and how many of them the listener has been shown: the last one
+/// may wait for the next step's request to be sent.
+struct Finished<'a, 'l> {
+    listener: &'l mut dyn RunListener,
+    suite: &'a str,
+    steps: Vec<StepResult>,
+    reported: usize,
+}
+
+impl Finished<'_, '_> {
+    fn push(&mut self, result: StepResult) {
+        self.report_waiting();
+        self.steps.push(result);
+    }
+
+    fn report_waiting(&mut self) {
+        for step in &self.steps[self.reported..] {
+            self.listener.on_event(RunEvent::StepFinished {
+                suite: self.suite,
+                step,
+            });
+        }
+        self.reported = self.steps.len();
+    }
+
+    /// Lets the step being run hand its request to the connection first, then reports the ones
+    /// before it.
+    async fn report_after_yield(&mut self) {
+        if self.reported < self.steps.len() {
+            tokio::task::yield_now().await;
+            self.report_waiting();
+        }
+    }
+}
+
 pub(super) struct SuiteOutcome {
     pub result: SuiteResult,
     pub interrupted: bool,
@@ -59,7 +94,12 @@ pub(super) async fn run_suite(
         mocks: SuiteMocks::default(),
     };
     let setup_error = initial_scope(&mut state).await.err();
-    let mut steps = Vec::with_capacity(suite.steps.len());
+    let mut finished = Finished {
+        listener,
+        suite: &suite.name,
+        steps: Vec::with_capacity(suite.steps.len()),
+        reported: 0,
+    };
     let mut failed = failed_before;
     let mut interrupted = false;
     for step in &suite.steps {
@@ -78,8 +118,12 @@ pub(super) async fn run_suite(
                 "skipped: an earlier step failed (--fail-fast)",
             )
         } else {
+            // The step before is reported while this one's request is on the wire: the console
+            // and the secret masking then take none of the time the run waits for.
+            let step_run =
+                async { tokio::join!(run_step(&mut state, step), finished.report_after_yield()).0 };
             tokio::select! {
-                result = run_step(&mut state, step) => result,
+                result = step_run => result,
                 _ = cancel.wait_for(|stop| *stop) => {
                     interrupted = true;
                     break;
@@ -87,12 +131,10 @@ pub(super) async fn run_suite(
             }
         };
         failed |= matches!(result.status, StepStatus::Failed | StepStatus::Error);
-        listener.on_event(RunEvent::StepFinished {
-            suite: &suite.name,
-            step: &result,
-        });
-        steps.push(result);
+        finished.push(result);
     }
+    finished.report_waiting();
+    let steps = finished.steps;
     let result = SuiteResult {
         name: suite.name.clone(),
         file,

@@ -8,5 +8,6 @@ mod checks;
 mod cli;
 mod faults;
 mod invalid;
+mod progress;
 mod requests;
 mod support;

@@ -1,0 +1,126 @@
+//! What the listener is told while a suite runs: every step once, in order, and a finished step
+//! without waiting for the next one's answer.
+
+use std::time::Duration;
+
+use authprobe::runner::{self, RunEvent, RunListener, RunOptions, StepStatus};
+use axum::Router;
+use axum::routing::get;
+use tokio::sync::{mpsc, watch};
+
+use crate::support::{TestServer, load};
+
+/// How long to wait for the run before failing (never a synchronisation).
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// Sends what it is told as one line per event.
+struct Recorder(mpsc::UnboundedSender<String>);
+
+impl RunListener for Recorder {
+    fn on_event(&mut self, event: RunEvent<'_>) {
+        let line = match event {
+            RunEvent::SuiteStarted { name, .. } => format!("suite {name}"),
+            RunEvent::StepFinished { step, .. } => format!("step {} {:?}", step.name, step.status),
+            RunEvent::SuiteFinished(result) => format!("end {}", result.steps.len()),
+        };
+        let _ = self.0.send(line);
+    }
+}
+
+#[tokio::test]
+async fn every_step_is_reported_once_in_order_before_the_suite_ends() {
+    let server = TestServer::start().await;
+    let yaml = "name: t\nsteps:\n  - name: one\n    request: { url: /landing }\n  - name: two\n    request: { url: /status/500 }\n    expect: { status: 200 }\n  - name: three\n    request: { url: /landing }\n";
+    let suite = load(yaml);
+    let options = RunOptions {
+        target: Some(server.url.clone()),
+        fail_fast: true,
+        ..RunOptions::default()
+    };
+    let (sender, mut received) = mpsc::unbounded_channel();
+    let (_stop, cancel) = watch::channel(false);
+
+    let result = runner::run(
+        std::slice::from_ref(&suite),
+        &options,
+        &mut Recorder(sender),
+        cancel,
+    )
+    .await
+    .expect("runs");
+
+    let mut events = Vec::new();
+    while let Ok(event) = received.try_recv() {
+        events.push(event);
+    }
+    assert_eq!(
+        events,
+        [
+            "suite t",
+            "step one Passed",
+            "step two Failed",
+            "step three Skipped",
+            "end 3"
+        ]
+    );
+    assert_eq!(result.suites[0].steps[2].status, StepStatus::Skipped);
+}
+
+#[tokio::test]
+async fn a_finished_step_is_reported_while_the_next_one_waits_and_when_the_run_is_stopped() {
+    let (reached, mut hung) = mpsc::unbounded_channel::<()>();
+    let app = Router::new().route("/ok", get(|| async { "ok" })).route(
+        "/hang",
+        get(move || async move {
+            let _ = reached.send(());
+            std::future::pending::<&'static str>().await
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let yaml = "name: t\nsteps:\n  - name: quick\n    request: { url: /ok }\n  - name: hangs\n    request: { url: /hang }\n    timeout: 10m\n";
+    let suite = load(yaml);
+    let options = RunOptions {
+        target: Some(url::Url::parse(&format!("http://{address}")).expect("url")),
+        ..RunOptions::default()
+    };
+    let (sender, mut received) = mpsc::unbounded_channel();
+    let (stop, cancel) = watch::channel(false);
+    let run = tokio::spawn(async move {
+        runner::run(
+            std::slice::from_ref(&suite),
+            &options,
+            &mut Recorder(sender),
+            cancel,
+        )
+        .await
+    });
+
+    // Once the second request has reached the server, the first step has been reported.
+    tokio::time::timeout(PATIENCE, hung.recv())
+        .await
+        .expect("the run reaches the hanging step");
+    let mut events = Vec::new();
+    while events.len() < 2 {
+        let event = tokio::time::timeout(PATIENCE, received.recv())
+            .await
+            .expect("the quick step is reported while the next one waits");
+        events.extend(event);
+    }
+    assert_eq!(events, ["suite t", "step quick Passed"]);
+
+    stop.send(true).expect("the run listens");
+    let result = tokio::time::timeout(PATIENCE, run)
+        .await
+        .expect("the run stops")
+        .expect("joins")
+        .expect("runs");
+    assert!(result.interrupted);
+    assert_eq!(result.suites[0].steps.len(), 1);
+    assert_eq!(received.try_recv().as_deref(), Ok("end 1"));
+}
