@@ -18,23 +18,22 @@ const MAX_DEPTH: usize = 128;
 /// laughs") cannot take the machine's memory.
 const MAX_ALIAS_NODES: usize = 100_000;
 
-/// Parses one YAML document into its node tree.
+/// Parses one YAML document into its node tree: through the quick reader when the document is
+/// written in the plain block style it reads, else through yaml-rust2, which also tells every
+/// error.
 pub(super) fn build(source: &SourceFile) -> Result<Node, YamlError> {
-    let mut builder = TreeBuilder {
-        source,
-        stack: Vec::new(),
-        items: Vec::new(),
-        entries: Vec::new(),
-        anchors: HashMap::new(),
-        root: None,
-        documents: 0,
-        alias_nodes: 0,
-        error: None,
-    };
+    match super::quick::read(source) {
+        Some(root) => Ok(root),
+        None => read_fully(source),
+    }
+}
+
+/// Parses one YAML document with yaml-rust2.
+pub(super) fn read_fully(source: &SourceFile) -> Result<Node, YamlError> {
+    let mut builder = TreeBuilder::new(source);
     let mut parser = Parser::new_from_str(&source.text);
     if let Err(error) = parser.load(&mut builder, true) {
-        let marker = error.marker();
-        let mut span = marker_span(source, marker, 1);
+        let mut span = marker_span(source, &Mark::from(error.marker()), 1);
         if error.info().contains("tab") {
             span = first_tab(source).unwrap_or(span);
         }
@@ -43,16 +42,32 @@ pub(super) fn build(source: &SourceFile) -> Result<Node, YamlError> {
             span,
         });
     }
-    if let Some(error) = builder.error {
-        return Err(error);
-    }
-    if builder.documents > 1 {
+    if builder.documents > 1 && builder.error.is_none() {
         return Err(YamlError::Syntax {
             message: "a suite file holds one YAML document, this one holds several".to_owned(),
             span: second_document(source),
         });
     }
-    builder.root.ok_or(YamlError::Empty)
+    builder.finish()
+}
+
+/// Where an event was read: the byte offset in ASCII text (else the character index), the line
+/// (1-based) and the column (0-based, in characters), as yaml-rust2's markers say.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Mark {
+    pub index: usize,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl From<&Marker> for Mark {
+    fn from(marker: &Marker) -> Self {
+        Mark {
+            index: marker.index(),
+            line: marker.line(),
+            col: marker.col(),
+        }
+    }
 }
 
 /// A mapping or sequence whose end has not been seen yet. Its children wait on the builder's
@@ -66,7 +81,7 @@ struct Open {
     pending_key: Option<Node>,
 }
 
-struct TreeBuilder<'a> {
+pub(super) struct TreeBuilder<'a> {
     source: &'a SourceFile,
     stack: Vec<Open>,
     /// The items of every open sequence, innermost last.
@@ -82,7 +97,29 @@ struct TreeBuilder<'a> {
     error: Option<YamlError>,
 }
 
-impl TreeBuilder<'_> {
+impl<'a> TreeBuilder<'a> {
+    pub(super) fn new(source: &'a SourceFile) -> Self {
+        TreeBuilder {
+            source,
+            stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
+            anchors: HashMap::new(),
+            root: None,
+            documents: 0,
+            alias_nodes: 0,
+            error: None,
+        }
+    }
+
+    /// The document's root, or the first problem found in it.
+    pub(super) fn finish(self) -> Result<Node, YamlError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        self.root.ok_or(YamlError::Empty)
+    }
+
     fn fail(&mut self, message: String, span: Span) {
         self.error
             .get_or_insert(YamlError::Syntax { message, span });
@@ -122,7 +159,7 @@ impl TreeBuilder<'_> {
         }
     }
 
-    fn open(&mut self, kind: NodeKind, anchor: usize, tag: Option<Tag>, marker: &Marker) {
+    pub(super) fn open(&mut self, kind: NodeKind, anchor: usize, tag: Option<Tag>, marker: &Mark) {
         let span = marker_span(self.source, marker, 1);
         if self.stack.len() >= MAX_DEPTH {
             self.fail(format!("nesting deeper than {MAX_DEPTH} levels"), span);
@@ -143,7 +180,7 @@ impl TreeBuilder<'_> {
         });
     }
 
-    fn close(&mut self, end: &Marker) {
+    pub(super) fn close(&mut self, end: &Mark) {
         if let Some(mut open) = self.stack.pop() {
             match &mut open.node.kind {
                 NodeKind::Mapping(entries) => {
@@ -166,7 +203,7 @@ impl TreeBuilder<'_> {
         }
     }
 
-    fn alias(&mut self, anchor: usize, marker: &Marker) {
+    fn alias(&mut self, anchor: usize, marker: &Mark) {
         let mut span = marker_span(self.source, marker, 1);
         span.len = self.source.text[span.offset..]
             .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
@@ -194,13 +231,13 @@ impl TreeBuilder<'_> {
         self.place(node, 0);
     }
 
-    fn scalar(
+    pub(super) fn scalar(
         &mut self,
         text: String,
         style: TScalarStyle,
         anchor: usize,
         tag: Option<Tag>,
-        marker: &Marker,
+        marker: &Mark,
     ) {
         let mut span = marker_span(self.source, marker, 1);
         span.len = scalar_len(self.source, span.offset, &text, style);
@@ -240,6 +277,7 @@ impl MarkedEventReceiver for TreeBuilder<'_> {
         if self.error.is_some() {
             return;
         }
+        let marker = Mark::from(&marker);
         match event {
             Event::DocumentStart => self.documents += 1,
             Event::Scalar(text, style, anchor, tag) => {
@@ -379,7 +417,7 @@ fn unsupported_tag(tag: &Tag) -> String {
 
 /// What a diagnostic underlines for a whole mapping or list: `{ … }` or `[ … ]` when written on
 /// one line, else from its first key or `-` to the end of that line.
-fn collection_span(source: &SourceFile, node: &Node, end: &Marker) -> Span {
+fn collection_span(source: &SourceFile, node: &Node, end: &Mark) -> Span {
     let start = match &node.kind {
         NodeKind::Mapping(_) if source.text[node.span.offset..].starts_with('{') => node.span,
         // A block mapping starts at its first key; the parser marks the first `:` instead.
@@ -433,12 +471,12 @@ fn first_tab(source: &SourceFile) -> Option<Span> {
     })
 }
 
-fn marker_span(source: &SourceFile, marker: &Marker, len: usize) -> Span {
-    let line = marker.line().max(1);
-    let column = marker.col() + 1;
+fn marker_span(source: &SourceFile, marker: &Mark, len: usize) -> Span {
+    let line = marker.line.max(1);
+    let column = marker.col + 1;
     // In ASCII text the parser's character index is the byte offset; no need to find the line.
     let offset = if source.is_ascii() {
-        marker.index().min(source.text.len())
+        marker.index.min(source.text.len())
     } else {
         source.offset_of(line, column)
     };
