@@ -161,12 +161,24 @@ pub(super) fn resolve(url: &str, state: &SuiteState<'_>) -> Result<Url, String> 
         .target
         .as_ref()
         .ok_or_else(|| format!("relative URL `{url}` needs a target: pass --target"))?;
-    let base = target.as_str().trim_end_matches('/');
-    let joined = if url.starts_with('/') {
-        format!("{base}{url}")
-    } else {
-        format!("{base}/{url}")
-    };
+    append_to_target(target, url)
+}
+
+/// `url` appended to the target's path. Joined to the parsed target as an absolute path, the
+/// target's host is not parsed again for every request; the result is the URL that parsing the
+/// two written one after the other gives (a test holds them to it).
+fn append_to_target(target: &Url, url: &str) -> Result<Url, String> {
+    let separator = if url.starts_with('/') { "" } else { "/" };
+    if target.query().is_none() && target.fragment().is_none() {
+        let path = format!("{}{separator}{url}", target.path().trim_end_matches('/'));
+        // `//` would start a host of its own.
+        if !path.starts_with("//") {
+            if let Ok(joined) = target.join(&path) {
+                return Ok(joined);
+            }
+        }
+    }
+    let joined = format!("{}{separator}{url}", target.as_str().trim_end_matches('/'));
     Url::parse(&joined).map_err(|error| format!("invalid URL `{joined}`: {error}"))
 }
 
@@ -178,4 +190,55 @@ fn render_failure(state: &SuiteState<'_>, field: &str, message: &str) -> String 
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_appended_to_the_target_is_the_url_the_two_written_together_make() {
+        let targets = [
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080/",
+            "https://staging.example/api",
+            "https://staging.example/api/",
+            "http://user:pass@[::1]:9/a/b",
+            "http://xn--caf-dma.example/",
+            "http://h/?q=1",
+            "http://h/p#f",
+        ];
+        let urls = [
+            "/users",
+            "users",
+            "",
+            "/",
+            "//evil.example/x",
+            "/a//b",
+            "/a/../b",
+            "/./x",
+            "/x?y=1&z=a b",
+            "/x#frag",
+            "?only=query",
+            "#only",
+            "/caf\u{e9}/%41",
+            "/a\\b",
+            "/x y",
+            "x:y",
+            "/items/{n}",
+            "/%zz",
+            "/ tail ",
+            "/a\tb",
+        ];
+        for target in targets {
+            let parsed = Url::parse(target).expect("a target");
+            for url in urls {
+                let separator = if url.starts_with('/') { "" } else { "/" };
+                let written = format!("{}{separator}{url}", parsed.as_str().trim_end_matches('/'));
+                let expected = Url::parse(&written).map(|url| url.to_string());
+                let appended = append_to_target(&parsed, url).map(|url| url.to_string());
+                assert_eq!(appended.ok(), expected.ok(), "{target} + {url}");
+            }
+        }
+    }
 }
