@@ -11,11 +11,61 @@ use super::suite::SuiteState;
 use crate::assert::{self, Bindings, MockCallsView, Observed};
 use crate::capture;
 use crate::http::{Exchange, ExchangeOutcome, OutgoingRequest};
-use crate::suite::Step;
+use crate::suite::{Assertion, Step};
+use crate::template::{Scope, TemplateSet};
 
 const MAX_REDIRECTS: usize = 10;
 
-pub(super) async fn run_step(state: &mut SuiteState<'_>, step: &Step) -> StepResult {
+/// A step's assertions left to be evaluated once the next step's request is on the wire: they
+/// read only the response (see [`Assertion::reads_only_the_response`]), and nothing waits on
+/// their outcome (no retry, no `--fail-fast`).
+pub(super) struct DeferredAssertions {
+    /// The URL the response came from.
+    url: Url,
+}
+
+impl DeferredAssertions {
+    /// Evaluates `step`'s assertions against `result`'s last response, puts their checks first
+    /// (where they would have been) and fails the step if one failed.
+    pub(super) fn evaluate(self, step: &Step, templates: &TemplateSet, result: &mut StepResult) {
+        let Some((response, duration_ms)) = result
+            .exchanges
+            .last()
+            .and_then(|last| Some((last.response()?, last.duration_ms)))
+        else {
+            return;
+        };
+        let observed = Observed {
+            response,
+            url: &self.url,
+            duration_ms,
+            mock_calls: MockCallsView {
+                calls: &[],
+                step_mark: 0,
+            },
+            jwks: &[],
+        };
+        // No assertion deferred reads a variable: the scope is never looked at.
+        let scope = Scope::default();
+        let bindings = Bindings::new(templates, &scope);
+        let checks: Vec<CheckResult> = step
+            .assertions
+            .iter()
+            .map(|assertion| assert::evaluate(assertion, &observed, &bindings))
+            .collect();
+        if result.status == StepStatus::Passed && checks.iter().any(|check| !check.passed) {
+            result.status = StepStatus::Failed;
+        }
+        result.checks.splice(0..0, checks);
+    }
+}
+
+/// Runs one step. Its assertions may come back unevaluated, to be evaluated later with
+/// [`DeferredAssertions::evaluate`].
+pub(super) async fn run_step(
+    state: &mut SuiteState<'_>,
+    step: &Step,
+) -> (StepResult, Option<DeferredAssertions>) {
     let started = Instant::now();
     if let Some(check) = &step.check {
         let run = super::check::run(state, step, check).await;
@@ -26,7 +76,7 @@ pub(super) async fn run_step(state: &mut SuiteState<'_>, step: &Step) -> StepRes
         } else {
             StepStatus::Failed
         };
-        return StepResult {
+        let result = StepResult {
             name: step.name.clone(),
             line: step.span.line,
             identity: step.identity.clone(),
@@ -39,12 +89,21 @@ pub(super) async fn run_step(state: &mut SuiteState<'_>, step: &Step) -> StepRes
             error: run.error,
             secrets: declared_secrets(state),
         };
+        return (result, None);
     }
     let attempts_allowed = 1 + step.retry.map_or(0, |retry| retry.attempts);
+    let defer = attempts_allowed == 1
+        && !state.options.fail_fast
+        && step.attacks.is_none()
+        && step.race.is_none()
+        && step
+            .assertions
+            .iter()
+            .all(Assertion::reads_only_the_response);
     let mut attempt = 0;
     let outcome = loop {
         attempt += 1;
-        let outcome = attempt_once(state, step).await;
+        let outcome = attempt_once(state, step, defer).await;
         if outcome.status == StepStatus::Passed || attempt >= attempts_allowed {
             break outcome;
         }
@@ -67,7 +126,7 @@ pub(super) async fn run_step(state: &mut SuiteState<'_>, step: &Step) -> StepRes
                 .insert(capture.name.clone(), step.name.clone());
         }
     }
-    StepResult {
+    let result = StepResult {
         name: step.name.clone(),
         line: step.span.line,
         identity: step.identity.clone(),
@@ -83,7 +142,8 @@ pub(super) async fn run_step(state: &mut SuiteState<'_>, step: &Step) -> StepRes
             .collect(),
         error: outcome.error,
         secrets: declared_secrets(state),
-    }
+    };
+    (result, outcome.deferred)
 }
 
 /// The current values of the suite's declared secret vars and captures.
@@ -106,6 +166,7 @@ struct Attempt {
     checks: Vec<CheckResult>,
     captured: Vec<(String, serde_json::Value)>,
     error: Option<String>,
+    deferred: Option<DeferredAssertions>,
 }
 
 impl Attempt {
@@ -116,11 +177,13 @@ impl Attempt {
             checks: Vec::new(),
             captured: Vec::new(),
             error: Some(message),
+            deferred: None,
         }
     }
 }
 
-async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
+/// One attempt at the step; with `defer`, its assertions are left for later.
+async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> Attempt {
     let mock_mark = crate::mock::mark();
     let request = match request::build(state, step) {
         Ok(request) => request,
@@ -165,12 +228,17 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
         },
         jwks: &jwks,
     };
-    let bindings = Bindings::new(&state.suite.templates, &state.scope);
-    let mut checks: Vec<CheckResult> = step
-        .assertions
-        .iter()
-        .map(|assertion| assert::evaluate(assertion, &observed, &bindings))
-        .collect();
+    let (mut checks, deferred) = if defer {
+        (Vec::new(), Some(DeferredAssertions { url: url.clone() }))
+    } else {
+        let bindings = Bindings::new(&state.suite.templates, &state.scope);
+        let checks: Vec<CheckResult> = step
+            .assertions
+            .iter()
+            .map(|assertion| assert::evaluate(assertion, &observed, &bindings))
+            .collect();
+        (checks, None)
+    };
     let mut captured = Vec::with_capacity(step.captures.len());
     for capture in &step.captures {
         match capture::capture(capture, &observed) {
@@ -200,6 +268,7 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step) -> Attempt {
         checks,
         captured,
         error: None,
+        deferred,
     }
 }
 

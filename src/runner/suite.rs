@@ -8,11 +8,11 @@ use serde_json::Value;
 use super::event::{RunEvent, RunListener};
 use super::mocks::SuiteMocks;
 use super::result::{StepResult, StepStatus, SuiteResult};
-use super::step::run_step;
+use super::step::{DeferredAssertions, run_step};
 use super::{CancelSignal, RunOptions};
 use crate::assert::Bindings;
 use crate::http::{CookieJar, HttpClient};
-use crate::suite::Suite;
+use crate::suite::{Step, Suite};
 use crate::template::Scope;
 
 /// The state a suite's steps share.
@@ -30,32 +30,40 @@ pub(super) struct SuiteState<'a> {
 }
 
 /// The suite's finished steps, and how many of them the listener has been shown: the last one
-/// may wait for the next step's request to be sent.
+/// may wait for the next step's request to be sent, its assertions with it.
 struct Finished<'a, 'l> {
     listener: &'l mut dyn RunListener,
-    suite: &'a str,
+    suite: &'a Suite,
     steps: Vec<StepResult>,
     reported: usize,
+    /// The last step's assertions, when they were left for later.
+    deferred: Option<(&'a Step, DeferredAssertions)>,
 }
 
-impl Finished<'_, '_> {
-    fn push(&mut self, result: StepResult) {
+impl<'a> Finished<'a, '_> {
+    fn push(&mut self, step: &'a Step, result: StepResult, deferred: Option<DeferredAssertions>) {
         self.report_waiting();
         self.steps.push(result);
+        self.deferred = deferred.map(|deferred| (step, deferred));
     }
 
     fn report_waiting(&mut self) {
+        if let (Some((step, deferred)), Some(result)) =
+            (self.deferred.take(), self.steps.last_mut())
+        {
+            deferred.evaluate(step, &self.suite.templates, result);
+        }
         for step in &self.steps[self.reported..] {
             self.listener.on_event(RunEvent::StepFinished {
-                suite: self.suite,
+                suite: &self.suite.name,
                 step,
             });
         }
         self.reported = self.steps.len();
     }
 
-    /// Lets the step being run hand its request to the connection first, then reports the ones
-    /// before it.
+    /// Lets the step being run hand its request to the connection first, then finishes and
+    /// reports the ones before it.
     async fn report_after_yield(&mut self) {
         if self.reported < self.steps.len() {
             tokio::task::yield_now().await;
@@ -96,9 +104,10 @@ pub(super) async fn run_suite(
     let setup_error = initial_scope(&mut state).await.err();
     let mut finished = Finished {
         listener,
-        suite: &suite.name,
+        suite,
         steps: Vec::with_capacity(suite.steps.len()),
         reported: 0,
+        deferred: None,
     };
     let mut failed = failed_before;
     let mut interrupted = false;
@@ -107,19 +116,20 @@ pub(super) async fn run_suite(
             interrupted = true;
             break;
         }
-        let result = if let Some(error) = &setup_error {
+        let (result, deferred) = if let Some(error) = &setup_error {
             let mut result = StepResult::skipped(&step.name, step.span.line, error);
             result.status = StepStatus::Error;
-            result
+            (result, None)
         } else if failed && options.fail_fast {
-            StepResult::skipped(
-                &step.name,
-                step.span.line,
-                "skipped: an earlier step failed (--fail-fast)",
+            let reason = "skipped: an earlier step failed (--fail-fast)";
+            (
+                StepResult::skipped(&step.name, step.span.line, reason),
+                None,
             )
         } else {
-            // The step before is reported while this one's request is on the wire: the console
-            // and the secret masking then take none of the time the run waits for.
+            // The step before is finished and reported while this one's request is on the wire:
+            // its assertions, the console and the secret masking then take none of the time the
+            // run waits for.
             let step_run =
                 async { tokio::join!(run_step(&mut state, step), finished.report_after_yield()).0 };
             tokio::select! {
@@ -130,8 +140,9 @@ pub(super) async fn run_suite(
                 }
             }
         };
+        // Assertions wait only without --fail-fast, the one reader of `failed`.
         failed |= matches!(result.status, StepStatus::Failed | StepStatus::Error);
-        finished.push(result);
+        finished.push(step, result, deferred);
     }
     finished.report_waiting();
     let steps = finished.steps;

@@ -132,6 +132,17 @@ pub enum JsonTemplate {
     Object(Vec<(String, JsonTemplate)>),
 }
 
+impl JsonTemplate {
+    fn has_templates(&self) -> bool {
+        match self {
+            JsonTemplate::Literal(_) => false,
+            JsonTemplate::Text(text) => !matches!(text, Text::Literal(_)),
+            JsonTemplate::Array(items) => items.iter().any(JsonTemplate::has_templates),
+            JsonTemplate::Object(entries) => entries.iter().any(|(_, value)| value.has_templates()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Retry {
     /// Extra attempts after the first.
@@ -144,6 +155,25 @@ pub struct Retry {
 pub struct Assertion {
     pub span: Span,
     pub kind: AssertionKind,
+}
+
+impl Assertion {
+    /// Whether evaluating it needs nothing but the response, the URL it came from and how long it
+    /// took: no variable, no stand-in's calls, no key to fetch.
+    pub fn reads_only_the_response(&self) -> bool {
+        match &self.kind {
+            AssertionKind::Status(matcher)
+            | AssertionKind::Header { matcher, .. }
+            | AssertionKind::Cookie { matcher, .. }
+            | AssertionKind::Json { matcher, .. }
+            | AssertionKind::Body(matcher)
+            | AssertionKind::Duration(matcher)
+            | AssertionKind::RedirectTo(matcher)
+            | AssertionKind::RedirectQuery { matcher, .. } => !matcher.has_templates(),
+            AssertionKind::CookiePolicy { .. } => true,
+            AssertionKind::MockCalls(_) | AssertionKind::Jwt { .. } => false,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -231,6 +261,26 @@ pub enum Matcher {
     Lt(f64),
     Le(f64),
     OneOf(Vec<JsonTemplate>),
+}
+
+impl Matcher {
+    fn has_templates(&self) -> bool {
+        match self {
+            Matcher::All(matchers) => matchers.iter().any(Matcher::has_templates),
+            Matcher::Len(matcher) => matcher.has_templates(),
+            Matcher::Eq(value) | Matcher::Ne(value) | Matcher::Contains(value) => {
+                value.has_templates()
+            }
+            Matcher::OneOf(values) => values.iter().any(JsonTemplate::has_templates),
+            Matcher::Matches(_)
+            | Matcher::Exists(_)
+            | Matcher::Type(_)
+            | Matcher::Gt(_)
+            | Matcher::Ge(_)
+            | Matcher::Lt(_)
+            | Matcher::Le(_) => false,
+        }
+    }
 }
 
 /// The names a matcher map may use, in the order the docs list them.

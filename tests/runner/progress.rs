@@ -124,3 +124,52 @@ async fn a_finished_step_is_reported_while_the_next_one_waits_and_when_the_run_i
     assert_eq!(result.suites[0].steps.len(), 1);
     assert_eq!(received.try_recv().as_deref(), Ok("end 1"));
 }
+
+#[tokio::test]
+async fn assertions_evaluated_after_the_next_request_left_are_in_the_step_when_it_is_reported() {
+    let server = TestServer::start().await;
+    // The first step's assertions read only its response: they wait for the second step's
+    // request to leave. The second one's reads a variable the first captured: it does not wait.
+    let yaml = "name: t\nsteps:\n  - name: one\n    request: { url: /json }\n    expect:\n      status: 201\n      json: { $.user.name: Alice }\n    capture:\n      name: { json: $.user.name }\n      missing: { json: $.nothing }\n  - name: two\n    request: { url: /json }\n    expect:\n      json: { $.user.name: \"{{ name }}\" }\n";
+    let suite = load(yaml);
+    let options = RunOptions {
+        target: Some(server.url.clone()),
+        ..RunOptions::default()
+    };
+    let (sender, mut received) = mpsc::unbounded_channel();
+    let (_stop, cancel) = watch::channel(false);
+
+    let result = runner::run(
+        std::slice::from_ref(&suite),
+        &options,
+        &mut Recorder(sender),
+        cancel,
+    )
+    .await
+    .expect("runs");
+
+    let mut events = Vec::new();
+    while let Ok(event) = received.try_recv() {
+        events.push(event);
+    }
+    assert_eq!(
+        events,
+        ["suite t", "step one Failed", "step two Passed", "end 2"]
+    );
+    let one = &result.suites[0].steps[0];
+    let checks: Vec<(&str, bool)> = one
+        .checks
+        .iter()
+        .map(|check| (check.name.as_str(), check.passed))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            ("status", false),
+            ("json $.user.name", true),
+            ("capture missing", false)
+        ]
+    );
+    assert_eq!(one.captures.len(), 1);
+    assert_eq!(result.summary.failed, 1);
+}
