@@ -33,6 +33,10 @@ impl DeferredAssertions {
             .last()
             .and_then(|last| Some((last.response()?, last.duration_ms)))
         else {
+            debug_assert!(
+                false,
+                "assertions are deferred only for a step with a response"
+            );
             return;
         };
         let observed = Observed {

@@ -12,7 +12,7 @@ use super::step::{DeferredAssertions, run_step};
 use super::{CancelSignal, RunOptions};
 use crate::assert::Bindings;
 use crate::http::{CookieJar, HttpClient};
-use crate::suite::{Step, Suite};
+use crate::suite::{AssertionKind, Step, Suite};
 use crate::template::Scope;
 
 /// The state a suite's steps share.
@@ -38,13 +38,25 @@ struct Finished<'a, 'l> {
     reported: usize,
     /// The last step's assertions, when they were left for later.
     deferred: Option<(&'a Step, DeferredAssertions)>,
+    /// Whether finishing the last step is quick enough to overlap with the next one's request.
+    quick_to_finish: bool,
 }
 
 impl<'a> Finished<'a, '_> {
     fn push(&mut self, step: &'a Step, result: StepResult, deferred: Option<DeferredAssertions>) {
         self.report_waiting();
+        self.quick_to_finish = quick_to_finish(&result);
         self.steps.push(result);
         self.deferred = deferred.map(|deferred| (step, deferred));
+    }
+
+    /// Whether the waiting step may be finished while `next` waits for its response.
+    fn may_overlap(&self, next: &Step) -> bool {
+        self.quick_to_finish
+            && !next
+                .assertions
+                .iter()
+                .any(|assertion| matches!(assertion.kind, AssertionKind::Duration(_)))
     }
 
     fn report_waiting(&mut self) {
@@ -70,6 +82,24 @@ impl<'a> Finished<'a, '_> {
             self.report_waiting();
         }
     }
+}
+
+/// Finishing a step (its assertions, the console, learning its secrets) reads its exchanges:
+/// past this many bytes of bodies it may take long enough to matter.
+const QUICK_TO_FINISH_BYTES: usize = 64 * 1024;
+
+fn quick_to_finish(result: &StepResult) -> bool {
+    let bytes: usize = result
+        .exchanges
+        .iter()
+        .map(|exchange| {
+            exchange.request.body.as_ref().map_or(0, String::len)
+                + exchange
+                    .response()
+                    .map_or(0, |response| response.body.len())
+        })
+        .sum();
+    bytes <= QUICK_TO_FINISH_BYTES
 }
 
 pub(super) struct SuiteOutcome {
@@ -108,6 +138,7 @@ pub(super) async fn run_suite(
         steps: Vec::with_capacity(suite.steps.len()),
         reported: 0,
         deferred: None,
+        quick_to_finish: false,
     };
     let mut failed = failed_before;
     let mut interrupted = false;
@@ -127,20 +158,32 @@ pub(super) async fn run_suite(
                 None,
             )
         } else {
-            // The step before is finished and reported while this one's request is on the wire:
-            // its assertions, the console and the secret masking then take none of the time the
-            // run waits for.
-            let step_run =
-                async { tokio::join!(run_step(&mut state, step), finished.report_after_yield()).0 };
-            tokio::select! {
-                result = step_run => result,
-                _ = cancel.wait_for(|stop| *stop) => {
+            // The step before is finished and reported while this one's request is on the wire,
+            // where that work costs no time the run waits for. It may still be under way when
+            // the response arrives, delaying its reading by as long: only a small step is
+            // finished that way, and never beside a step that asserts its own duration.
+            if !finished.may_overlap(step) {
+                finished.report_waiting();
+            }
+            let step_run = async {
+                let step_or_stop = async {
+                    tokio::select! {
+                        result = run_step(&mut state, step) => Some(result),
+                        _ = cancel.wait_for(|stop| *stop) => None,
+                    }
+                };
+                tokio::join!(step_or_stop, finished.report_after_yield()).0
+            };
+            match step_run.await {
+                Some(result) => result,
+                None => {
                     interrupted = true;
                     break;
                 }
             }
         };
         // Assertions wait only without --fail-fast, the one reader of `failed`.
+        debug_assert!(deferred.is_none() || !options.fail_fast);
         failed |= matches!(result.status, StepStatus::Failed | StepStatus::Error);
         finished.push(step, result, deferred);
     }

@@ -173,3 +173,58 @@ async fn assertions_evaluated_after_the_next_request_left_are_in_the_step_when_i
     assert_eq!(one.captures.len(), 1);
     assert_eq!(result.summary.failed, 1);
 }
+
+/// Takes its time over every finished step, as a slow console would.
+struct SlowListener;
+
+impl RunListener for SlowListener {
+    fn on_event(&mut self, event: RunEvent<'_>) {
+        if let RunEvent::StepFinished { .. } = event {
+            std::thread::sleep(SLOW_LISTENER);
+        }
+    }
+}
+
+const SLOW_LISTENER: Duration = Duration::from_millis(300);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finishing_a_large_step_or_one_before_a_timed_step_does_not_count_in_the_next_duration() {
+    let app = Router::new()
+        .route("/ok", get(|| async { "ok" }))
+        .route("/large", get(|| async { "x".repeat(100 * 1024) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    // After a large step, and before a step timing itself, the step before is finished first.
+    let yaml = "name: t\nsteps:\n  - name: large\n    request: { url: /large }\n  - name: after the large one\n    request: { url: /ok }\n  - name: small\n    request: { url: /ok }\n  - name: timed\n    request: { url: /ok }\n    expect: { duration: { lt: 60000 } }\n";
+    let suite = load(yaml);
+    let options = RunOptions {
+        target: Some(url::Url::parse(&format!("http://{address}")).expect("url")),
+        ..RunOptions::default()
+    };
+    let (_stop, cancel) = watch::channel(false);
+
+    let result = runner::run(
+        std::slice::from_ref(&suite),
+        &options,
+        &mut SlowListener,
+        cancel,
+    )
+    .await
+    .expect("runs");
+
+    let steps = &result.suites[0].steps;
+    for index in [1, 3] {
+        let step = &steps[index];
+        assert!(
+            step.duration_ms < SLOW_LISTENER.as_secs_f64() * 1000.0 / 2.0,
+            "`{}` took {} ms",
+            step.name,
+            step.duration_ms
+        );
+    }
+}

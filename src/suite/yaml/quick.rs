@@ -32,6 +32,7 @@ pub(super) fn read(source: &SourceFile) -> Option<Node> {
         .iter()
         .any(|&byte| (byte < b' ' && byte != b'\n') || byte == 0x7f)
         || source.text.contains('\u{feff}')
+        || text.split(|&byte| byte == b'\n').any(is_document_marker)
     {
         return None;
     }
@@ -647,6 +648,12 @@ impl Reader<'_> {
     }
 }
 
+/// `---` or `...` alone or before a space at the start of a line: a document starts or ends there.
+fn is_document_marker(line: &[u8]) -> bool {
+    (line.starts_with(b"---") || line.starts_with(b"..."))
+        && matches!(line.get(3), None | Some(b' '))
+}
+
 /// Whether a plain scalar may start with `byte`: YAML's indicators may not (`-`, `?` and `:` may,
 /// before something other than a space, which is left to the full parser).
 fn starts_plain(byte: u8) -> bool {
@@ -686,7 +693,10 @@ fn plain(bytes: &[u8]) -> String {
 /// The reader copies whole characters of UTF-8 text (it stops only at ASCII bytes, which never
 /// continue a character) and ASCII escapes.
 fn utf8(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_default()
+    String::from_utf8(bytes).unwrap_or_else(|error| {
+        debug_assert!(false, "the quick reader split a character: {error}");
+        String::from_utf8_lossy(error.as_bytes()).into_owned()
+    })
 }
 
 fn line_end(text: &[u8], from: usize) -> usize {
@@ -820,6 +830,10 @@ mod tests {
             "a: -1\n",
             "a: {{ token }}\n",
             "a: { b: c -}\n",
+            "... x: y\n",
+            "a: 1\n... b: 2\n",
+            "a: 1\n...\n",
+            "a: |\n  x\n---\n",
         ] {
             let source = SourceFile::new("t.yaml", text);
             assert!(read(&source).is_none(), "read quickly:\n{text}");
@@ -969,6 +983,8 @@ mod tests {
         ">x",
         "a: b",
         "a :b",
+        "... x",
+        "--- x",
         "x ",
         " x",
         "",

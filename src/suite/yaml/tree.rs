@@ -51,8 +51,8 @@ pub(super) fn read_fully(source: &SourceFile) -> Result<Node, YamlError> {
     builder.finish()
 }
 
-/// Where an event was read: the byte offset in ASCII text (else the character index), the line
-/// (1-based) and the column (0-based, in characters), as yaml-rust2's markers say.
+/// Where an event was read, as yaml-rust2's markers say: the offset (read only in ASCII text,
+/// where characters are bytes), the line (1-based) and the column (0-based, in characters).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Mark {
     pub index: usize,
