@@ -1,4 +1,5 @@
-//! One step: attempts (with retry), redirects hop by hop, then assertions and captures.
+//! One step: attempts (with retry), redirects hop by hop, then assertions and captures. Assertions
+//! that read only the response may be left for the suite loop to evaluate a little later.
 
 use std::time::Instant;
 

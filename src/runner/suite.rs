@@ -1,4 +1,6 @@
-//! One suite: set up its scope (target, env, `--var`s, suite vars) and run its steps in order.
+//! One suite: set up its scope (target, env, `--var`s, suite vars) and run its steps in order. A
+//! finished step is finished off (its deferred assertions) and reported to the listener while the
+//! next step's request is on the wire, when that is quick.
 
 use std::collections::HashMap;
 use std::time::Instant;

@@ -166,14 +166,6 @@ impl NodePath {
             Some(PathSegment::new(marker, &body[..end]))
         })
     }
-
-    /// The path of the parent and the last segment; `None` for the root.
-    pub fn split_last(&self) -> Option<(NodePath, PathSegment<'_>)> {
-        let start = self.0.rfind([KEY, INDEX])?;
-        let marker = self.0[start..].chars().next()?;
-        let segment = PathSegment::new(marker, &self.0[start + marker.len_utf8()..]);
-        Some((NodePath(self.0[..start].to_owned()), segment))
-    }
 }
 
 /// One step of a [`NodePath`].
@@ -233,10 +225,6 @@ mod tests {
                 PathSegment::Key("a.b")
             ]
         );
-        let (parent, last) = path.split_last().expect("not the root");
-        assert_eq!(last, PathSegment::Key("a.b"));
-        assert_eq!(parent, NodePath::root().key("steps").index(12));
         assert_eq!(NodePath::root().segments().count(), 0);
-        assert!(NodePath::root().split_last().is_none());
     }
 }

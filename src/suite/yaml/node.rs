@@ -101,14 +101,28 @@ impl SpanIndex {
     /// The span of a mapping key, or of the value when the node has no key (a sequence item) or
     /// does not exist.
     pub fn key(&self, path: &NodePath) -> Span {
-        if let Some((parent, PathSegment::Key(key))) = path.split_last() {
-            if let (parent, true) = self.walk(&parent) {
-                if let Some(entry) = parent.entry(key) {
-                    return entry.key.span;
+        let mut node = &self.root;
+        // The key the walk last went through, while it is the last step taken.
+        let mut key_span = None;
+        for segment in path.segments() {
+            let child = match segment {
+                PathSegment::Key(key) => node
+                    .entry(key)
+                    .map(|entry| (&entry.value, Some(entry.key.span))),
+                PathSegment::Index(index) => match &node.kind {
+                    NodeKind::Sequence(items) => items.get(index).map(|item| (item, None)),
+                    _ => None,
+                },
+            };
+            match child {
+                Some((child, span)) => {
+                    node = child;
+                    key_span = span;
                 }
+                None => return node.span,
             }
         }
-        self.value(path)
+        key_span.unwrap_or(node.span)
     }
 
     /// The node at `path` and `true`, or its nearest existing ancestor and `false`.
@@ -128,5 +142,28 @@ impl SpanIndex {
             }
         }
         (node, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::span::SourceFile;
+
+    #[test]
+    fn a_key_span_is_the_key_written_and_falls_back_to_what_exists() {
+        let source = SourceFile::new("t.yaml", "steps:\n  - name: a\n    expect: { status: 200 }\n");
+        let spans = SpanIndex::new(super::super::tree::build(&source).expect("valid"));
+        let at = |span: Span| (span.line, span.column);
+        let step = NodePath::root().key("steps").index(0);
+
+        assert_eq!(at(spans.key(&step.key("expect").key("status"))), (3, 15));
+        assert_eq!(at(spans.value(&step.key("expect").key("status"))), (3, 23));
+        // A list item has no key: its value.
+        assert_eq!(at(spans.key(&step)), (2, 5));
+        // Missing: the nearest node that exists.
+        assert_eq!(at(spans.key(&step.key("request").key("url"))), (2, 5));
+        assert_eq!(at(spans.key(&step.key("expect").key("json"))), (3, 13));
+        assert_eq!(at(spans.key(&NodePath::root())), (1, 1));
     }
 }
