@@ -7,6 +7,8 @@
 //! scalars, flow collections over several lines, anything that may be an error) it gives up, and
 //! the document goes to yaml-rust2, which reads all of YAML and tells every error.
 
+use std::cell::Cell;
+
 use yaml_rust2::scanner::TScalarStyle;
 
 use super::node::{Node, NodeKind};
@@ -43,6 +45,7 @@ pub(super) fn read(source: &SourceFile) -> Option<Node> {
         peeked: None,
         depth: 0,
         ascii: source.is_ascii(),
+        last_column: Cell::new((usize::MAX, 0, 0)),
         builder: TreeBuilder::new(source),
     };
     reader.document().ok()?;
@@ -69,6 +72,8 @@ struct Reader<'a> {
     depth: usize,
     /// Whether every character is a byte: markers count columns in characters.
     ascii: bool,
+    /// The last column counted in characters: its line's start, its offset, the column.
+    last_column: Cell<(usize, usize, usize)>,
     builder: TreeBuilder<'a>,
 }
 
@@ -151,11 +156,22 @@ impl Reader<'_> {
         let col = if self.ascii {
             at - line_start
         } else {
+            // Counted on from the last column asked on the line, so that a long line of many
+            // values is not counted again for each.
+            let (known_start, known_at, known_col) = self.last_column.get();
+            let (from, col) = if known_start == line_start && known_at <= at {
+                (known_at, known_col)
+            } else {
+                (line_start, 0)
+            };
             // A character is a byte that does not continue another.
-            self.text[line_start..at]
-                .iter()
-                .filter(|&&byte| byte & 0xC0 != 0x80)
-                .count()
+            let col = col
+                + self.text[from..at]
+                    .iter()
+                    .filter(|&&byte| byte & 0xC0 != 0x80)
+                    .count();
+            self.last_column.set((line_start, at, col));
+            col
         };
         Mark {
             index: at,
