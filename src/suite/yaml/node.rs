@@ -152,7 +152,10 @@ mod tests {
 
     #[test]
     fn a_key_span_is_the_key_written_and_falls_back_to_what_exists() {
-        let source = SourceFile::new("t.yaml", "steps:\n  - name: a\n    expect: { status: 200 }\n");
+        let source = SourceFile::new(
+            "t.yaml",
+            "steps:\n  - name: a\n    expect: { status: 200 }\n",
+        );
         let spans = SpanIndex::new(super::super::tree::build(&source).expect("valid"));
         let at = |span: Span| (span.line, span.column);
         let step = NodePath::root().key("steps").index(0);

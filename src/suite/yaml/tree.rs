@@ -424,18 +424,23 @@ fn collection_span(source: &SourceFile, node: &Node, end: &Mark) -> Span {
         NodeKind::Mapping(entries) => entries.first().map_or(node.span, |entry| entry.key.span),
         _ => node.span,
     };
-    let line_end = source.text[start.offset..]
-        .find('\n')
-        .map_or(source.text.len(), |len| start.offset + len);
+    // Closed on its own line: looked for between the brackets only, so that a long line of many
+    // collections is not searched to its end for each of them.
     let flow_close = matches!(source.text.as_bytes().get(start.offset), Some(b'{' | b'['))
         .then(|| marker_span(source, end, 1))
         .filter(|close| {
-            close.offset < line_end
+            close.offset > start.offset
                 && matches!(source.text.as_bytes().get(close.offset), Some(b'}' | b']'))
+                && !source.text[start.offset..close.offset].contains('\n')
         });
     let end_offset = match flow_close {
         Some(close) => close.offset + 1,
-        None => start.offset + source.text[start.offset..line_end].trim_end().len(),
+        None => {
+            let line_end = source.text[start.offset..]
+                .find('\n')
+                .map_or(source.text.len(), |len| start.offset + len);
+            start.offset + source.text[start.offset..line_end].trim_end().len()
+        }
     };
     Span {
         len: end_offset
@@ -489,10 +494,10 @@ fn marker_span(source: &SourceFile, marker: &Mark, len: usize) -> Span {
 }
 
 /// How much of the line a scalar covers: quoted scalars to their closing quote, plain ones to
-/// their end on this line, block scalars their indicator.
+/// their end on this line, block scalars their indicator. Only the scalar's own text is read, not
+/// the rest of its line, which may be long.
 fn scalar_len(source: &SourceFile, offset: usize, value: &str, style: TScalarStyle) -> usize {
     let rest = &source.text[offset..];
-    let line = rest.split('\n').next().unwrap_or_default();
     let len = match style {
         TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
             let quote = if style == TScalarStyle::SingleQuoted {
@@ -501,17 +506,28 @@ fn scalar_len(source: &SourceFile, offset: usize, value: &str, style: TScalarSty
                 '"'
             };
             let mut escaped = false;
-            line.char_indices()
+            rest.char_indices()
                 .skip(1)
+                .take_while(|&(_, c)| c != '\n')
                 .find(|&(_, c)| {
                     let closes = c == quote && !escaped;
                     escaped = c == '\\' && !escaped && quote == '"';
                     closes
                 })
-                .map_or(line.len(), |(end, _)| end + 1)
+                .map_or_else(|| rest.find('\n').unwrap_or(rest.len()), |(end, _)| end + 1)
         }
         TScalarStyle::Literal | TScalarStyle::Folded => 1,
-        TScalarStyle::Plain => value.len().min(line.trim_end().len()),
+        TScalarStyle::Plain => {
+            // As much of the text as the value is long, cut at the line's end: the value is
+            // the text itself on one line, and only its first line's worth otherwise.
+            let mut end = value.len().min(rest.len());
+            while !rest.is_char_boundary(end) {
+                end += 1;
+            }
+            let written = &rest[..end];
+            let line = written.split('\n').next().unwrap_or_default();
+            line.trim_end().len()
+        }
     };
     len.max(1).min(rest.len())
 }
