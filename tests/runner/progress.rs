@@ -27,6 +27,40 @@ impl RunListener for Recorder {
     }
 }
 
+/// Serves `app` on a free loopback port; returns its URL.
+async fn serve(app: Router) -> url::Url {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    url::Url::parse(&format!("http://{address}")).expect("url")
+}
+
+/// Runs `suite` to the end with a [`Recorder`]: the result and what it was told.
+async fn run_recorded(
+    suite: &authprobe::suite::Suite,
+    options: &RunOptions,
+) -> (authprobe::runner::RunResult, Vec<String>) {
+    let (sender, mut received) = mpsc::unbounded_channel();
+    let (_stop, cancel) = watch::channel(false);
+    let result = runner::run(
+        std::slice::from_ref(suite),
+        options,
+        &mut Recorder(sender),
+        cancel,
+    )
+    .await
+    .expect("runs");
+    let mut events = Vec::new();
+    while let Ok(event) = received.try_recv() {
+        events.push(event);
+    }
+    (result, events)
+}
+
 #[tokio::test]
 async fn every_step_is_reported_once_in_order_before_the_suite_ends() {
     let server = TestServer::start().await;
@@ -37,22 +71,9 @@ async fn every_step_is_reported_once_in_order_before_the_suite_ends() {
         fail_fast: true,
         ..RunOptions::default()
     };
-    let (sender, mut received) = mpsc::unbounded_channel();
-    let (_stop, cancel) = watch::channel(false);
 
-    let result = runner::run(
-        std::slice::from_ref(&suite),
-        &options,
-        &mut Recorder(sender),
-        cancel,
-    )
-    .await
-    .expect("runs");
+    let (result, events) = run_recorded(&suite, &options).await;
 
-    let mut events = Vec::new();
-    while let Ok(event) = received.try_recv() {
-        events.push(event);
-    }
     assert_eq!(
         events,
         [
@@ -76,17 +97,11 @@ async fn a_finished_step_is_reported_while_the_next_one_waits_and_when_the_run_i
             std::future::pending::<&'static str>().await
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binds");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let target = serve(app).await;
     let yaml = "name: t\nsteps:\n  - name: quick\n    request: { url: /ok }\n  - name: hangs\n    request: { url: /hang }\n    timeout: 10m\n";
     let suite = load(yaml);
     let options = RunOptions {
-        target: Some(url::Url::parse(&format!("http://{address}")).expect("url")),
+        target: Some(target),
         ..RunOptions::default()
     };
     let (sender, mut received) = mpsc::unbounded_channel();
@@ -136,22 +151,9 @@ async fn assertions_evaluated_after_the_next_request_left_are_in_the_step_when_i
         target: Some(server.url.clone()),
         ..RunOptions::default()
     };
-    let (sender, mut received) = mpsc::unbounded_channel();
-    let (_stop, cancel) = watch::channel(false);
 
-    let result = runner::run(
-        std::slice::from_ref(&suite),
-        &options,
-        &mut Recorder(sender),
-        cancel,
-    )
-    .await
-    .expect("runs");
+    let (result, events) = run_recorded(&suite, &options).await;
 
-    let mut events = Vec::new();
-    while let Ok(event) = received.try_recv() {
-        events.push(event);
-    }
     assert_eq!(
         events,
         ["suite t", "step one Failed", "step two Passed", "end 2"]
@@ -192,18 +194,12 @@ async fn finishing_a_large_step_or_one_before_a_timed_step_does_not_count_in_the
     let app = Router::new()
         .route("/ok", get(|| async { "ok" }))
         .route("/large", get(|| async { "x".repeat(100 * 1024) }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binds");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let target = serve(app).await;
     // After a large step, and before a step timing itself, the step before is finished first.
     let yaml = "name: t\nsteps:\n  - name: large\n    request: { url: /large }\n  - name: after the large one\n    request: { url: /ok }\n  - name: small\n    request: { url: /ok }\n  - name: timed\n    request: { url: /ok }\n    expect: { duration: { lt: 60000 } }\n";
     let suite = load(yaml);
     let options = RunOptions {
-        target: Some(url::Url::parse(&format!("http://{address}")).expect("url")),
+        target: Some(target),
         ..RunOptions::default()
     };
     let (_stop, cancel) = watch::channel(false);
