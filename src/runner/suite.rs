@@ -3,7 +3,7 @@
 //! next step's request is on the wire, when that is quick.
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -52,9 +52,11 @@ impl<'a> Finished<'a, '_> {
         self.deferred = deferred.map(|deferred| (step, deferred));
     }
 
-    /// Whether the waiting step may be finished while `next` waits for its response.
-    fn may_overlap(&self, next: &Step) -> bool {
+    /// Whether the waiting step may be finished while `next` waits for its response, which must
+    /// come within `timeout`.
+    fn may_overlap(&self, next: &Step, timeout: Duration) -> bool {
         self.quick_to_finish
+            && timeout >= SHORTEST_TIMEOUT_TO_OVERLAP
             && !next
                 .assertions
                 .iter()
@@ -89,6 +91,10 @@ impl<'a> Finished<'a, '_> {
 /// Finishing a step (its assertions, the console, learning its secrets) reads its exchanges:
 /// past this many bytes of bodies it may take long enough to matter.
 const QUICK_TO_FINISH_BYTES: usize = 64 * 1024;
+
+/// A response that must come sooner than this is not kept waiting by the step before: the
+/// timeout is counted until it has been read.
+const SHORTEST_TIMEOUT_TO_OVERLAP: Duration = Duration::from_secs(1);
 
 fn quick_to_finish(result: &StepResult) -> bool {
     let bytes: usize = result
@@ -163,8 +169,9 @@ pub(super) async fn run_suite(
             // The step before is finished and reported while this one's request is on the wire,
             // where that work costs no time the run waits for. It may still be under way when
             // the response arrives, delaying its reading by as long: only a small step is
-            // finished that way, and never beside a step that asserts its own duration.
-            if !finished.may_overlap(step) {
+            // finished that way, and never beside a step that asserts its own duration or must
+            // be answered within a second.
+            if !finished.may_overlap(step, step.timeout.unwrap_or(options.timeout)) {
                 finished.report_waiting();
             }
             let step_run = async {

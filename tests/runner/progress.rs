@@ -190,13 +190,14 @@ impl RunListener for SlowListener {
 const SLOW_LISTENER: Duration = Duration::from_millis(300);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn finishing_a_large_step_or_one_before_a_timed_step_does_not_count_in_the_next_duration() {
+async fn finishing_a_large_step_or_one_before_a_timed_or_hurried_step_does_not_count_in_it() {
     let app = Router::new()
         .route("/ok", get(|| async { "ok" }))
         .route("/large", get(|| async { "x".repeat(100 * 1024) }));
     let target = serve(app).await;
-    // After a large step, and before a step timing itself, the step before is finished first.
-    let yaml = "name: t\nsteps:\n  - name: large\n    request: { url: /large }\n  - name: after the large one\n    request: { url: /ok }\n  - name: small\n    request: { url: /ok }\n  - name: timed\n    request: { url: /ok }\n    expect: { duration: { lt: 60000 } }\n";
+    // After a large step, and before a step timing itself or with little time to answer, the step
+    // before is finished first.
+    let yaml = "name: t\nsteps:\n  - name: large\n    request: { url: /large }\n  - name: after the large one\n    request: { url: /ok }\n  - name: small\n    request: { url: /ok }\n  - name: timed\n    request: { url: /ok }\n    expect: { duration: { lt: 60000 } }\n  - name: small again\n    request: { url: /ok }\n  - name: hurried\n    request: { url: /ok }\n    timeout: 900ms\n";
     let suite = load(yaml);
     let options = RunOptions {
         target: Some(target),
@@ -214,7 +215,7 @@ async fn finishing_a_large_step_or_one_before_a_timed_step_does_not_count_in_the
     .expect("runs");
 
     let steps = &result.suites[0].steps;
-    for index in [1, 3] {
+    for index in [1, 3, 5] {
         let step = &steps[index];
         assert!(
             step.duration_ms < SLOW_LISTENER.as_secs_f64() * 1000.0 / 2.0,

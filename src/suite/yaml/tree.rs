@@ -518,14 +518,15 @@ fn scalar_len(source: &SourceFile, offset: usize, value: &str, style: TScalarSty
         }
         TScalarStyle::Literal | TScalarStyle::Folded => 1,
         TScalarStyle::Plain => {
-            // As much of the text as the value is long, cut at the line's end: the value is
-            // the text itself on one line, and only its first line's worth otherwise.
+            // As much of the text as the value is long, cut at the line's end (a line feed or,
+            // as for line numbers, a lone carriage return): the value is the text itself on one
+            // line, and only its first line's worth otherwise.
             let mut end = value.len().min(rest.len());
             while !rest.is_char_boundary(end) {
                 end += 1;
             }
             let written = &rest[..end];
-            let line = written.split('\n').next().unwrap_or_default();
+            let line = written.split(['\n', '\r']).next().unwrap_or_default();
             line.trim_end().len()
         }
     };
@@ -694,6 +695,23 @@ mod tests {
         let steps = &entries[1];
         assert_eq!((steps.key.span.line, steps.key.span.column), (2, 1));
         assert_eq!(source.offset_of(2, 1), steps.key.span.offset);
+    }
+
+    #[test]
+    fn a_plain_scalar_over_lines_is_spanned_on_its_first_line_whatever_ends_it() {
+        for text in [
+            "a: ab\n cdefgh\n",
+            "a: ab\r\n cdefgh\r\n",
+            "a: ab\r cdefgh\r",
+        ] {
+            let root = parse(text).expect("valid");
+            let value = &entries_of(&root)[0].value;
+            assert!(
+                matches!(&value.kind, NodeKind::Scalar(scalar) if scalar.text == "ab cdefgh"),
+                "{text:?}"
+            );
+            assert_eq!((value.span.column, value.span.len), (4, 2), "{text:?}");
+        }
     }
 
     #[test]
