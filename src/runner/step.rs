@@ -52,17 +52,23 @@ impl DeferredAssertions {
         };
         // No assertion deferred reads a variable: the scope is never looked at.
         let scope = Scope::default();
-        let bindings = Bindings::new(templates, &scope);
-        let checks: Vec<CheckResult> = step
-            .assertions
-            .iter()
-            .map(|assertion| assert::evaluate(assertion, &observed, &bindings))
-            .collect();
+        let checks = evaluate_assertions(step, &observed, &Bindings::new(templates, &scope));
         if result.status == StepStatus::Passed && checks.iter().any(|check| !check.passed) {
             result.status = StepStatus::Failed;
         }
         result.checks.splice(0..0, checks);
     }
+}
+
+fn evaluate_assertions(
+    step: &Step,
+    observed: &Observed<'_>,
+    bindings: &Bindings<'_>,
+) -> Vec<CheckResult> {
+    step.assertions
+        .iter()
+        .map(|assertion| assert::evaluate(assertion, observed, bindings))
+        .collect()
 }
 
 /// Runs one step. Its assertions may come back unevaluated, to be evaluated later with
@@ -237,12 +243,7 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
         (Vec::new(), Some(DeferredAssertions { url: url.clone() }))
     } else {
         let bindings = Bindings::new(&state.suite.templates, &state.scope);
-        let checks: Vec<CheckResult> = step
-            .assertions
-            .iter()
-            .map(|assertion| assert::evaluate(assertion, &observed, &bindings))
-            .collect();
-        (checks, None)
+        (evaluate_assertions(step, &observed, &bindings), None)
     };
     let mut captured = Vec::with_capacity(step.captures.len());
     for capture in &step.captures {

@@ -25,6 +25,9 @@ struct GiveUp;
 
 type Read<T = ()> = Result<T, GiveUp>;
 
+/// A block mapping's key as scanned: its text, its style and where its `:` is.
+type Key = (String, TScalarStyle, usize);
+
 /// The document's tree, or `None` when the full parser should read it.
 pub(super) fn read(source: &SourceFile) -> Option<Node> {
     let text = source.text.as_bytes();
@@ -83,7 +86,7 @@ impl Reader<'_> {
         if first.indent != 0 {
             return Err(GiveUp);
         }
-        self.block_mapping(first, 0)?;
+        self.block_mapping(first, 0, None)?;
         match self.peek() {
             None => Ok(()),
             Some(_) => Err(GiveUp),
@@ -192,16 +195,22 @@ impl Reader<'_> {
         at
     }
 
-    /// A block mapping whose first key is on `line` at `column`; the others are the lines indented
-    /// to that column.
-    fn block_mapping(&mut self, first: Line, column: usize) -> Read {
+    /// A block mapping whose first key is on `line` at `column`, perhaps scanned already; the
+    /// others are the lines indented to that column.
+    fn block_mapping(&mut self, first: Line, column: usize, first_key: Option<Key>) -> Read {
         let mut line = first;
         self.open(
             NodeKind::Mapping(Vec::new()),
             self.mark(line, line.start + column),
         )?;
+        let mut scanned = first_key;
         loop {
-            let after_colon = self.block_key(line, line.start + column)?;
+            let at = line.start + column;
+            let key = match scanned.take() {
+                Some(key) => key,
+                None => self.scan_key(line, at)?.ok_or(GiveUp)?,
+            };
+            let after_colon = self.block_key(line, at, key);
             self.value_after_key(line, after_colon, column)?;
             match self.peek() {
                 Some(next) if next.indent == column => line = self.take().ok_or(GiveUp)?,
@@ -235,8 +244,8 @@ impl Reader<'_> {
                 Some(b'-') if self.is_entry(line, item) => return Err(GiveUp),
                 _ => {}
             }
-            if self.scan_key(line, item)?.is_some() {
-                self.block_mapping(line, item - line.start)?;
+            if let Some(key) = self.scan_key(line, item)? {
+                self.block_mapping(line, item - line.start, Some(key))?;
             } else {
                 let after = self.inline_value(line, item)?;
                 self.expect_line_end(line, after)?;
@@ -275,7 +284,7 @@ impl Reader<'_> {
                 if self.is_entry(next, next.start + next.indent) {
                     self.block_sequence(next, false)
                 } else {
-                    self.block_mapping(next, next.indent)
+                    self.block_mapping(next, next.indent, None)
                 }
             }
             // A list may sit at its key's own indentation.
@@ -293,25 +302,17 @@ impl Reader<'_> {
         }
     }
 
-    /// Reads the key at `at` and returns where its `:` ends.
-    fn block_key(&mut self, line: Line, at: usize) -> Read<usize> {
-        let (text, style, colon) = self.scan_key(line, at)?.ok_or(GiveUp)?;
+    /// Hands over the key scanned at `at` and returns where its `:` ends.
+    fn block_key(&mut self, line: Line, at: usize, (text, style, colon): Key) -> usize {
         let mark = self.mark(line, at);
         self.builder.scalar(text, style, 0, None, &mark);
-        Ok(colon + 1)
+        colon + 1
     }
 
     /// A key at `at` (its text, its style and where its `:` is), `None` when `at` holds a value.
-    fn scan_key(&self, line: Line, at: usize) -> Read<Option<(String, TScalarStyle, usize)>> {
+    fn scan_key(&self, line: Line, at: usize) -> Read<Option<Key>> {
         let (text, style, end) = match self.byte(line, at) {
-            Some(b'"') => {
-                let (text, end) = self.double_quoted(line, at)?;
-                (text, TScalarStyle::DoubleQuoted, end)
-            }
-            Some(b'\'') => {
-                let (text, end) = self.single_quoted(line, at)?;
-                (text, TScalarStyle::SingleQuoted, end)
-            }
+            Some(b'"' | b'\'') => self.quoted(line, at)?,
             Some(byte) if starts_plain(byte) => {
                 let mut end = at;
                 loop {
@@ -348,16 +349,9 @@ impl Reader<'_> {
         match self.byte(line, at).ok_or(GiveUp)? {
             b'{' => self.flow_mapping(line, at),
             b'[' => self.flow_sequence(line, at),
-            b'"' => {
-                let (text, end) = self.double_quoted(line, at)?;
-                self.builder
-                    .scalar(text, TScalarStyle::DoubleQuoted, 0, None, &mark);
-                Ok(end)
-            }
-            b'\'' => {
-                let (text, end) = self.single_quoted(line, at)?;
-                self.builder
-                    .scalar(text, TScalarStyle::SingleQuoted, 0, None, &mark);
+            b'"' | b'\'' => {
+                let (text, style, end) = self.quoted(line, at)?;
+                self.builder.scalar(text, style, 0, None, &mark);
                 Ok(end)
             }
             byte if starts_plain(byte) => {
@@ -454,14 +448,7 @@ impl Reader<'_> {
     fn flow_key(&mut self, line: Line, at: usize) -> Read<usize> {
         let mark = self.mark(line, at);
         let (text, style, end) = match self.byte(line, at).ok_or(GiveUp)? {
-            b'"' => {
-                let (text, end) = self.double_quoted(line, at)?;
-                (text, TScalarStyle::DoubleQuoted, end)
-            }
-            b'\'' => {
-                let (text, end) = self.single_quoted(line, at)?;
-                (text, TScalarStyle::SingleQuoted, end)
-            }
+            b'"' | b'\'' => self.quoted(line, at)?,
             byte if starts_plain(byte) => {
                 let end = self.flow_plain_end(line, at)?;
                 (plain(&self.text[at..end]), TScalarStyle::Plain, end)
@@ -530,6 +517,17 @@ impl Reader<'_> {
             return Err(GiveUp);
         }
         Ok(at + text.len())
+    }
+
+    /// A quoted scalar on one line from its quote at `at`: its text, its style and where it ends.
+    fn quoted(&self, line: Line, at: usize) -> Read<(String, TScalarStyle, usize)> {
+        if self.text[at] == b'"' {
+            let (text, end) = self.double_quoted(line, at)?;
+            Ok((text, TScalarStyle::DoubleQuoted, end))
+        } else {
+            let (text, end) = self.single_quoted(line, at)?;
+            Ok((text, TScalarStyle::SingleQuoted, end))
+        }
     }
 
     /// `'…'` on one line from its quote at `at`: the text and where the scalar ends.
