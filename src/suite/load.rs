@@ -88,7 +88,7 @@ pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Suite, Vec<Diagno
 pub fn load_source(source: SourceFile, options: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     let source = Arc::new(source);
     match yaml::parse::<RawSuite>(&source) {
-        Ok((raw, spans)) => validate(raw, source, spans, options),
+        Ok((raw, spans)) => validate(raw, Arc::clone(&source), spans, options),
         Err(error) => Err(vec![yaml_diagnostic(&source, error)]),
     }
 }

@@ -73,7 +73,7 @@ impl fmt::Display for Path<'_> {
     }
 }
 
-fn unexpected(node: &Node) -> Unexpected<'_> {
+fn unexpected<'n>(node: &'n Node<'_>) -> Unexpected<'n> {
     match &node.kind {
         NodeKind::Mapping(_) => Unexpected::Map,
         NodeKind::Sequence(_) => Unexpected::Seq,
@@ -95,7 +95,7 @@ fn is_empty_value(node: &Node) -> bool {
 }
 
 struct NodeDeserializer<'de, 'p> {
-    node: &'de Node,
+    node: &'de Node<'de>,
     path: Path<'p>,
 }
 
@@ -330,7 +330,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de, '_> {
     ) -> Result<V::Value, DeError> {
         let result = match &self.node.kind {
             NodeKind::Scalar(scalar) => {
-                visitor.visit_enum(scalar.text.as_str().into_deserializer())
+                visitor.visit_enum(scalar.text.as_ref().into_deserializer())
             }
             NodeKind::Mapping(entries) if entries.len() == 1 => visitor.visit_enum(EnumAccess {
                 entry: &entries[0],
@@ -351,8 +351,8 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de, '_> {
 }
 
 struct MapAccess<'de, 'p> {
-    entries: std::slice::Iter<'de, Entry>,
-    value: Option<&'de Entry>,
+    entries: std::slice::Iter<'de, Entry<'de>>,
+    value: Option<&'de Entry<'de>>,
     path: &'p Path<'p>,
 }
 
@@ -391,7 +391,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'de, '_> {
     }
 }
 
-fn key_text(key: &Node) -> &str {
+fn key_text<'n>(key: &'n Node<'_>) -> &'n str {
     match &key.kind {
         NodeKind::Scalar(scalar) => &scalar.text,
         _ => "?",
@@ -399,7 +399,7 @@ fn key_text(key: &Node) -> &str {
 }
 
 struct SeqAccess<'de, 'p> {
-    items: std::iter::Enumerate<std::slice::Iter<'de, Node>>,
+    items: std::iter::Enumerate<std::slice::Iter<'de, Node<'de>>>,
     path: &'p Path<'p>,
 }
 
@@ -426,7 +426,7 @@ impl<'de> de::SeqAccess<'de> for SeqAccess<'de, '_> {
 }
 
 struct EnumAccess<'de, 'p> {
-    entry: &'de Entry,
+    entry: &'de Entry<'de>,
     path: &'p Path<'p>,
 }
 
@@ -480,8 +480,9 @@ mod tests {
     use crate::suite::span::SourceFile;
     use serde_json::{Value, json};
 
-    fn tree(text: &str) -> Node {
-        super::super::tree::build(&SourceFile::new("t.yaml", text)).expect("valid yaml")
+    fn tree(text: &str) -> Node<'static> {
+        let source = Box::leak(Box::new(SourceFile::new("t.yaml", text)));
+        super::super::tree::build(source).expect("valid yaml")
     }
 
     fn value(text: &str) -> Value {

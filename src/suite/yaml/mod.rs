@@ -38,7 +38,7 @@ pub enum YamlError {
 }
 
 /// Parses `source` into `T` and keeps the span of every node.
-pub fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<(T, SpanIndex), YamlError> {
+pub fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<(T, SpanIndex<'_>), YamlError> {
     let text = &*source.text;
     if text
         .lines()
@@ -74,9 +74,9 @@ mod tests {
     use super::*;
     use crate::suite::span::NodePath;
 
-    fn index(text: &str) -> (SourceFile, SpanIndex) {
-        let source = SourceFile::new("t.yaml", text);
-        let spans = SpanIndex::new(tree::build(&source).expect("valid yaml"));
+    fn index(text: &str) -> (&'static SourceFile, SpanIndex<'static>) {
+        let source = Box::leak(Box::new(SourceFile::new("t.yaml", text)));
+        let spans = SpanIndex::new(tree::build(source).expect("valid yaml"));
         (source, spans)
     }
 

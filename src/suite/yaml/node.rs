@@ -2,33 +2,37 @@
 //! was written at. Deserialization reads the raw types from it and validation asks it where a
 //! node was written, so the text is parsed once.
 
+use std::borrow::Cow;
+
 use crate::suite::span::{NodePath, PathSegment, Span};
 
 /// One node of the document.
 #[derive(Debug, Clone)]
-pub struct Node {
+pub struct Node<'a> {
     pub span: Span,
-    pub kind: NodeKind,
+    pub kind: NodeKind<'a>,
 }
 
 #[derive(Debug, Clone)]
-pub enum NodeKind {
-    Scalar(Scalar),
-    Sequence(Vec<Node>),
+pub enum NodeKind<'a> {
+    Scalar(Scalar<'a>),
+    Sequence(Vec<Node<'a>>),
     /// Entries in the order written; keys are unique (the parser rejects duplicates).
-    Mapping(Vec<Entry>),
+    Mapping(Vec<Entry<'a>>),
 }
 
 #[derive(Debug, Clone)]
-pub struct Entry {
-    pub key: Node,
-    pub value: Node,
+pub struct Entry<'a> {
+    pub key: Node<'a>,
+    pub value: Node<'a>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Scalar {
-    /// The value after unquoting and folding; empty for a value left out (`key:`).
-    pub text: String,
+pub struct Scalar<'a> {
+    /// The value after unquoting and folding; empty for a value left out (`key:`). Borrowed from
+    /// the source where it is written as it reads (most scalars: a large suite has tens of
+    /// thousands), owned where quotes, escapes or folding changed it.
+    pub text: Cow<'a, str>,
     pub style: ScalarStyle,
     /// A core-schema tag such as `!!str`, which decides how a plain scalar is read.
     pub tag: Option<CoreTag>,
@@ -65,9 +69,9 @@ impl CoreTag {
     }
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// The entry whose key is the scalar `key`.
-    fn entry(&self, key: &str) -> Option<&Entry> {
+    fn entry(&self, key: &str) -> Option<&Entry<'a>> {
         match &self.kind {
             NodeKind::Mapping(entries) => entries.iter().find(
                 |entry| matches!(&entry.key.kind, NodeKind::Scalar(scalar) if scalar.text == key),
@@ -80,16 +84,16 @@ impl Node {
 /// Where each node of a document was written, looked up by [`NodePath`]. Built by the YAML front
 /// end, read by validation.
 #[derive(Debug)]
-pub struct SpanIndex {
-    root: Node,
+pub struct SpanIndex<'a> {
+    root: Node<'a>,
 }
 
-impl SpanIndex {
-    pub(super) fn new(root: Node) -> Self {
+impl<'a> SpanIndex<'a> {
+    pub(super) fn new(root: Node<'a>) -> Self {
         SpanIndex { root }
     }
 
-    pub(super) fn root(&self) -> &Node {
+    pub(super) fn root(&self) -> &Node<'a> {
         &self.root
     }
 
@@ -126,7 +130,7 @@ impl SpanIndex {
     }
 
     /// The node at `path` and `true`, or its nearest existing ancestor and `false`.
-    fn walk(&self, path: &NodePath) -> (&Node, bool) {
+    fn walk(&self, path: &NodePath) -> (&Node<'a>, bool) {
         let mut node = &self.root;
         for segment in path.segments() {
             let child = match segment {

@@ -7,6 +7,7 @@
 //! scalars, flow collections over several lines, anything that may be an error) it gives up, and
 //! the document goes to yaml-rust2, which reads all of YAML and tells every error.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 
 use yaml_rust2::scanner::TScalarStyle;
@@ -26,10 +27,10 @@ struct GiveUp;
 type Read<T = ()> = Result<T, GiveUp>;
 
 /// A block mapping's key as scanned: its text, its style and where its `:` is.
-type Key = (String, TScalarStyle, usize);
+type Key<'a> = (Cow<'a, str>, TScalarStyle, usize);
 
 /// The document's tree, or `None` when the full parser should read it.
-pub(super) fn read(source: &SourceFile) -> Option<Node> {
+pub(super) fn read(source: &SourceFile) -> Option<Node<'_>> {
     let text = source.text.as_bytes();
     // Tabs, carriage returns and other control characters have rules of their own, and so has a
     // byte order mark (skipped at the start, refused elsewhere).
@@ -42,6 +43,7 @@ pub(super) fn read(source: &SourceFile) -> Option<Node> {
         return None;
     }
     let mut reader = Reader {
+        source: &source.text,
         text,
         next: 0,
         next_number: 1,
@@ -67,6 +69,8 @@ struct Line {
 }
 
 struct Reader<'a> {
+    /// The document, as text to borrow scalars from and as bytes to scan.
+    source: &'a str,
     text: &'a [u8],
     /// Where the first line not yet read starts, and its number.
     next: usize,
@@ -80,7 +84,7 @@ struct Reader<'a> {
     builder: TreeBuilder<'a>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn document(&mut self) -> Read {
         let first = self.take().ok_or(GiveUp)?;
         if first.indent != 0 {
@@ -135,7 +139,7 @@ impl Reader<'_> {
     }
 
     /// Opens a collection in the tree builder, one level deeper.
-    fn open(&mut self, kind: NodeKind, mark: Mark) -> Read {
+    fn open(&mut self, kind: NodeKind<'a>, mark: Mark) -> Read {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(GiveUp);
@@ -184,6 +188,14 @@ impl Reader<'_> {
     }
 
     /// The byte at `at` on `line`, `None` at its end.
+    /// The source between two offsets the reader stopped at, borrowed.
+    fn slice(&self, start: usize, end: usize) -> Cow<'a, str> {
+        match self.source.get(start..end) {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(utf8(self.text[start..end].to_vec())),
+        }
+    }
+
     fn byte(&self, line: Line, at: usize) -> Option<u8> {
         (at < line.end).then(|| self.text[at])
     }
@@ -197,7 +209,7 @@ impl Reader<'_> {
 
     /// A block mapping whose first key is on `line` at `column`, perhaps scanned already; the
     /// others are the lines indented to that column.
-    fn block_mapping(&mut self, first: Line, column: usize, first_key: Option<Key>) -> Read {
+    fn block_mapping(&mut self, first: Line, column: usize, first_key: Option<Key<'a>>) -> Read {
         let mut line = first;
         self.open(
             NodeKind::Mapping(Vec::new()),
@@ -296,21 +308,21 @@ impl Reader<'_> {
                 // A value left out: the tree builder places it at its key.
                 let mark = self.mark(line, after_colon);
                 self.builder
-                    .scalar(String::new(), TScalarStyle::Plain, 0, None, &mark);
+                    .scalar(Cow::Borrowed(""), TScalarStyle::Plain, 0, None, &mark);
                 Ok(())
             }
         }
     }
 
     /// Hands over the key scanned at `at` and returns where its `:` ends.
-    fn block_key(&mut self, line: Line, at: usize, (text, style, colon): Key) -> usize {
+    fn block_key(&mut self, line: Line, at: usize, (text, style, colon): Key<'a>) -> usize {
         let mark = self.mark(line, at);
         self.builder.scalar(text, style, 0, None, &mark);
         colon + 1
     }
 
     /// A key at `at` (its text, its style and where its `:` is), `None` when `at` holds a value.
-    fn scan_key(&self, line: Line, at: usize) -> Read<Option<Key>> {
+    fn scan_key(&self, line: Line, at: usize) -> Read<Option<Key<'a>>> {
         let (text, style, end) = match self.byte(line, at) {
             Some(b'"' | b'\'') => self.quoted(line, at)?,
             Some(byte) if starts_plain(byte) => {
@@ -329,7 +341,7 @@ impl Reader<'_> {
                 if self.text[end - 1] == b' ' || end - at > MAX_KEY_LEN {
                     return Err(GiveUp);
                 }
-                (plain(&self.text[at..end]), TScalarStyle::Plain, end)
+                (self.slice(at, end), TScalarStyle::Plain, end)
             }
             _ => return Ok(None),
         };
@@ -366,10 +378,10 @@ impl Reader<'_> {
                         _ => end += 1,
                     }
                 }
-                let text = trim_spaces_end(&self.text[at..end]);
+                let end = at + trim_spaces_end(&self.text[at..end]).len();
                 self.builder
-                    .scalar(plain(text), TScalarStyle::Plain, 0, None, &mark);
-                Ok(at + text.len())
+                    .scalar(self.slice(at, end), TScalarStyle::Plain, 0, None, &mark);
+                Ok(end)
             }
             _ => Err(GiveUp),
         }
@@ -416,7 +428,7 @@ impl Reader<'_> {
         &mut self,
         line: Line,
         at: usize,
-        kind: NodeKind,
+        kind: NodeKind<'a>,
         closing: u8,
         mut entry: impl FnMut(&mut Self, usize) -> Read<usize>,
     ) -> Read<usize> {
@@ -451,7 +463,7 @@ impl Reader<'_> {
             b'"' | b'\'' => self.quoted(line, at)?,
             byte if starts_plain(byte) => {
                 let end = self.flow_plain_end(line, at)?;
-                (plain(&self.text[at..end]), TScalarStyle::Plain, end)
+                (self.slice(at, end), TScalarStyle::Plain, end)
             }
             _ => return Err(GiveUp),
         };
@@ -472,13 +484,8 @@ impl Reader<'_> {
                 if self.byte(line, end) == Some(b':') {
                     return Err(GiveUp);
                 }
-                self.builder.scalar(
-                    plain(&self.text[at..end]),
-                    TScalarStyle::Plain,
-                    0,
-                    None,
-                    &mark,
-                );
+                self.builder
+                    .scalar(self.slice(at, end), TScalarStyle::Plain, 0, None, &mark);
                 Ok(end)
             }
             _ => Err(GiveUp),
@@ -520,7 +527,7 @@ impl Reader<'_> {
     }
 
     /// A quoted scalar on one line from its quote at `at`: its text, its style and where it ends.
-    fn quoted(&self, line: Line, at: usize) -> Read<(String, TScalarStyle, usize)> {
+    fn quoted(&self, line: Line, at: usize) -> Read<Key<'a>> {
         if self.text[at] == b'"' {
             let (text, end) = self.double_quoted(line, at)?;
             Ok((text, TScalarStyle::DoubleQuoted, end))
@@ -531,29 +538,35 @@ impl Reader<'_> {
     }
 
     /// `'…'` on one line from its quote at `at`: the text and where the scalar ends.
-    fn single_quoted(&self, line: Line, at: usize) -> Read<(String, usize)> {
-        let mut text = Vec::new();
+    fn single_quoted(&self, line: Line, at: usize) -> Read<(Cow<'a, str>, usize)> {
+        // Copied only from the first `''` on: most quoted scalars are borrowed as written.
+        let mut copy: Option<Vec<u8>> = None;
         let mut next = at + 1;
         loop {
             match self.byte(line, next).ok_or(GiveUp)? {
                 b'\'' if self.byte(line, next + 1) == Some(b'\'') => {
-                    text.push(b'\'');
+                    copy.get_or_insert_with(|| self.text[at + 1..next].to_vec())
+                        .push(b'\'');
                     next += 2;
                 }
                 b'\'' => break,
                 byte => {
-                    text.push(byte);
+                    if let Some(copy) = &mut copy {
+                        copy.push(byte);
+                    }
                     next += 1;
                 }
             }
         }
-        Ok((utf8(text), next + 1))
+        let text = copy.map_or_else(|| self.slice(at + 1, next), |copy| Cow::Owned(utf8(copy)));
+        Ok((text, next + 1))
     }
 
     /// `"…"` on one line from its quote at `at`: the text and where the scalar ends. Only the
     /// escapes suites write are read here.
-    fn double_quoted(&self, line: Line, at: usize) -> Read<(String, usize)> {
-        let mut text = Vec::new();
+    fn double_quoted(&self, line: Line, at: usize) -> Read<(Cow<'a, str>, usize)> {
+        // Copied only from the first escape on: most quoted scalars are borrowed as written.
+        let mut copy: Option<Vec<u8>> = None;
         let mut next = at + 1;
         loop {
             match self.byte(line, next).ok_or(GiveUp)? {
@@ -567,16 +580,20 @@ impl Reader<'_> {
                         b'0' => b'\0',
                         _ => return Err(GiveUp),
                     };
-                    text.push(escaped);
+                    copy.get_or_insert_with(|| self.text[at + 1..next].to_vec())
+                        .push(escaped);
                     next += 2;
                 }
                 byte => {
-                    text.push(byte);
+                    if let Some(copy) = &mut copy {
+                        copy.push(byte);
+                    }
                     next += 1;
                 }
             }
         }
-        Ok((utf8(text), next + 1))
+        let text = copy.map_or_else(|| self.slice(at + 1, next), |copy| Cow::Owned(utf8(copy)));
+        Ok((text, next + 1))
     }
 
     /// `|` or `>` after a key at `column`, with no indicator after it: the lines below indented
@@ -645,7 +662,7 @@ impl Reader<'_> {
         }
         text.push(b'\n');
         self.builder.scalar(
-            utf8(text),
+            Cow::Owned(utf8(text)),
             if folded {
                 TScalarStyle::Folded
             } else {
@@ -698,10 +715,6 @@ fn starts_plain(byte: u8) -> bool {
 fn trim_spaces_end(bytes: &[u8]) -> &[u8] {
     let kept = bytes.len() - bytes.iter().rev().take_while(|&&byte| byte == b' ').count();
     &bytes[..kept]
-}
-
-fn plain(bytes: &[u8]) -> String {
-    utf8(bytes.to_vec())
 }
 
 /// The reader copies whole characters of UTF-8 text (it stops only at ASCII bytes, which never

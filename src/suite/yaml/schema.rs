@@ -47,8 +47,8 @@ pub(super) enum Resolved<'a> {
     Str(&'a str),
 }
 
-pub(super) fn resolve(scalar: &Scalar) -> Resolved<'_> {
-    let text = scalar.text.as_str();
+pub(super) fn resolve<'s>(scalar: &'s Scalar<'_>) -> Resolved<'s> {
+    let text: &str = &scalar.text;
     let plain = scalar.style == ScalarStyle::Plain;
     match scalar.tag {
         Some(CoreTag::Str) => return Resolved::Str(text),

@@ -1,6 +1,7 @@
 //! Builds the [`Node`] tree from yaml-rust2's events: spans from the parser's markers, aliases
 //! expanded, duplicate keys and runaway nesting or alias expansion rejected.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
@@ -21,7 +22,7 @@ const MAX_ALIAS_NODES: usize = 100_000;
 /// Parses one YAML document into its node tree: through the quick reader when the document is
 /// written in the plain block style it reads, else through yaml-rust2, which also tells every
 /// error.
-pub(super) fn build(source: &SourceFile) -> Result<Node, YamlError> {
+pub(super) fn build(source: &SourceFile) -> Result<Node<'_>, YamlError> {
     match super::quick::read(source) {
         Some(root) => Ok(root),
         None => read_fully(source),
@@ -29,7 +30,7 @@ pub(super) fn build(source: &SourceFile) -> Result<Node, YamlError> {
 }
 
 /// Parses one YAML document with yaml-rust2.
-pub(super) fn read_fully(source: &SourceFile) -> Result<Node, YamlError> {
+pub(super) fn read_fully(source: &SourceFile) -> Result<Node<'_>, YamlError> {
     let mut builder = TreeBuilder::new(source);
     let mut parser = Parser::new_from_str(&source.text);
     if let Err(error) = parser.load(&mut builder, true) {
@@ -73,24 +74,24 @@ impl From<&Marker> for Mark {
 /// A mapping or sequence whose end has not been seen yet. Its children wait on the builder's
 /// scratch stacks from `first` on, and move into a list of the exact size when it ends: growing
 /// one list per mapping would leave most of a large suite's tree as unused capacity.
-struct Open {
-    node: Node,
+struct Open<'a> {
+    node: Node<'a>,
     anchor: usize,
     first: usize,
     /// For a mapping: the key read, waiting for its value.
-    pending_key: Option<Node>,
+    pending_key: Option<Node<'a>>,
 }
 
 pub(super) struct TreeBuilder<'a> {
     source: &'a SourceFile,
-    stack: Vec<Open>,
+    stack: Vec<Open<'a>>,
     /// The items of every open sequence, innermost last.
-    items: Vec<Node>,
+    items: Vec<Node<'a>>,
     /// The entries of every open mapping, innermost last.
-    entries: Vec<Entry>,
+    entries: Vec<Entry<'a>>,
     /// Anchored nodes with their depth, for the aliases that repeat them.
-    anchors: HashMap<usize, (Node, usize)>,
-    root: Option<Node>,
+    anchors: HashMap<usize, (Node<'a>, usize)>,
+    root: Option<Node<'a>>,
     documents: usize,
     alias_nodes: usize,
     /// The first problem the parser cannot see; later events are ignored.
@@ -113,7 +114,7 @@ impl<'a> TreeBuilder<'a> {
     }
 
     /// The document's root, or the first problem found in it.
-    pub(super) fn finish(self) -> Result<Node, YamlError> {
+    pub(super) fn finish(self) -> Result<Node<'a>, YamlError> {
         if let Some(error) = self.error {
             return Err(error);
         }
@@ -127,7 +128,7 @@ impl<'a> TreeBuilder<'a> {
 
     /// Places a finished node: as a key or value of the open mapping, an item of the open
     /// sequence, or the root.
-    fn place(&mut self, node: Node, anchor: usize) {
+    fn place(&mut self, node: Node<'a>, anchor: usize) {
         if anchor != 0 {
             self.anchors.insert(anchor, (node.clone(), depth(&node)));
         }
@@ -159,7 +160,13 @@ impl<'a> TreeBuilder<'a> {
         }
     }
 
-    pub(super) fn open(&mut self, kind: NodeKind, anchor: usize, tag: Option<Tag>, marker: &Mark) {
+    pub(super) fn open(
+        &mut self,
+        kind: NodeKind<'a>,
+        anchor: usize,
+        tag: Option<Tag>,
+        marker: &Mark,
+    ) {
         let span = marker_span(self.source, marker, 1);
         if self.stack.len() >= MAX_DEPTH {
             self.fail(format!("nesting deeper than {MAX_DEPTH} levels"), span);
@@ -233,7 +240,7 @@ impl<'a> TreeBuilder<'a> {
 
     pub(super) fn scalar(
         &mut self,
-        text: String,
+        text: Cow<'a, str>,
         style: TScalarStyle,
         anchor: usize,
         tag: Option<Tag>,
@@ -281,7 +288,7 @@ impl MarkedEventReceiver for TreeBuilder<'_> {
         match event {
             Event::DocumentStart => self.documents += 1,
             Event::Scalar(text, style, anchor, tag) => {
-                self.scalar(text, style, anchor, tag, &marker);
+                self.scalar(Cow::Owned(text), style, anchor, tag, &marker);
             }
             Event::Alias(anchor) => self.alias(anchor, &marker),
             Event::MappingStart(anchor, tag) => {
@@ -307,7 +314,7 @@ fn excerpt(text: &str) -> String {
     shown
 }
 
-fn scalar_text(node: &Node) -> Option<&str> {
+fn scalar_text<'n>(node: &'n Node<'_>) -> Option<&'n str> {
     match &node.kind {
         NodeKind::Scalar(scalar) => Some(&scalar.text),
         _ => None,
@@ -315,7 +322,7 @@ fn scalar_text(node: &Node) -> Option<&str> {
 }
 
 /// A plain scalar with nothing written: the value of `key:` or a bare `-`.
-fn is_left_out(node: &Node) -> bool {
+fn is_left_out(node: &Node<'_>) -> bool {
     matches!(&node.kind, NodeKind::Scalar(scalar)
         if scalar.text.is_empty() && scalar.style == ScalarStyle::Plain && scalar.tag.is_none())
 }
@@ -340,7 +347,7 @@ fn bare_dash_before(source: &SourceFile, marked: Span) -> Option<Span> {
 }
 
 /// The first key written twice in a mapping, with its first writing.
-fn duplicate_key(entries: &[Entry]) -> Option<(&Entry, &Entry)> {
+fn duplicate_key<'e, 'a>(entries: &'e [Entry<'a>]) -> Option<(&'e Entry<'a>, &'e Entry<'a>)> {
     // Most mappings have a handful of keys: comparing them pairwise is cheaper than hashing.
     if entries.len() <= 8 {
         return entries.iter().enumerate().find_map(|(index, again)| {
@@ -351,7 +358,7 @@ fn duplicate_key(entries: &[Entry]) -> Option<(&Entry, &Entry)> {
                 .map(|first| (first, again))
         });
     }
-    let mut seen: HashMap<&str, &Entry> = HashMap::with_capacity(entries.len());
+    let mut seen: HashMap<&str, &Entry<'_>> = HashMap::with_capacity(entries.len());
     for entry in entries {
         if let Some(text) = scalar_text(&entry.key) {
             if let Some(first) = seen.insert(text, entry) {
@@ -363,7 +370,7 @@ fn duplicate_key(entries: &[Entry]) -> Option<(&Entry, &Entry)> {
 }
 
 /// Levels of collections in a node: 0 for a scalar.
-fn depth(node: &Node) -> usize {
+fn depth(node: &Node<'_>) -> usize {
     match &node.kind {
         NodeKind::Scalar(_) => 0,
         NodeKind::Sequence(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
@@ -377,7 +384,7 @@ fn depth(node: &Node) -> usize {
     }
 }
 
-fn count_nodes(node: &Node) -> usize {
+fn count_nodes(node: &Node<'_>) -> usize {
     1 + match &node.kind {
         NodeKind::Scalar(_) => 0,
         NodeKind::Sequence(items) => items.iter().map(count_nodes).sum(),
@@ -417,7 +424,7 @@ fn unsupported_tag(tag: &Tag) -> String {
 
 /// What a diagnostic underlines for a whole mapping or list: `{ … }` or `[ … ]` when written on
 /// one line, else from its first key or `-` to the end of that line.
-fn collection_span(source: &SourceFile, node: &Node, end: &Mark) -> Span {
+fn collection_span(source: &SourceFile, node: &Node<'_>, end: &Mark) -> Span {
     let start = match &node.kind {
         NodeKind::Mapping(_) if source.text[node.span.offset..].starts_with('{') => node.span,
         // A block mapping starts at its first key; the parser marks the first `:` instead.
@@ -537,11 +544,11 @@ fn scalar_len(source: &SourceFile, offset: usize, value: &str, style: TScalarSty
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Node, YamlError> {
-        build(&SourceFile::new("t.yaml", text))
+    fn parse(text: &str) -> Result<Node<'static>, YamlError> {
+        build(Box::leak(Box::new(SourceFile::new("t.yaml", text))))
     }
 
-    fn entries_of(node: &Node) -> &[Entry] {
+    fn entries_of<'n, 'a>(node: &'n Node<'a>) -> &'n [Entry<'a>] {
         match &node.kind {
             NodeKind::Mapping(entries) => entries,
             other => panic!("expected a mapping, got {other:?}"),
