@@ -118,53 +118,33 @@ impl From<Span> for miette::SourceSpan {
     }
 }
 
-/// Marks a mapping key in a [`NodePath`]'s text.
-const KEY: char = '\u{1}';
-/// Marks a sequence index in a [`NodePath`]'s text.
-const INDEX: char = '\u{2}';
+/// A path into the YAML document, such as `steps[0].request.url`. Each segment borrows the path
+/// it extends: validation names every node it looks at, and only the few named in a diagnostic
+/// are ever written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodePath<'p> {
+    Root,
+    Child(&'p NodePath<'p>, PathSegment<'p>),
+}
 
-/// A path into the YAML document, such as `steps[0].request.url`. Kept as one string with a
-/// marker before each segment: every node of a suite gets one, and cloning and hashing one string
-/// is much cheaper than a vector of segments.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct NodePath(String);
-
-impl NodePath {
+impl<'p> NodePath<'p> {
     pub fn root() -> Self {
-        NodePath(String::new())
+        NodePath::Root
     }
 
-    pub fn key(&self, key: &str) -> Self {
-        let mut next = String::with_capacity(self.0.len() + 1 + key.len());
-        next.push_str(&self.0);
-        next.push(KEY);
-        next.push_str(key);
-        NodePath(next)
+    pub fn key(&'p self, key: &'p str) -> Self {
+        NodePath::Child(self, PathSegment::Key(key))
     }
 
-    pub fn index(&self, index: usize) -> Self {
-        let mut next = String::with_capacity(self.0.len() + 4);
-        next.push_str(&self.0);
-        next.push(INDEX);
-        next.push_str(&index.to_string());
-        NodePath(next)
+    pub fn index(&'p self, index: usize) -> Self {
+        NodePath::Child(self, PathSegment::Index(index))
     }
 
-    pub fn last_key(&self) -> Option<&str> {
-        let start = self.0.rfind([KEY, INDEX])?;
-        self.0[start..].strip_prefix(KEY)
-    }
-
-    /// The segments from the root down.
-    pub fn segments(&self) -> impl Iterator<Item = PathSegment<'_>> {
-        let mut rest = self.0.as_str();
-        std::iter::from_fn(move || {
-            let marker = rest.chars().next()?;
-            let body = &rest[marker.len_utf8()..];
-            let end = body.find([KEY, INDEX]).unwrap_or(body.len());
-            rest = &body[end..];
-            Some(PathSegment::new(marker, &body[..end]))
-        })
+    pub fn last_key(&self) -> Option<&'p str> {
+        match self {
+            NodePath::Child(_, PathSegment::Key(key)) => Some(key),
+            _ => None,
+        }
     }
 }
 
@@ -175,25 +155,17 @@ pub enum PathSegment<'a> {
     Index(usize),
 }
 
-impl<'a> PathSegment<'a> {
-    fn new(marker: char, body: &'a str) -> Self {
-        match marker {
-            INDEX => PathSegment::Index(body.parse().unwrap_or(usize::MAX)),
-            _ => PathSegment::Key(body),
-        }
-    }
-}
-
-impl fmt::Display for NodePath {
+impl fmt::Display for NodePath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (position, segment) in self.segments().enumerate() {
-            match segment {
-                PathSegment::Index(index) => write!(f, "[{index}]")?,
-                PathSegment::Key(key) if position == 0 => f.write_str(key)?,
-                PathSegment::Key(key) => write!(f, ".{key}")?,
-            }
+        let NodePath::Child(parent, segment) = self else {
+            return Ok(());
+        };
+        parent.fmt(f)?;
+        match segment {
+            PathSegment::Index(index) => write!(f, "[{index}]"),
+            PathSegment::Key(key) if matches!(parent, NodePath::Root) => f.write_str(key),
+            PathSegment::Key(key) => write!(f, ".{key}"),
         }
-        Ok(())
     }
 }
 
@@ -203,28 +175,14 @@ mod tests {
 
     #[test]
     fn paths_display_as_written_in_messages() {
-        let path = NodePath::root()
-            .key("steps")
-            .index(12)
-            .key("expect")
-            .key("$.user.email");
+        let (root, steps) = (NodePath::root(), NodePath::root());
+        let (steps, step) = (root.key("steps"), steps.key("steps"));
+        let (step, item) = (steps.index(12), step.index(0));
+        let expect = step.key("expect");
+        let path = expect.key("$.user.email");
         assert_eq!(path.to_string(), "steps[12].expect.$.user.email");
         assert_eq!(path.last_key(), Some("$.user.email"));
-        assert_eq!(NodePath::root().key("steps").index(0).last_key(), None);
-    }
-
-    #[test]
-    fn paths_split_into_their_segments() {
-        let path = NodePath::root().key("steps").index(12).key("a.b");
-        let segments: Vec<_> = path.segments().collect();
-        assert_eq!(
-            segments,
-            [
-                PathSegment::Key("steps"),
-                PathSegment::Index(12),
-                PathSegment::Key("a.b")
-            ]
-        );
-        assert_eq!(NodePath::root().segments().count(), 0);
+        assert_eq!(item.last_key(), None);
+        assert_eq!(root.to_string(), "");
     }
 }

@@ -89,8 +89,9 @@ pub(super) fn validate(
     }
     let mut seen_names: HashMap<String, usize> = HashMap::new();
     let mut steps = Vec::with_capacity(raw.steps.len());
+    let steps_path = root.key("steps");
     for (index, step) in raw.steps.into_iter().enumerate() {
-        let path = root.key("steps").index(index);
+        let path = steps_path.index(index);
         if let Some(first) = seen_names.insert(step.name.clone(), index) {
             validator.push(
                 DiagnosticKind::DuplicateName,
@@ -638,8 +639,9 @@ impl Validator<'_> {
                 kind: AssertionKind::Status(matcher),
             });
         }
+        let headers_path = path.key("headers");
         for (name, value) in &raw.headers {
-            let header_path = path.key("headers").key(name);
+            let header_path = headers_path.key(name);
             let matcher = self.matcher(value, &header_path);
             assertions.push(Assertion {
                 span: self.key_span(&header_path),
@@ -657,8 +659,9 @@ impl Validator<'_> {
                 &mut assertions,
             );
         }
+        let json_paths = path.key("json");
         for (query, value) in &raw.json {
-            let json_path = path.key("json").key(query);
+            let json_path = json_paths.key(query);
             let Some(compiled) = self.json_path(query, self.key_span(&json_path)) else {
                 continue;
             };
@@ -698,8 +701,9 @@ impl Validator<'_> {
                     kind: AssertionKind::RedirectTo(matcher),
                 });
             }
+            let query_path = redirect_path.key("query");
             for (param, value) in &redirect.query {
-                let param_path = redirect_path.key("query").key(param);
+                let param_path = query_path.key(param);
                 let matcher = self.matcher(value, &param_path);
                 assertions.push(Assertion {
                     span: self.key_span(&param_path),

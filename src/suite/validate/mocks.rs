@@ -7,7 +7,7 @@ use crate::mock::{CallField, Endpoint, Faults, Provider, Scenario, scope_keys};
 use crate::suite::diagnostic::{DiagnosticKind, closest};
 use crate::suite::model::*;
 use crate::suite::raw::*;
-use crate::suite::span::NodePath;
+use crate::suite::span::{NodePath, Span};
 use crate::template::Reference;
 
 /// Makes the call field of a named `query`, `form` or `headers` entry.
@@ -98,7 +98,8 @@ impl Validator<'_> {
                 uris.iter()
                     .enumerate()
                     .map(|(uri_index, uri)| {
-                        let uri_path = client_path.key("redirect_uris").index(uri_index);
+                        let uris_path = client_path.key("redirect_uris");
+                        let uri_path = uris_path.index(uri_index);
                         if !uri.contains("{{") && url::Url::parse(uri).is_err() {
                             self.push(
                                 DiagnosticKind::InvalidValue,
@@ -204,8 +205,9 @@ impl Validator<'_> {
                     .map(|text| this.text(text, &user_path.key(key)))
             };
             let mut emails = Vec::with_capacity(user.emails.len());
+            let emails_path = user_path.key("emails");
             for (email_index, email) in user.emails.iter().enumerate() {
-                let email_path = user_path.key("emails").index(email_index);
+                let email_path = emails_path.index(email_index);
                 if let Some(visibility) = &email.visibility {
                     if visibility != "public" && visibility != "private" {
                         self.push(
@@ -296,8 +298,9 @@ impl Validator<'_> {
         path: &NodePath,
     ) -> Faults {
         let mut faults = Faults::default();
+        let slow_path = path.key("slow");
         for (name, value) in slow {
-            let entry_path = path.key("slow").key(name);
+            let entry_path = slow_path.key(name);
             let Some(endpoint) = self.fault_endpoint(name, provider, &entry_path, "slow") else {
                 continue;
             };
@@ -305,8 +308,9 @@ impl Validator<'_> {
                 faults.delays.push((endpoint, delay));
             }
         }
+        let fail_path = path.key("fail");
         for (name, value) in fail {
-            let entry_path = path.key("fail").key(name);
+            let entry_path = fail_path.key(name);
             let Some(endpoint) = self.fault_endpoint(name, provider, &entry_path, "fail") else {
                 continue;
             };
@@ -411,11 +415,11 @@ impl Validator<'_> {
                     CallWindow::Step
                 }
             };
-            let mut checks: Vec<(NodePath, MockCallCheck)> = Vec::new();
+            let mut checks: Vec<(Span, MockCallCheck)> = Vec::new();
             if let Some(count) = &expect.count {
                 let count_path = entry_path.key("count");
                 checks.push((
-                    count_path.clone(),
+                    self.key_span(&count_path),
                     MockCallCheck::Count(self.matcher(count, &count_path)),
                 ));
             }
@@ -436,7 +440,10 @@ impl Validator<'_> {
                 if let Some(value) = value {
                     let field_path = entry_path.key(key);
                     let matcher = self.matcher(value, &field_path);
-                    checks.push((field_path, MockCallCheck::Field { field, matcher }));
+                    checks.push((
+                        self.key_span(&field_path),
+                        MockCallCheck::Field { field, matcher },
+                    ));
                 }
             }
             let maps: [(&str, &RawMap<Value>, FieldOf); 3] = [
@@ -447,11 +454,12 @@ impl Validator<'_> {
                 }),
             ];
             for (key, map, field) in maps {
+                let map_path = entry_path.key(key);
                 for (field_name, value) in map {
-                    let field_path = entry_path.key(key).key(field_name);
+                    let field_path = map_path.key(field_name);
                     let matcher = self.matcher(value, &field_path);
                     checks.push((
-                        field_path,
+                        self.key_span(&field_path),
                         MockCallCheck::Field {
                             field: field(field_name.clone()),
                             matcher,
@@ -468,9 +476,9 @@ impl Validator<'_> {
                     Some("give `count`, or fields every call must have: `form`, `query`, `headers`, `client_auth`, `same_redirect_uri`, `pkce`, `status`".to_owned()),
                 );
             }
-            for (check_path, check) in checks {
+            for (span, check) in checks {
                 out.push(Assertion {
-                    span: self.key_span(&check_path),
+                    span,
                     kind: AssertionKind::MockCalls(MockCallsAssertion {
                         endpoint,
                         window,

@@ -84,11 +84,11 @@ mod tests {
     fn spans_point_at_nested_keys_and_values() {
         let (source, spans) =
             index("name: x\nsteps:\n  - name: first\n    expect:\n      status: 200\n");
-        let path = NodePath::root()
-            .key("steps")
-            .index(0)
-            .key("expect")
-            .key("status");
+        let root = NodePath::root();
+        let steps = root.key("steps");
+        let first = steps.index(0);
+        let expect = first.key("expect");
+        let path = expect.key("status");
         let key = spans.key(&path);
         assert_eq!((key.line, key.column), (5, 7));
         assert_eq!(&source.text[key.offset..key.offset + key.len], "status");

@@ -98,54 +98,41 @@ impl<'a> SpanIndex<'a> {
     }
 
     /// The span of a node's value, falling back to the nearest ancestor that exists.
-    pub fn value(&self, path: &NodePath) -> Span {
+    pub fn value(&self, path: &NodePath<'_>) -> Span {
         self.walk(path).0.span
     }
 
     /// The span of a mapping key, or of the value when the node has no key (a sequence item) or
     /// does not exist.
-    pub fn key(&self, path: &NodePath) -> Span {
-        let mut node = &self.root;
-        // The key the walk last went through, while it is the last step taken.
-        let mut key_span = None;
-        for segment in path.segments() {
-            let child = match segment {
-                PathSegment::Key(key) => node
-                    .entry(key)
-                    .map(|entry| (&entry.value, Some(entry.key.span))),
-                PathSegment::Index(index) => match &node.kind {
-                    NodeKind::Sequence(items) => items.get(index).map(|item| (item, None)),
-                    _ => None,
-                },
-            };
-            match child {
-                Some((child, span)) => {
-                    node = child;
-                    key_span = span;
-                }
-                None => return node.span,
-            }
+    pub fn key(&self, path: &NodePath<'_>) -> Span {
+        match path {
+            NodePath::Child(parent, PathSegment::Key(key)) => match self.walk(parent) {
+                (node, true) => node.entry(key).map_or(node.span, |entry| entry.key.span),
+                (node, false) => node.span,
+            },
+            _ => self.value(path),
         }
-        key_span.unwrap_or(node.span)
     }
 
     /// The node at `path` and `true`, or its nearest existing ancestor and `false`.
-    fn walk(&self, path: &NodePath) -> (&Node<'a>, bool) {
-        let mut node = &self.root;
-        for segment in path.segments() {
-            let child = match segment {
-                PathSegment::Key(key) => node.entry(key).map(|entry| &entry.value),
-                PathSegment::Index(index) => match &node.kind {
-                    NodeKind::Sequence(items) => items.get(index),
-                    _ => None,
-                },
-            };
-            match child {
-                Some(child) => node = child,
-                None => return (node, false),
-            }
+    fn walk(&self, path: &NodePath<'_>) -> (&Node<'a>, bool) {
+        let NodePath::Child(parent, segment) = path else {
+            return (&self.root, true);
+        };
+        let (node, true) = self.walk(parent) else {
+            return self.walk(parent);
+        };
+        let child = match segment {
+            PathSegment::Key(key) => node.entry(key).map(|entry| &entry.value),
+            PathSegment::Index(index) => match &node.kind {
+                NodeKind::Sequence(items) => items.get(*index),
+                _ => None,
+            },
+        };
+        match child {
+            Some(child) => (child, true),
+            None => (node, false),
         }
-        (node, true)
     }
 }
 
@@ -162,7 +149,9 @@ mod tests {
         );
         let spans = SpanIndex::new(super::super::tree::build(&source).expect("valid"));
         let at = |span: Span| (span.line, span.column);
-        let step = NodePath::root().key("steps").index(0);
+        let root = NodePath::root();
+        let steps = root.key("steps");
+        let step = steps.index(0);
 
         assert_eq!(at(spans.key(&step.key("expect").key("status"))), (3, 15));
         assert_eq!(at(spans.value(&step.key("expect").key("status"))), (3, 23));
@@ -171,6 +160,6 @@ mod tests {
         // Missing: the nearest node that exists.
         assert_eq!(at(spans.key(&step.key("request").key("url"))), (2, 5));
         assert_eq!(at(spans.key(&step.key("expect").key("json"))), (3, 13));
-        assert_eq!(at(spans.key(&NodePath::root())), (1, 1));
+        assert_eq!(at(spans.key(&root)), (1, 1));
     }
 }
