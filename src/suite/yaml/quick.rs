@@ -34,11 +34,9 @@ pub(super) fn read(source: &SourceFile) -> Option<Node<'_>> {
     let text = source.text.as_bytes();
     // Tabs, carriage returns and other control characters have rules of their own, and so has a
     // byte order mark (skipped at the start, refused elsewhere).
-    if text
-        .iter()
-        .any(|&byte| (byte < b' ' && byte != b'\n') || byte == 0x7f)
+    if has_control_byte(text)
         || source.text.contains('\u{feff}')
-        || text.split(|&byte| byte == b'\n').any(is_document_marker)
+        || has_document_marker(&source.text)
     {
         return None;
     }
@@ -188,6 +186,26 @@ impl<'a> Reader<'a> {
     }
 
     /// The byte at `at` on `line`, `None` at its end.
+    /// Hands the builder a scalar written from `at` to `end`, spanned as the builder spans what the
+    /// full parser reads: a plain scalar without trailing whitespace, a quoted one to its quote.
+    fn written_scalar(
+        &mut self,
+        text: Cow<'a, str>,
+        style: TScalarStyle,
+        mark: &Mark,
+        at: usize,
+        end: usize,
+    ) {
+        let len = match style {
+            TScalarStyle::Plain => self
+                .source
+                .get(at..end)
+                .map_or(end - at, |written| written.trim_end().len()),
+            _ => end - at,
+        };
+        self.builder.scalar_written(text, style, mark, len);
+    }
+
     /// The source between two offsets the reader stopped at, borrowed.
     fn slice(&self, start: usize, end: usize) -> Cow<'a, str> {
         match self.source.get(start..end) {
@@ -317,7 +335,7 @@ impl<'a> Reader<'a> {
     /// Hands over the key scanned at `at` and returns where its `:` ends.
     fn block_key(&mut self, line: Line, at: usize, (text, style, colon): Key<'a>) -> usize {
         let mark = self.mark(line, at);
-        self.builder.scalar(text, style, 0, None, &mark);
+        self.written_scalar(text, style, &mark, at, colon);
         colon + 1
     }
 
@@ -363,7 +381,7 @@ impl<'a> Reader<'a> {
             b'[' => self.flow_sequence(line, at),
             b'"' | b'\'' => {
                 let (text, style, end) = self.quoted(line, at)?;
-                self.builder.scalar(text, style, 0, None, &mark);
+                self.written_scalar(text, style, &mark, at, end);
                 Ok(end)
             }
             byte if starts_plain(byte) => {
@@ -379,8 +397,7 @@ impl<'a> Reader<'a> {
                     }
                 }
                 let end = at + trim_spaces_end(&self.text[at..end]).len();
-                self.builder
-                    .scalar(self.slice(at, end), TScalarStyle::Plain, 0, None, &mark);
+                self.written_scalar(self.slice(at, end), TScalarStyle::Plain, &mark, at, end);
                 Ok(end)
             }
             _ => Err(GiveUp),
@@ -470,7 +487,7 @@ impl<'a> Reader<'a> {
         if self.byte(line, end) != Some(b':') || self.byte(line, end + 1) != Some(b' ') {
             return Err(GiveUp);
         }
-        self.builder.scalar(text, style, 0, None, &mark);
+        self.written_scalar(text, style, &mark, at, end);
         Ok(end + 2)
     }
 
@@ -484,8 +501,7 @@ impl<'a> Reader<'a> {
                 if self.byte(line, end) == Some(b':') {
                     return Err(GiveUp);
                 }
-                self.builder
-                    .scalar(self.slice(at, end), TScalarStyle::Plain, 0, None, &mark);
+                self.written_scalar(self.slice(at, end), TScalarStyle::Plain, &mark, at, end);
                 Ok(end)
             }
             _ => Err(GiveUp),
@@ -677,6 +693,25 @@ impl<'a> Reader<'a> {
         self.next_number = last_number + 1;
         Ok(())
     }
+}
+
+/// Whether any byte is a control character other than a line feed. Every byte of the text is
+/// looked at without stopping early, which the compiler turns into a vectorised loop.
+fn has_control_byte(text: &[u8]) -> bool {
+    text.iter().fold(false, |found, &byte| {
+        found | ((byte < b' ') & (byte != b'\n')) | (byte == 0x7f)
+    })
+}
+
+/// Whether a line starts or ends a document. Lines are split only when the text holds a `---` or
+/// `...` that might be one: most suites have neither.
+fn has_document_marker(text: &str) -> bool {
+    let maybe = |marker: &str| text.starts_with(marker) || text.contains(&format!("\n{marker}"));
+    (maybe("---") || maybe("..."))
+        && text
+            .as_bytes()
+            .split(|&byte| byte == b'\n')
+            .any(is_document_marker)
 }
 
 /// `---` or `...` alone or before a space at the start of a line: a document starts or ends there.

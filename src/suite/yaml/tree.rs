@@ -248,6 +248,30 @@ impl<'a> TreeBuilder<'a> {
     ) {
         let mut span = marker_span(self.source, marker, 1);
         span.len = scalar_len(self.source, span.offset, &text, style);
+        self.place_scalar(text, style, anchor, tag, span);
+    }
+
+    /// A scalar whose extent the reader measured as it read it: `len` bytes from its mark.
+    pub(super) fn scalar_written(
+        &mut self,
+        text: Cow<'a, str>,
+        style: TScalarStyle,
+        marker: &Mark,
+        len: usize,
+    ) {
+        let mut span = marker_span(self.source, marker, 1);
+        span.len = len.max(1).min(self.source.text.len() - span.offset);
+        self.place_scalar(text, style, 0, None, span);
+    }
+
+    fn place_scalar(
+        &mut self,
+        text: Cow<'a, str>,
+        style: TScalarStyle,
+        anchor: usize,
+        tag: Option<Tag>,
+        span: Span,
+    ) {
         let tag = match tag.map(|tag| core_tag(&tag).ok_or(tag)).transpose() {
             Ok(tag) => tag,
             Err(tag) => {
@@ -512,16 +536,25 @@ fn scalar_len(source: &SourceFile, offset: usize, value: &str, style: TScalarSty
             } else {
                 '"'
             };
+            // A backslash escapes in double quotes; in single quotes, a quote is written twice.
             let mut escaped = false;
-            rest.char_indices()
-                .skip(1)
-                .take_while(|&(_, c)| c != '\n')
-                .find(|&(_, c)| {
-                    let closes = c == quote && !escaped;
-                    escaped = c == '\\' && !escaped && quote == '"';
-                    closes
-                })
-                .map_or_else(|| rest.find('\n').unwrap_or(rest.len()), |(end, _)| end + 1)
+            let mut chars = rest.char_indices().skip(1).peekable();
+            let mut close = None;
+            while let Some((at, c)) = chars.next() {
+                if c == '\n' {
+                    break;
+                }
+                if c == quote && !escaped {
+                    if quote == '\'' && chars.peek().is_some_and(|&(_, next)| next == '\'') {
+                        chars.next();
+                        continue;
+                    }
+                    close = Some(at);
+                    break;
+                }
+                escaped = c == '\\' && !escaped && quote == '"';
+            }
+            close.map_or_else(|| rest.find('\n').unwrap_or(rest.len()), |end| end + 1)
         }
         TScalarStyle::Literal | TScalarStyle::Folded => 1,
         TScalarStyle::Plain => {
@@ -742,5 +775,17 @@ mod tests {
         assert_eq!(text(entries[0].value.span), "\"{{ base }}/x\"");
         assert_eq!(text(entries[1].key.span), "b");
         assert_eq!(text(entries[1].value.span), "plain text");
+    }
+
+    #[test]
+    fn a_quote_written_twice_stays_inside_its_single_quoted_scalar() {
+        // The quick reader reads the first document; the anchor sends the second to yaml-rust2.
+        for document in ["a: 'it''s' # x\n", "a: &q 'it''s' # x\n"] {
+            let source = SourceFile::new("t.yaml", document);
+            let root = build(&source).expect("valid");
+            let value = entries_of(&root)[0].value.span;
+            let written = &source.text[value.offset..value.offset + value.len];
+            assert_eq!(written, "'it''s'", "in {document:?}");
+        }
     }
 }
