@@ -65,7 +65,7 @@ impl HttpClient {
         let timeout = request.timeout;
         let (built, recorded) = self.build(request);
         let outcome = match built {
-            Ok(builder) => self.execute(builder, timeout).await,
+            Ok(built) => self.execute(built, timeout).await,
             Err(error) => Err(error),
         };
         Exchange {
@@ -82,10 +82,7 @@ impl HttpClient {
     fn build(
         &self,
         request: OutgoingRequest,
-    ) -> (
-        Result<reqwest::RequestBuilder, TransportError>,
-        RecordedRequest,
-    ) {
+    ) -> (Result<reqwest::Request, TransportError>, RecordedRequest) {
         let recorded = RecordedRequest {
             method: request.method.to_string(),
             url: request.url.as_str().to_owned(),
@@ -96,24 +93,24 @@ impl HttpClient {
             Ok(headers) => headers,
             Err(error) => return (Err(error), recorded),
         };
-        let mut builder = self
-            .client
-            .request(request.method, request.url)
-            .headers(headers)
-            .timeout(request.timeout);
+        // Built whole rather than through a builder, which would insert each header again.
+        let mut built = reqwest::Request::new(request.method, request.url);
+        *built.headers_mut() = headers;
+        *built.timeout_mut() = Some(request.timeout);
         if let Some(body) = &recorded.body {
-            builder = builder.body(body.clone());
+            *built.body_mut() = Some(body.clone().into());
         }
-        (Ok(builder), recorded)
+        (Ok(built), recorded)
     }
 
     async fn execute(
         &self,
-        builder: reqwest::RequestBuilder,
+        request: reqwest::Request,
         timeout: Duration,
     ) -> Result<Response, TransportError> {
-        let mut response = builder
-            .send()
+        let mut response = self
+            .client
+            .execute(request)
             .await
             .map_err(|error| transport_error(&error, timeout))?;
         let status = response.status().as_u16();

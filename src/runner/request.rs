@@ -170,12 +170,22 @@ pub(super) fn resolve(url: &str, state: &SuiteState<'_>) -> Result<Url, String> 
 fn append_to_target(target: &Url, url: &str) -> Result<Url, String> {
     let separator = if url.starts_with('/') { "" } else { "/" };
     if target.query().is_none() && target.fragment().is_none() {
-        let path = format!("{}{separator}{url}", target.path().trim_end_matches('/'));
+        // As the parser reads a whole URL: without the spaces and control characters ending it.
+        let url = url.trim_end_matches(|c: char| c <= ' ');
+        let (rest, fragment) = url
+            .split_once('#')
+            .map_or((url, None), |(rest, fragment)| (rest, Some(fragment)));
+        let (path, query) = rest
+            .split_once('?')
+            .map_or((rest, None), |(path, query)| (path, Some(query)));
+        let path = format!("{}{separator}{path}", target.path().trim_end_matches('/'));
         // `//` would start a host of its own.
         if !path.starts_with("//") {
-            if let Ok(joined) = target.join(&path) {
-                return Ok(joined);
-            }
+            let mut joined = target.clone();
+            joined.set_path(&path);
+            joined.set_query(query);
+            joined.set_fragment(fragment);
+            return Ok(joined);
         }
     }
     let joined = format!("{}{separator}{url}", target.as_str().trim_end_matches('/'));
@@ -229,6 +239,17 @@ mod tests {
             "/%zz",
             "/ tail ",
             "/a\tb",
+            "/x?a=1#f?g",
+            "/x#a#b",
+            "/x?",
+            "/x#",
+            "/ x?y #z \u{1}",
+            "/x?%zz&a b",
+            "/\u{0}a\u{7f}",
+            "/a\nb?c\nd#e\nf",
+            "?q#f",
+            "#f?q",
+            "/\u{e9}?\u{e9}#\u{e9}",
         ];
         for target in targets {
             let parsed = Url::parse(target).expect("a target");

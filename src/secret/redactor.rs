@@ -670,7 +670,8 @@ impl Redactor {
             return Cow::Owned(match value.split_once(' ') {
                 Some((scheme, _))
                     if ["bearer", "basic", "digest", "token"]
-                        .contains(&scheme.to_ascii_lowercase().as_str()) =>
+                        .iter()
+                        .any(|known| scheme.eq_ignore_ascii_case(known)) =>
                 {
                     format!("{scheme} {MASK}")
                 }
