@@ -44,6 +44,11 @@ impl Response {
     /// Swaps the body (for masking), dropping the cached JSON.
     pub fn replace_body(&mut self, body: Vec<u8>) {
         self.body = body;
+        self.forget_parsed_json();
+    }
+
+    /// Drops the JSON parsed from the body, which is parsed again if asked for.
+    pub fn forget_parsed_json(&mut self) {
         self.json = OnceLock::new();
     }
 

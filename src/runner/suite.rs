@@ -69,11 +69,18 @@ impl<'a> Finished<'a, '_> {
         {
             deferred.evaluate(step, &self.suite.templates, result);
         }
-        for step in &self.steps[self.reported..] {
+        for step in &mut self.steps[self.reported..] {
             self.listener.on_event(RunEvent::StepFinished {
                 suite: &self.suite.name,
                 step,
             });
+            // Nothing reads a finished step's parsed bodies during the run: a long run would
+            // otherwise hold a parsed copy of every body beside its text.
+            for exchange in &mut step.exchanges {
+                if let Some(response) = exchange.response_mut() {
+                    response.forget_parsed_json();
+                }
+            }
         }
         self.reported = self.steps.len();
     }
