@@ -97,10 +97,11 @@ pub fn validate(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, A
     let steps: usize = suites.iter().map(|suite| suite.steps.len()).sum();
     let _ = writeln!(
         out,
-        "{} suite{} with {steps} step{} are valid",
+        "{} suite{} with {steps} step{} {} valid",
         suites.len(),
         if suites.len() == 1 { "" } else { "s" },
-        if steps == 1 { "" } else { "s" }
+        if steps == 1 { "" } else { "s" },
+        if suites.len() == 1 { "is" } else { "are" }
     );
     Ok(exit::SUCCESS)
 }

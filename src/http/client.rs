@@ -65,7 +65,7 @@ impl HttpClient {
         let timeout = request.timeout;
         let (built, recorded) = self.build(request);
         let outcome = match built {
-            Ok(built) => self.execute(built, timeout).await,
+            Ok(builder) => self.execute(builder, timeout).await,
             Err(error) => Err(error),
         };
         Exchange {
@@ -82,7 +82,10 @@ impl HttpClient {
     fn build(
         &self,
         request: OutgoingRequest,
-    ) -> (Result<reqwest::Request, TransportError>, RecordedRequest) {
+    ) -> (
+        Result<reqwest::RequestBuilder, TransportError>,
+        RecordedRequest,
+    ) {
         let recorded = RecordedRequest {
             method: request.method.to_string(),
             url: request.url.as_str().to_owned(),
@@ -93,24 +96,24 @@ impl HttpClient {
             Ok(headers) => headers,
             Err(error) => return (Err(error), recorded),
         };
-        // Built whole rather than through a builder, which would insert each header again.
-        let mut built = reqwest::Request::new(request.method, request.url);
-        *built.headers_mut() = headers;
-        *built.timeout_mut() = Some(request.timeout);
+        let mut builder = self
+            .client
+            .request(request.method, request.url)
+            .headers(headers)
+            .timeout(request.timeout);
         if let Some(body) = &recorded.body {
-            *built.body_mut() = Some(body.clone().into());
+            builder = builder.body(body.clone());
         }
-        (Ok(built), recorded)
+        (Ok(builder), recorded)
     }
 
     async fn execute(
         &self,
-        request: reqwest::Request,
+        builder: reqwest::RequestBuilder,
         timeout: Duration,
     ) -> Result<Response, TransportError> {
-        let mut response = self
-            .client
-            .execute(request)
+        let mut response = builder
+            .send()
             .await
             .map_err(|error| transport_error(&error, timeout))?;
         let status = response.status().as_u16();

@@ -169,7 +169,7 @@ pub(super) fn resolve(url: &str, state: &SuiteState<'_>) -> Result<Url, String> 
 /// two written one after the other gives (a test holds them to it).
 fn append_to_target(target: &Url, url: &str) -> Result<Url, String> {
     let separator = if url.starts_with('/') { "" } else { "/" };
-    if target.query().is_none() && target.fragment().is_none() {
+    if target.has_host() && target.query().is_none() && target.fragment().is_none() {
         // As the parser reads a whole URL: without the spaces and control characters ending it.
         let url = url.trim_end_matches(|c: char| c <= ' ');
         let (rest, fragment) = url
@@ -217,6 +217,8 @@ mod tests {
             "http://xn--caf-dma.example/",
             "http://h/?q=1",
             "http://h/p#f",
+            "foo:bar",
+            "mailto:x",
         ];
         let urls = [
             "/users",
@@ -250,6 +252,7 @@ mod tests {
             "?q#f",
             "#f?q",
             "/\u{e9}?\u{e9}#\u{e9}",
+            "/x #f",
         ];
         for target in targets {
             let parsed = Url::parse(target).expect("a target");

@@ -169,7 +169,7 @@ async fn validate_and_list_run_nothing() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "1 suite with 2 steps are valid\n"
+        "1 suite with 2 steps is valid\n"
     );
     let output = authprobe(vec!["list".into(), "mixed.yaml".into()], &dir).await;
     assert_eq!(output.status.code(), Some(0));

@@ -56,6 +56,23 @@ async fn forms_raw_bodies_and_credentials_are_encoded() {
 }
 
 #[tokio::test]
+async fn credentials_written_in_the_target_are_sent_unless_the_step_sets_its_own() {
+    let server = TestServer::start().await;
+    let mut target = server.url.clone();
+    target.set_username("user").expect("a host");
+    target.set_password(Some("pa ss")).expect("a host");
+    let yaml = "name: t\nsteps:\n  - name: from the target\n    request: { url: /echo }\n  - name: own\n    request: { url: /echo, bearer: tok }\n";
+    let result = run_suite(yaml, &target).await;
+    let steps = &result.suites[0].steps;
+    // `user:pa ss` in Basic.
+    assert_eq!(
+        echoed(&steps[0])["headers"]["authorization"],
+        "Basic dXNlcjpwYSBzcw=="
+    );
+    assert_eq!(echoed(&steps[1])["headers"]["authorization"], "Bearer tok");
+}
+
+#[tokio::test]
 async fn each_identity_has_its_own_cookie_jar() {
     let server = TestServer::start().await;
     let yaml = "name: t\nidentities: { alice: {}, bob: { headers: { X-User: bob } } }\nsteps:\n  - name: alice gets a cookie\n    as: alice\n    request: { url: /set-cookie }\n  - name: alice sends it back\n    as: alice\n    request: { url: /cookies }\n    expect: { json: { $.cookie: { contains: session=s3ss10n-value } } }\n  - name: bob has none\n    as: bob\n    request: { url: /cookies }\n    expect: { json: { $.cookie: '' } }\n  - name: bob sends his identity headers\n    as: bob\n    request: { url: /echo }\n    expect: { json: { \"$.headers['x-user']\": bob } }\n";

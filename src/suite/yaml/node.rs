@@ -119,9 +119,10 @@ impl<'a> SpanIndex<'a> {
         let NodePath::Child(parent, segment) = path else {
             return (&self.root, true);
         };
-        let (node, true) = self.walk(parent) else {
-            return self.walk(parent);
-        };
+        let (node, found) = self.walk(parent);
+        if !found {
+            return (node, false);
+        }
         let child = match segment {
             PathSegment::Key(key) => node.entry(key).map(|entry| &entry.value),
             PathSegment::Index(index) => match &node.kind {
