@@ -87,7 +87,7 @@ impl HttpClient {
         RecordedRequest,
     ) {
         let recorded = RecordedRequest {
-            method: request.method.to_string(),
+            method: request.method.as_str().to_owned(),
             url: request.url.as_str().to_owned(),
             headers: request.headers,
             body: request.body,
@@ -117,16 +117,13 @@ impl HttpClient {
             .await
             .map_err(|error| transport_error(&error, timeout))?;
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let mut headers = Vec::with_capacity(response.headers().len());
+        headers.extend(response.headers().iter().map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        }));
         let declared = response.content_length();
         if let Some(length) = declared.filter(|&length| length > self.max_body_bytes as u64) {
             return Err(too_large(self.max_body_bytes, Some(length)));

@@ -239,11 +239,11 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
         },
         jwks: &jwks,
     };
-    let (mut checks, deferred) = if defer {
-        (Vec::new(), Some(DeferredAssertions { url: url.clone() }))
+    let mut checks = if defer {
+        Vec::new()
     } else {
         let bindings = Bindings::new(&state.suite.templates, &state.scope);
-        (evaluate_assertions(step, &observed, &bindings), None)
+        evaluate_assertions(step, &observed, &bindings)
     };
     let mut captured = Vec::with_capacity(step.captures.len());
     for capture in &step.captures {
@@ -274,7 +274,7 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
         checks,
         captured,
         error: None,
-        deferred,
+        deferred: defer.then(|| DeferredAssertions { url }),
     }
 }
 
@@ -297,11 +297,14 @@ async fn send_following(
         let exchange = state.client.send(request).await;
         let next = match exchange.response() {
             Some(response) => {
-                state
-                    .jars
-                    .entry(jar_key.clone())
-                    .or_default()
-                    .store(response.headers_named("set-cookie"), &url);
+                let mut set_cookies = response.headers_named("set-cookie").peekable();
+                if set_cookies.peek().is_some() {
+                    state
+                        .jars
+                        .entry(jar_key.clone())
+                        .or_default()
+                        .store(set_cookies, &url);
+                }
                 let location = response
                     .header("location")
                     .and_then(|location| url.join(location).ok());
