@@ -34,6 +34,10 @@ pub struct LoadOptions {
 /// Variables every template can read without declaring them.
 pub const BUILTIN_VARIABLES: &[&str] = &["env", "target", "mocks"];
 
+/// For the maps validation fills with every step's names and queries: the suite is the user's own
+/// input, so the hash needs to be quick rather than resistant to collisions crafted by an attacker.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 const METHODS: &[&str] = &[
     "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
 ];
@@ -55,10 +59,10 @@ pub(super) fn validate(
             .map(|name| (*name).to_owned())
             .chain(options.cli_vars.iter().cloned())
             .collect(),
-        captured_later: HashMap::new(),
+        captured_later: FastMap::default(),
         context: String::new(),
         suite_snapshot: None,
-        json_paths: HashMap::new(),
+        json_paths: FastMap::default(),
         mock_providers: None,
     };
     let root = NodePath::root();
@@ -87,7 +91,7 @@ pub(super) fn validate(
             None,
         );
     }
-    let mut seen_names: HashMap<String, usize> = HashMap::new();
+    let mut seen_names: FastMap<String, usize> = FastMap::default();
     let mut steps = Vec::with_capacity(raw.steps.len());
     let steps_path = root.key("steps");
     for (index, step) in raw.steps.into_iter().enumerate() {
@@ -149,13 +153,13 @@ struct Validator<'a> {
     /// set: a suite may define tens of thousands of vars, each looked up as it is defined).
     defined: IndexSet<String>,
     /// Every capture name, with the first step (index, name) that captures it.
-    captured_later: HashMap<String, (usize, String)>,
+    captured_later: FastMap<String, (usize, String)>,
     /// "step `login`" or "var `password`": where the node being validated lives, for messages.
     context: String,
     /// The suite's `snapshot:`, which steps inherit and extend.
     suite_snapshot: Option<SnapshotSetting>,
     /// Each distinct JSONPath is parsed once: suites repeat `$.id` in step after step.
-    json_paths: HashMap<String, JsonPath>,
+    json_paths: FastMap<String, JsonPath>,
     /// The stand-ins the suite declares; `None` while the `mocks:` section itself is validated.
     mock_providers: Option<Vec<crate::mock::Provider>>,
 }
@@ -173,6 +177,14 @@ enum SnapshotSetting {
 }
 
 impl Validator<'_> {
+    /// Names the node being validated, for messages; written over the last name's buffer, as
+    /// every step sets one.
+    fn set_context(&mut self, context: std::fmt::Arguments<'_>) {
+        use std::fmt::Write as _;
+        self.context.clear();
+        let _ = self.context.write_fmt(context);
+    }
+
     fn push(
         &mut self,
         kind: DiagnosticKind,
@@ -209,7 +221,7 @@ impl Validator<'_> {
         for (name, value) in raw {
             let var_path = path.key(&name);
             self.check_variable_name(&name, &var_path);
-            self.context = format!("var `{name}`");
+            self.set_context(format_args!("var `{name}`"));
             let template = self.json_template(&value, &var_path);
             self.define(&name);
             vars.push((name, template));
@@ -258,7 +270,7 @@ impl Validator<'_> {
         let mut identities = IndexMap::with_capacity(raw.len());
         for (name, identity) in raw {
             let identity_path = path.key(&name);
-            self.context = format!("identity `{name}`");
+            self.set_context(format_args!("identity `{name}`"));
             let headers = self.headers(&identity.headers, &identity_path.key("headers"));
             let auth = self.auth(
                 identity.bearer,
@@ -304,7 +316,7 @@ impl Validator<'_> {
         path: &NodePath,
         identities: &IndexMap<String, Identity>,
     ) -> Step {
-        self.context = format!("step `{}`", raw.name);
+        self.set_context(format_args!("step `{}`", raw.name));
         let span = self.value_span(&path.key("name"));
         if let Some(identity) = &raw.identity {
             if !identities.contains_key(identity) {

@@ -77,7 +77,8 @@ impl std::error::Error for RenderError {}
 pub struct TemplateBuilder {
     sources: Vec<(String, String)>,
     /// Each distinct source is parsed once: suites repeat `{{ token }}` in every step.
-    compiled: HashMap<String, (String, Option<String>, Vec<Reference>)>,
+    compiled:
+        HashMap<String, (String, Option<String>, Vec<Reference>), foldhash::fast::RandomState>,
 }
 
 impl TemplateBuilder {
