@@ -151,7 +151,7 @@ struct Validator<'a> {
     templates: TemplateBuilder,
     /// Variables defined at the point being validated, each once, in the order first defined (a
     /// set: a suite may define tens of thousands of vars, each looked up as it is defined).
-    defined: IndexSet<String>,
+    defined: IndexSet<String, foldhash::fast::RandomState>,
     /// Every capture name, with the first step (index, name) that captures it.
     captured_later: FastMap<String, (usize, String)>,
     /// "step `login`" or "var `password`": where the node being validated lives, for messages.
