@@ -175,14 +175,14 @@ mod tests {
 
     #[test]
     fn paths_display_as_written_in_messages() {
-        let (root, steps) = (NodePath::root(), NodePath::root());
-        let (steps, step) = (root.key("steps"), steps.key("steps"));
-        let (step, item) = (steps.index(12), step.index(0));
+        let root = NodePath::root();
+        let steps = root.key("steps");
+        let step = steps.index(12);
         let expect = step.key("expect");
         let path = expect.key("$.user.email");
         assert_eq!(path.to_string(), "steps[12].expect.$.user.email");
         assert_eq!(path.last_key(), Some("$.user.email"));
-        assert_eq!(item.last_key(), None);
+        assert_eq!(step.last_key(), None);
         assert_eq!(root.to_string(), "");
     }
 }

@@ -185,7 +185,6 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The byte at `at` on `line`, `None` at its end.
     /// Hands the builder a scalar written from `at` to `end`, spanned as the builder spans what the
     /// full parser reads: a plain scalar without trailing whitespace, a quoted one to its quote.
     fn written_scalar(
@@ -214,6 +213,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The byte at `at` on `line`, `None` at its end.
     fn byte(&self, line: Line, at: usize) -> Option<u8> {
         (at < line.end).then(|| self.text[at])
     }
