@@ -32,7 +32,11 @@ pub(super) fn build_spec(
             .map(|rendered| rendered.into_owned())
             .map_err(|error| render_failure(state, field, &error.message))
     };
-    let url_text = render(&spec.url, "request.url")?;
+    // Not copied when written as it is: most step URLs are.
+    let url_text = spec
+        .url
+        .render(&suite.templates, &state.scope)
+        .map_err(|error| render_failure(state, "request.url", &error.message))?;
     let mut url = resolve(&url_text, state)?;
 
     let identity = identity_name.and_then(|name| suite.identities.get(name));
