@@ -79,6 +79,6 @@ mod tests {
 
     #[test]
     fn a_line_without_equals_is_located() {
-        assert_eq!(parse("A=1\noops\n").unwrap_err().0, 2);
+        assert_eq!(parse("A=1\noops\n").expect_err("no `=`").0, 2);
     }
 }

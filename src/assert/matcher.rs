@@ -116,13 +116,28 @@ fn as_number(value: &Value) -> Option<f64> {
     }
 }
 
+/// Whether `value` is written out as `text`, compared piece by piece as it is written.
+fn written_as(value: &Value, text: &str) -> bool {
+    struct Compare<'a> {
+        rest: &'a str,
+    }
+    impl std::fmt::Write for Compare<'_> {
+        fn write_str(&mut self, piece: &str) -> std::fmt::Result {
+            self.rest = self.rest.strip_prefix(piece).ok_or(std::fmt::Error)?;
+            Ok(())
+        }
+    }
+    let mut compare = Compare { rest: text };
+    std::fmt::write(&mut compare, format_args!("{value}")).is_ok() && compare.rest.is_empty()
+}
+
 /// JSON equality, except that numbers compare by value and a string equals a scalar with the same
 /// text: header values are strings, and a rendered template is a string.
 fn loosely_equal(actual: &Value, expected: &Value) -> bool {
     match (actual, expected) {
         (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
-        (Value::String(a), Value::Number(_) | Value::Bool(_)) => *a == expected.to_string(),
-        (Value::Number(_) | Value::Bool(_), Value::String(b)) => actual.to_string() == *b,
+        (Value::String(a), Value::Number(_) | Value::Bool(_)) => written_as(expected, a),
+        (Value::Number(_) | Value::Bool(_), Value::String(b)) => written_as(actual, b),
         (Value::Array(a), Value::Array(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| loosely_equal(a, b))
         }
@@ -202,6 +217,11 @@ mod tests {
     fn eq_compares_numbers_by_value_and_strings_with_scalars() {
         assert!(run(Matcher::Eq(literal(json!(200))), Some(json!(200.0))).0);
         assert!(run(Matcher::Eq(literal(json!(100))), Some(json!("100"))).0);
+        assert!(run(Matcher::Eq(literal(json!("true"))), Some(json!(true))).0);
+        // Only the whole text: not a prefix of it, nor more than it.
+        assert!(!run(Matcher::Eq(literal(json!(100))), Some(json!("1000"))).0);
+        assert!(!run(Matcher::Eq(literal(json!(100))), Some(json!("10"))).0);
+        assert!(!run(Matcher::Eq(literal(json!("true "))), Some(json!(true))).0);
         assert!(!run(Matcher::Eq(literal(json!("alice"))), Some(json!("bob"))).0);
         assert!(!run(Matcher::Eq(literal(json!(1))), None).0);
         assert_eq!(run(Matcher::Eq(literal(json!("a"))), None).1, "\"a\"");

@@ -43,7 +43,7 @@ mod tests {
     fn a_missing_claim_or_a_non_token_is_an_error() {
         assert!(
             capture(&token(&json!({})), "sub")
-                .unwrap_err()
+                .expect_err("no claim")
                 .contains("no `sub` claim")
         );
         assert!(capture(&json!("plain"), "sub").is_err());

@@ -274,7 +274,7 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
         checks,
         captured,
         error: None,
-        deferred: defer.then(|| DeferredAssertions { url }),
+        deferred: defer.then_some(DeferredAssertions { url }),
     }
 }
 
