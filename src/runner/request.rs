@@ -168,9 +168,9 @@ pub(super) fn resolve(url: &str, state: &SuiteState<'_>) -> Result<Url, String> 
     append_to_target(target, url)
 }
 
-/// `url` appended to the target's path. Joined to the parsed target as an absolute path, the
-/// target's host is not parsed again for every request; the result is the URL that parsing the
-/// two written one after the other gives (a test holds them to it).
+/// `url` appended to the target's path. Set as the path, query and fragment of a copy of the
+/// parsed target, so that the target is not parsed again for every request; the result is the URL
+/// that parsing the two written one after the other gives (a test holds them to it).
 fn append_to_target(target: &Url, url: &str) -> Result<Url, String> {
     let separator = if url.starts_with('/') { "" } else { "/" };
     if target.has_host() && target.query().is_none() && target.fragment().is_none() {
