@@ -543,70 +543,62 @@ impl<'a> Reader<'a> {
     }
 
     /// A quoted scalar on one line from its quote at `at`: its text, its style and where it ends.
+    /// In single quotes a quote is written twice; in double quotes, only the escapes suites write
+    /// are read here.
     fn quoted(&self, line: Line, at: usize) -> Read<Key<'a>> {
         if self.text[at] == b'"' {
-            let (text, end) = self.double_quoted(line, at)?;
+            let (text, end) = self.quoted_text(line, at, |next| {
+                if self.byte(line, next) != Some(b'\\') {
+                    return Ok(None);
+                }
+                match self.byte(line, next + 1).ok_or(GiveUp)? {
+                    byte @ (b'"' | b'\\' | b'/') => Ok(Some(byte)),
+                    b'n' => Ok(Some(b'\n')),
+                    b't' => Ok(Some(b'\t')),
+                    b'r' => Ok(Some(b'\r')),
+                    b'0' => Ok(Some(b'\0')),
+                    _ => Err(GiveUp),
+                }
+            })?;
             Ok((text, TScalarStyle::DoubleQuoted, end))
         } else {
-            let (text, end) = self.single_quoted(line, at)?;
+            let (text, end) = self.quoted_text(line, at, |next| {
+                let doubled = self.byte(line, next) == Some(b'\'')
+                    && self.byte(line, next + 1) == Some(b'\'');
+                Ok(doubled.then_some(b'\''))
+            })?;
             Ok((text, TScalarStyle::SingleQuoted, end))
         }
     }
 
-    /// `'…'` on one line from its quote at `at`: the text and where the scalar ends.
-    fn single_quoted(&self, line: Line, at: usize) -> Read<(Cow<'a, str>, usize)> {
-        // Copied only from the first `''` on: most quoted scalars are borrowed as written.
+    /// The text between the quote at `at` and the one closing it, and where the scalar ends.
+    /// `escape` reads the two-byte escape at an offset, if one is there, as the byte it stands for.
+    /// The text is copied only from the first escape on: most quoted scalars are borrowed as
+    /// written.
+    fn quoted_text(
+        &self,
+        line: Line,
+        at: usize,
+        escape: impl Fn(usize) -> Read<Option<u8>>,
+    ) -> Read<(Cow<'a, str>, usize)> {
+        let quote = self.text[at];
         let mut copy: Option<Vec<u8>> = None;
         let mut next = at + 1;
         loop {
-            match self.byte(line, next).ok_or(GiveUp)? {
-                b'\'' if self.byte(line, next + 1) == Some(b'\'') => {
-                    copy.get_or_insert_with(|| self.text[at + 1..next].to_vec())
-                        .push(b'\'');
-                    next += 2;
-                }
-                b'\'' => break,
-                byte => {
-                    if let Some(copy) = &mut copy {
-                        copy.push(byte);
-                    }
-                    next += 1;
-                }
+            if let Some(escaped) = escape(next)? {
+                copy.get_or_insert_with(|| self.text[at + 1..next].to_vec())
+                    .push(escaped);
+                next += 2;
+                continue;
             }
-        }
-        let text = copy.map_or_else(|| self.slice(at + 1, next), |copy| Cow::Owned(utf8(copy)));
-        Ok((text, next + 1))
-    }
-
-    /// `"…"` on one line from its quote at `at`: the text and where the scalar ends. Only the
-    /// escapes suites write are read here.
-    fn double_quoted(&self, line: Line, at: usize) -> Read<(Cow<'a, str>, usize)> {
-        // Copied only from the first escape on: most quoted scalars are borrowed as written.
-        let mut copy: Option<Vec<u8>> = None;
-        let mut next = at + 1;
-        loop {
-            match self.byte(line, next).ok_or(GiveUp)? {
-                b'"' => break,
-                b'\\' => {
-                    let escaped = match self.byte(line, next + 1).ok_or(GiveUp)? {
-                        byte @ (b'"' | b'\\' | b'/') => byte,
-                        b'n' => b'\n',
-                        b't' => b'\t',
-                        b'r' => b'\r',
-                        b'0' => b'\0',
-                        _ => return Err(GiveUp),
-                    };
-                    copy.get_or_insert_with(|| self.text[at + 1..next].to_vec())
-                        .push(escaped);
-                    next += 2;
-                }
-                byte => {
-                    if let Some(copy) = &mut copy {
-                        copy.push(byte);
-                    }
-                    next += 1;
-                }
+            let byte = self.byte(line, next).ok_or(GiveUp)?;
+            if byte == quote {
+                break;
             }
+            if let Some(copy) = &mut copy {
+                copy.push(byte);
+            }
+            next += 1;
         }
         let text = copy.map_or_else(|| self.slice(at + 1, next), |copy| Cow::Owned(utf8(copy)));
         Ok((text, next + 1))
