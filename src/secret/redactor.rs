@@ -431,7 +431,7 @@ impl Redactor {
     /// [`Self::mask`] for text found inside a token's segments `depth` tokens deep.
     fn mask_nested<'a>(&self, text: &'a str, depth: usize) -> Cow<'a, str> {
         let mut masked = Cow::Borrowed(text);
-        if masked.contains("eyJ") {
+        if may_hold_token(text) {
             let replaced = self.jwt.replace_all(&masked, |caps: &regex::Captures<'_>| {
                 let claims = caps.name("claims").map_or("", |claims| claims.as_str());
                 // An unsigned token (`alg: none`) has no signature to mask.
@@ -673,7 +673,7 @@ impl Redactor {
                         .iter()
                         .any(|known| scheme.eq_ignore_ascii_case(known)) =>
                 {
-                    format!("{scheme} {MASK}")
+                    [scheme, " ", MASK].concat()
                 }
                 _ => MASK.to_owned(),
             });
@@ -749,6 +749,13 @@ impl Redactor {
             _ => {}
         }
     }
+}
+
+/// Whether `text` may hold a JWT: each starts with `eyJ`, `{"` in base64url. Most strings of a run
+/// are short and hold none; a search for the rare `J` costs them less than a substring search.
+fn may_hold_token(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'J', bytes).any(|at| at >= 2 && &bytes[at - 2..at] == b"ey")
 }
 
 /// Widens a masked stretch so that it neither starts nor ends inside a `\uXXXX` escape (or between
