@@ -5,7 +5,7 @@
 //! Placeholders are bracketed words: `[time]`, `[timestamp]`, `[uuid]`, `[cookie]`, `[random]`,
 //! `[signature]`, `[redacted]`. Secrets are masked separately, by [`crate::secret::Redactor`].
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use regex::{Captures, Regex};
 use serde_json::{Map, Value};
@@ -41,7 +41,7 @@ static RANDOM_PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A JSON body made stable: JWT strings become their decoded form, times and ids placeholders,
 /// then every match of the `redact` queries becomes `[redacted]`.
-pub fn stabilize_json(value: &Value, redact: &[(String, JsonPath)]) -> Value {
+pub fn stabilize_json(value: &Value, redact: &[(String, Arc<JsonPath>)]) -> Value {
     let mut stable = stabilize_value(value, None);
     for (_, path) in redact {
         let pointers: Vec<String> = path
@@ -224,7 +224,7 @@ mod tests {
         let body = json!({"items": [{"n": 1, "k": "a"}, {"n": 2, "k": "b"}], "keep": true});
         let redact = vec![(
             "$.items[*].k".to_owned(),
-            JsonPath::parse("$.items[*].k").expect("valid"),
+            Arc::new(JsonPath::parse("$.items[*].k").expect("valid")),
         )];
         assert_eq!(
             stabilize_json(&body, &redact),

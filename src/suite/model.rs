@@ -77,7 +77,7 @@ pub struct SnapshotSpec {
     /// Response headers to keep, lowercase, in the order given.
     pub headers: Vec<String>,
     /// Body values replaced by `[redacted]` before storing: the query as written, compiled.
-    pub redact: Vec<(String, JsonPath)>,
+    pub redact: Vec<(String, Arc<JsonPath>)>,
 }
 
 impl SnapshotSpec {
@@ -189,7 +189,7 @@ pub enum AssertionKind {
         matcher: Matcher,
     },
     Json {
-        path: JsonPath,
+        path: Arc<JsonPath>,
         query: String,
         matcher: Matcher,
     },
@@ -210,7 +210,7 @@ pub enum AssertionKind {
     },
     /// A token in the body, verified: signature, algorithm, time claims.
     Jwt {
-        path: JsonPath,
+        path: Arc<JsonPath>,
         query: String,
         check: JwtCheck,
     },
@@ -343,7 +343,7 @@ pub struct Capture {
 #[derive(Debug)]
 pub enum CaptureSource {
     Json {
-        path: JsonPath,
+        path: Arc<JsonPath>,
         query: String,
     },
     Header(String),

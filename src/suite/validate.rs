@@ -159,7 +159,8 @@ struct Validator<'a> {
     /// The suite's `snapshot:`, which steps inherit and extend.
     suite_snapshot: Option<SnapshotSetting>,
     /// Each distinct JSONPath is parsed once: suites repeat `$.id` in step after step.
-    json_paths: FastMap<String, JsonPath>,
+    /// Each distinct query is parsed once and shared: suites repeat `$.access_token`.
+    json_paths: FastMap<String, Arc<JsonPath>>,
     /// The stand-ins the suite declares; `None` while the `mocks:` section itself is validated.
     mock_providers: Option<Vec<crate::mock::Provider>>,
 }
@@ -172,7 +173,7 @@ enum SnapshotSetting {
         span: Span,
         /// `None` when the setting names no headers.
         headers: Option<Vec<String>>,
-        redact: Vec<(String, JsonPath)>,
+        redact: Vec<(String, Arc<JsonPath>)>,
     },
 }
 
@@ -841,13 +842,14 @@ impl Validator<'_> {
         }
     }
 
-    fn json_path(&mut self, query: &str, span: Span) -> Option<JsonPath> {
+    fn json_path(&mut self, query: &str, span: Span) -> Option<Arc<JsonPath>> {
         if let Some(path) = self.json_paths.get(query) {
-            return Some(path.clone());
+            return Some(Arc::clone(path));
         }
         match JsonPath::parse(query) {
             Ok(path) => {
-                self.json_paths.insert(query.to_owned(), path.clone());
+                let path = Arc::new(path);
+                self.json_paths.insert(query.to_owned(), Arc::clone(&path));
                 Some(path)
             }
             Err(error) => {
@@ -1350,8 +1352,8 @@ impl Validator<'_> {
     fn text(&mut self, source: &str, path: &NodePath) -> Text {
         match self.templates.compile(source) {
             Ok((text, references)) => {
-                for reference in references {
-                    self.check_reference(&reference, path);
+                for reference in references.iter() {
+                    self.check_reference(reference, path);
                 }
                 text
             }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::error::Error as _;
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::Value;
 use tera::{Context, Tera};
@@ -17,14 +18,19 @@ use super::references::{Reference, references};
 pub enum Text {
     /// No `{{ }}` in it: used as written.
     Literal(String),
-    /// A template registered in the suite's [`TemplateSet`] under `name`.
-    Template {
-        name: String,
-        source: String,
-        /// Set when the template is one variable alone (`{{ token }}`, the most common by far):
-        /// a string value is then used as it is, without a trip through tera.
-        variable: Option<String>,
-    },
+    /// A template registered in the suite's [`TemplateSet`], shared by every string of the suite
+    /// written the same way (`{{ token }}` in every step).
+    Template(Arc<CompiledTemplate>),
+}
+
+#[derive(Debug, PartialEq)]
+pub struct CompiledTemplate {
+    /// Its name in the [`TemplateSet`].
+    name: String,
+    source: String,
+    /// Set when the template is one variable alone (`{{ token }}`, the most common by far):
+    /// a string value is then used as it is, without a trip through tera.
+    variable: Option<String>,
 }
 
 impl Text {
@@ -36,7 +42,7 @@ impl Text {
     pub fn source(&self) -> &str {
         match self {
             Text::Literal(text) => text,
-            Text::Template { source, .. } => source,
+            Text::Template(template) => &template.source,
         }
     }
 
@@ -47,12 +53,15 @@ impl Text {
     ) -> Result<Cow<'a, str>, RenderError> {
         match self {
             Text::Literal(text) => Ok(Cow::Borrowed(text)),
-            Text::Template { name, variable, .. } => {
-                let value = variable.as_deref().and_then(|variable| scope.get(variable));
+            Text::Template(template) => {
+                let value = template
+                    .variable
+                    .as_deref()
+                    .and_then(|variable| scope.get(variable));
                 if let Some(Value::String(value)) = value {
                     return Ok(Cow::Owned(value.clone()));
                 }
-                set.render(name, scope).map(Cow::Owned)
+                set.render(&template.name, scope).map(Cow::Owned)
             }
         }
     }
@@ -78,41 +87,34 @@ pub struct TemplateBuilder {
     sources: Vec<(String, String)>,
     /// Each distinct source is parsed once: suites repeat `{{ token }}` in every step.
     compiled:
-        HashMap<String, (String, Option<String>, Vec<Reference>), foldhash::fast::RandomState>,
+        HashMap<String, (Arc<CompiledTemplate>, Arc<[Reference]>), foldhash::fast::RandomState>,
 }
 
 impl TemplateBuilder {
     /// Compiles one string. Returns the text and the variables it reads, or a syntax error message.
-    pub fn compile(&mut self, source: &str) -> Result<(Text, Vec<Reference>), String> {
+    pub fn compile(&mut self, source: &str) -> Result<(Text, Arc<[Reference]>), String> {
         if !source.contains("{{") && !source.contains("{%") && !source.contains("{#") {
-            return Ok((Text::literal(source), Vec::new()));
+            return Ok((Text::literal(source), Arc::from([])));
         }
-        if let Some((name, variable, found)) = self.compiled.get(source) {
-            let text = Text::Template {
-                name: name.clone(),
-                source: source.to_owned(),
-                variable: variable.clone(),
-            };
-            return Ok((text, found.clone()));
+        if let Some((compiled, found)) = self.compiled.get(source) {
+            return Ok((Text::Template(Arc::clone(compiled)), Arc::clone(found)));
         }
         let name = format!("t{}", self.sources.len());
         let template =
             tera::Template::new(&name, None, source).map_err(|error| syntax_message(&error))?;
-        let found = references(&template.ast);
-        let variable = lone_variable(&template.ast);
-        self.sources.push((name.clone(), source.to_owned()));
+        let found: Arc<[Reference]> = references(&template.ast).into();
+        let compiled = Arc::new(CompiledTemplate {
+            variable: lone_variable(&template.ast),
+            name,
+            source: source.to_owned(),
+        });
+        self.sources
+            .push((compiled.name.clone(), source.to_owned()));
         self.compiled.insert(
             source.to_owned(),
-            (name.clone(), variable.clone(), found.clone()),
+            (Arc::clone(&compiled), Arc::clone(&found)),
         );
-        Ok((
-            Text::Template {
-                name,
-                source: source.to_owned(),
-                variable,
-            },
-            found,
-        ))
+        Ok((Text::Template(compiled), found))
     }
 
     pub fn finish(self) -> Result<TemplateSet, String> {
@@ -253,15 +255,15 @@ mod tests {
         ] {
             let (set, text) = compile(source);
             let fast = text.render(&set, &scope).map(|text| text.into_owned());
-            let Text::Template { name, variable, .. } = &text else {
+            let Text::Template(template) = &text else {
                 panic!("{source} is a template")
             };
             assert_eq!(
-                variable.is_some(),
+                template.variable.is_some(),
                 !source.contains('|'),
                 "{source}: only a bare variable takes the short path"
             );
-            assert_eq!(fast, set.render(name, &scope), "{source}");
+            assert_eq!(fast, set.render(&template.name, &scope), "{source}");
         }
     }
 
