@@ -92,15 +92,18 @@ impl HttpClient {
             headers: request.headers,
             body: request.body,
         };
-        let headers = match header_map(&recorded.headers) {
-            Ok(headers) => headers,
-            Err(error) => return (Err(error), recorded),
-        };
         let mut builder = self
             .client
             .request(request.method, request.url)
-            .headers(headers)
             .timeout(request.timeout);
+        // Straight into the request's own headers (empty until now): a map of them to merge in
+        // would cost two allocations per request.
+        for (name, value) in &recorded.headers {
+            match parse_header(name, value) {
+                Ok((name, value)) => builder = builder.header(name, value),
+                Err(error) => return (Err(error), recorded),
+            }
+        }
         if let Some(body) = &recorded.body {
             builder = builder.body(body.clone());
         }
@@ -156,18 +159,14 @@ impl HttpClient {
     }
 }
 
-fn header_map(pairs: &[(String, String)]) -> Result<reqwest::header::HeaderMap, TransportError> {
-    let mut headers = reqwest::header::HeaderMap::with_capacity(pairs.len());
-    for (name, value) in pairs {
-        let invalid = |what: &str| TransportError {
-            kind: TransportErrorKind::InvalidRequest,
-            message: format!("invalid header {what} for `{name}`"),
-        };
-        let name_parsed = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("name"))?;
-        let value_parsed = HeaderValue::from_str(value).map_err(|_| invalid("value"))?;
-        headers.append(name_parsed, value_parsed);
-    }
-    Ok(headers)
+fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), TransportError> {
+    let invalid = |what: &str| TransportError {
+        kind: TransportErrorKind::InvalidRequest,
+        message: format!("invalid header {what} for `{name}`"),
+    };
+    let name_parsed = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("name"))?;
+    let value_parsed = HeaderValue::from_str(value).map_err(|_| invalid("value"))?;
+    Ok((name_parsed, value_parsed))
 }
 
 fn too_large(limit: usize, declared: Option<u64>) -> TransportError {
