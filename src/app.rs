@@ -8,7 +8,7 @@ use crate::config::{DemoConfig, RunConfig, SuiteSelection};
 use crate::exit;
 use crate::reference_target::{self, TargetConfig};
 use crate::report::{self, ConsoleListener};
-use crate::runner::{self, RunOptions};
+use crate::runner::{self, RunEvent, RunListener, RunOptions, StepResult};
 use crate::secret;
 use crate::snapshot;
 use crate::suite::{self, Diagnostic, LoadOptions, Suite};
@@ -199,7 +199,10 @@ pub fn run(
             Some(local.target)
         }
     };
-    let mut listener = ConsoleListener::new(&mut *out);
+    let mut listener = FinishingListener {
+        console: ConsoleListener::new(&mut *out),
+        draft_json: config.reports.contains(&report::ReportFormat::Json),
+    };
     let mut result = runtime.block_on(async {
         let (stop, cancel) = tokio::sync::watch::channel(false);
         let interrupt = tokio::spawn(async move {
@@ -212,7 +215,7 @@ pub fn run(
         result
     })?;
     // The console was shown every step the result holds and learnt their secrets as they came.
-    let redactor = listener.into_redactor();
+    let redactor = listener.console.into_redactor();
     if let Some(target) = reference {
         runtime.block_on(target.shutdown())?;
     }
@@ -247,6 +250,27 @@ pub fn run(
     // take a millisecond that the operating system, taking the whole heap back at exit, does not.
     std::mem::forget((result, suites));
     Ok(code)
+}
+
+/// The console, and the end of the run's work on each step done as the step is reported, while
+/// the next request is on the wire: the step masked with the secrets learnt so far and, when
+/// `results.json` is wanted, drafted as it will be written there.
+struct FinishingListener<W: Write + Send> {
+    console: ConsoleListener<W>,
+    draft_json: bool,
+}
+
+impl<W: Write + Send> RunListener for FinishingListener<W> {
+    fn on_event(&mut self, event: RunEvent<'_>) {
+        self.console.on_event(event);
+    }
+
+    fn step_reported(&mut self, step: &mut StepResult) {
+        self.console.redactor().mask_step_early(step);
+        if self.draft_json {
+            step.json_draft = report::draft_step(step);
+        }
+    }
 }
 
 /// `authprobe demo`: serve the reference target until Ctrl-C.

@@ -41,10 +41,10 @@ impl Response {
         }
     }
 
-    /// Swaps the body (for masking), dropping the cached JSON.
-    pub fn replace_body(&mut self, body: Vec<u8>) {
-        self.body = body;
+    /// Swaps the body (for masking), dropping the cached JSON; gives back the body it replaced.
+    pub fn replace_body(&mut self, body: Vec<u8>) -> Vec<u8> {
         self.forget_parsed_json();
+        std::mem::replace(&mut self.body, body)
     }
 
     /// Drops the JSON parsed from the body, which is parsed again if asked for.

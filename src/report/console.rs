@@ -46,6 +46,11 @@ impl<W: Write + Send> ConsoleListener<W> {
     }
 
     /// What the console has learnt: the secrets of every step it was shown.
+    /// The secrets learnt from every step shown so far.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
     pub fn into_redactor(self) -> Redactor {
         self.redactor
     }

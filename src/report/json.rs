@@ -1,8 +1,9 @@
 //! `reports/results.json`: the whole [`RunResult`], for CI systems and scripts.
 //!
 //! The run's outline (summary, suites, their fields) is indented over lines; each step is one
-//! line, so that `grep` and `diff` see one step at a time and a 1000-step run stays a fraction of
-//! its fully indented size (headers alone took four lines each).
+//! compact line, so that `grep` and `diff` see one step at a time and a 1000-step run stays a
+//! fraction of its fully indented size (headers alone took four lines each). A step's line is
+//! encoded as soon as the step is reported, while the run goes on (see [`draft_step`]).
 //!
 //! ```json
 //! {
@@ -17,8 +18,8 @@
 //!     {
 //!       "name": "...",
 //!       "steps": [
-//!         {"name": "...", "status": "failed", "checks": [{"name": "status", "passed": false, ...}], ...},
-//!         {"name": "...", "status": "passed", ...}
+//!         {"name":"...","status":"failed","checks":[{"name":"status","passed":false,...}],...},
+//!         {"name":"...","status":"passed",...}
 //!       ]
 //!     }
 //!   ]
@@ -30,7 +31,9 @@ use std::io::{self, Write};
 use serde::Serialize as _;
 use serde_json::ser::Formatter;
 
-use crate::runner::RunResult;
+use serde_json::value::RawValue;
+
+use crate::runner::{RunResult, StepResult};
 
 /// Containers nested deeper than this are written on one line: the root object is 1, `suites` 2,
 /// a suite 3, its `steps` 4, so each step is a line of its own.
@@ -44,7 +47,15 @@ pub(super) fn write(run: &RunResult, out: &mut impl Write) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
-/// Like serde_json's pretty printer down to [`OUTLINE_DEPTH`], and one line below it.
+/// A finished step as [`write`] writes it among the run's steps, encoded ahead (see
+/// [`StepResult::json_draft`]); `None` if it cannot be. Steps are written compact, as
+/// `serde_json` writes them alone.
+pub fn draft_step(step: &StepResult) -> Option<Box<RawValue>> {
+    serde_json::value::to_raw_value(step).ok()
+}
+
+/// Like serde_json's pretty printer down to [`OUTLINE_DEPTH`], and compact below it (one line, as
+/// [`serde_json::to_string`] writes it).
 #[derive(Debug, Default)]
 struct OutlineFormatter {
     /// How many containers are open around the value being written.
@@ -88,7 +99,7 @@ impl OutlineFormatter {
         } else if first {
             Ok(())
         } else {
-            writer.write_all(b", ")
+            writer.write_all(b",")
         }
     }
 }
@@ -132,7 +143,7 @@ impl Formatter for OutlineFormatter {
     }
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        writer.write_all(b": ")
+        writer.write_all(if self.outlined() { b": " } else { b":" })
     }
 
     fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
@@ -154,7 +165,7 @@ mod tests {
     }
 
     #[test]
-    fn outlines_down_to_the_steps_and_writes_each_step_on_one_line() {
+    fn outlines_down_to_the_steps_and_writes_each_step_compact_on_one_line() {
         let value = serde_json::json!({
             "tool": "authprobe",
             "summary": {"steps": 2, "tags": []},
@@ -175,13 +186,39 @@ mod tests {
               "name": "a",
               "tags": [],
               "steps": [
-                {"name": "one", "headers": [["a", "b"], ["c", "d"]], "checks": []},
-                {"name": "two", "empty": {}}
+                {"name":"one","headers":[["a","b"],["c","d"]],"checks":[]},
+                {"name":"two","empty":{}}
               ]
             }
           ]
         }
         "#);
+    }
+
+    fn written(run: &RunResult) -> String {
+        let mut out = Vec::new();
+        write(run, &mut out).expect("writes");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn a_step_drafted_ahead_is_written_as_it_would_have_been() {
+        use crate::runner::result::fixtures::{run_with, step_holding};
+        let mut run = run_with(vec![
+            step_holding("one"),
+            StepResult::skipped("two", 9, "skipped"),
+        ]);
+        let whole = written(&run);
+        for step in &mut run.suites[0].steps {
+            step.json_draft = draft_step(step);
+        }
+        assert_eq!(written(&run), whole);
+
+        // What is written is the draft, not the step as it is now.
+        run.suites[0].steps[1].name = "renamed".to_owned();
+        assert_eq!(written(&run), whole);
+        run.suites[0].steps[1].json_draft = None;
+        assert!(written(&run).contains(r#"{"name":"renamed""#));
     }
 
     #[test]

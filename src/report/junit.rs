@@ -187,6 +187,7 @@ fn is_xml_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runner::result::fixtures::run_with;
 
     #[test]
     fn escapes_markup_quotes_and_forbidden_characters() {
@@ -200,26 +201,6 @@ mod tests {
             "bell\u{FFFD}nul\u{FFFD}ok\n\u{FFFD}"
         );
         assert_eq!(text("]]> <![CDATA["), "]]&gt; &lt;![CDATA[");
-    }
-
-    fn run_with(steps: Vec<StepResult>) -> RunResult {
-        let suite = crate::runner::SuiteResult {
-            name: "Suite <one>".to_owned(),
-            file: "suites/one.yaml".to_owned(),
-            tags: Vec::new(),
-            duration_ms: 12.0,
-            steps,
-        };
-        RunResult {
-            tool: "authprobe",
-            version: "0.0.0",
-            started_at: "2026-12-04T20:00:00Z".to_owned(),
-            duration_ms: 12.0,
-            target: None,
-            interrupted: false,
-            summary: Summary::of(std::slice::from_ref(&suite)),
-            suites: vec![suite],
-        }
     }
 
     #[test]

@@ -19,6 +19,11 @@ pub enum RunEvent<'a> {
 
 pub trait RunListener: Send {
     fn on_event(&mut self, event: RunEvent<'_>);
+
+    /// Right after [`RunEvent::StepFinished`], the step itself, for work on it that would
+    /// otherwise wait for the end of the run. It runs while the next step's request is on the
+    /// wire, when the step is small; nothing in the run reads the step after.
+    fn step_reported(&mut self, _step: &mut StepResult) {}
 }
 
 /// A listener that ignores everything, for library users who only want the [`super::RunResult`].

@@ -2,9 +2,11 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 pub use crate::assert::CheckResult;
 use crate::http::Exchange;
+use crate::secret::EarlyMask;
 
 #[derive(Debug, Serialize)]
 pub struct RunResult {
@@ -59,7 +61,25 @@ pub struct SuiteResult {
     pub file: String,
     pub tags: Vec<String>,
     pub duration_ms: f64,
+    #[serde(serialize_with = "steps_as_drafted")]
     pub steps: Vec<StepResult>,
+}
+
+/// Each step as drafted during the run when it was ([`StepResult::json_draft`]), as serialized
+/// otherwise.
+fn steps_as_drafted<S: serde::Serializer>(
+    steps: &[StepResult],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq as _;
+    let mut sequence = serializer.serialize_seq(Some(steps.len()))?;
+    for step in steps {
+        match &step.json_draft {
+            Some(draft) => sequence.serialize_element(draft)?,
+            None => sequence.serialize_element(step)?,
+        }
+    }
+    sequence.end()
 }
 
 impl SuiteResult {
@@ -104,6 +124,13 @@ pub struct StepResult {
     /// never serialized.
     #[serde(skip)]
     pub secrets: Vec<String>,
+    /// What masking the step while the run went on replaced: for masking only, never serialized.
+    #[serde(skip)]
+    pub masked_early: Option<Box<EarlyMask>>,
+    /// The step (masked) as `results.json` writes it, encoded while the run went on, which
+    /// `results.json` then takes as it is: whatever changes the step after must drop it.
+    #[serde(skip)]
+    pub json_draft: Option<Box<RawValue>>,
 }
 
 impl StepResult {
@@ -120,6 +147,8 @@ impl StepResult {
             captures: Vec::new(),
             error: Some(reason.to_owned()),
             secrets: Vec::new(),
+            masked_early: None,
+            json_draft: None,
         }
     }
 
@@ -148,4 +177,82 @@ impl StepResult {
 pub struct CapturedValue {
     pub name: String,
     pub value: Value,
+}
+
+/// Results built by hand, for the tests of what reads them.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+    use crate::http::{
+        ExchangeOutcome, RecordedRequest, Response, TransportError, TransportErrorKind,
+    };
+
+    /// A run of one suite, `Suite <one>`, holding `steps`.
+    pub fn run_with(steps: Vec<StepResult>) -> RunResult {
+        let suite = SuiteResult {
+            name: "Suite <one>".to_owned(),
+            file: "suites/one.yaml".to_owned(),
+            tags: Vec::new(),
+            duration_ms: 12.0,
+            steps,
+        };
+        RunResult {
+            tool: "authprobe",
+            version: "0.0.0",
+            started_at: "2026-12-04T20:00:00Z".to_owned(),
+            duration_ms: 12.0,
+            target: None,
+            interrupted: false,
+            summary: Summary::of(std::slice::from_ref(&suite)),
+            suites: vec![suite],
+        }
+    }
+
+    /// A failed step with `text` in every string of it that masking reads: the URL, headers and
+    /// bodies of a request answered and of one that failed, a check, a capture, its error.
+    pub fn step_holding(text: &str) -> StepResult {
+        let request = RecordedRequest {
+            method: "POST".to_owned(),
+            url: format!("https://api.test/callback?state={text}"),
+            headers: vec![
+                ("X-Trace".to_owned(), text.to_owned()),
+                ("Authorization".to_owned(), format!("Bearer {text}")),
+            ],
+            body: Some(format!(r#"{{"note":"{text}"}}"#)),
+        };
+        let answered = Exchange {
+            request: request.clone(),
+            outcome: ExchangeOutcome::Response(Response::new(
+                200,
+                vec![("x-echo".to_owned(), text.to_owned())],
+                format!(r#"{{"echo":"{text}","n":1}}"#).into_bytes(),
+            )),
+            duration_ms: 1.5,
+        };
+        let failed = Exchange {
+            request,
+            outcome: ExchangeOutcome::Error(TransportError {
+                kind: TransportErrorKind::Other,
+                message: format!("connection reset after {text}"),
+            }),
+            duration_ms: 2.5,
+        };
+        let mut step = StepResult::skipped("a step", 7, &format!("failed on {text}"));
+        step.status = StepStatus::Failed;
+        step.attempts = 1;
+        step.exchanges = vec![answered, failed];
+        step.checks.push(CheckResult {
+            name: "json $.echo".to_owned(),
+            passed: false,
+            expected: format!("\"{text}\""),
+            actual: "\"other\"".to_owned(),
+            line: 8,
+            diff: None,
+        });
+        step.captures.push(CapturedValue {
+            name: "note".to_owned(),
+            value: serde_json::json!({ "deep": [text, 1] }),
+        });
+        step
+    }
 }

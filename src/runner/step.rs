@@ -99,6 +99,8 @@ pub(super) async fn run_step(
             captures: Vec::new(),
             error: run.error,
             secrets: declared_secrets(state),
+            masked_early: None,
+            json_draft: None,
         };
         return (result, None);
     }
@@ -153,6 +155,8 @@ pub(super) async fn run_step(
             .collect(),
         error: outcome.error,
         secrets: declared_secrets(state),
+        masked_early: None,
+        json_draft: None,
     };
     (result, outcome.deferred)
 }

@@ -74,6 +74,7 @@ impl<'a> Finished<'a, '_> {
                 suite: &self.suite.name,
                 step,
             });
+            self.listener.step_reported(step);
             // Nothing reads a finished step's parsed bodies during the run: a long run would
             // otherwise hold a parsed copy of every body beside its text.
             for exchange in &mut step.exchanges {

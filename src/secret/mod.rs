@@ -7,10 +7,12 @@
 //! their signature. [`scan`] checks written files
 //! afterwards, so that a secret that slipped through fails the run instead of being published.
 
+mod early;
 mod forms;
 mod redactor;
 mod scan;
 
+pub use early::EarlyMask;
 pub use forms::encoded_forms;
 pub use redactor::{MASK, Redactor};
 pub use scan::{Leak, files_under, scan_files};

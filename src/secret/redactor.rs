@@ -10,6 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use regex::Regex;
 use serde_json::Value;
 
+use super::early::Replaced;
 use super::forms::{MIN_SECRET_LEN, encoded_forms};
 use crate::http::{Exchange, RecordedRequest, Response};
 use crate::runner::{RunResult, StepResult};
@@ -681,73 +682,149 @@ impl Redactor {
         self.mask(value)
     }
 
-    /// Masks a run's result in place: headers by name, every other string by content.
+    /// Masks a run's result in place: headers by name, every other string by content. A step
+    /// masked while the run went on ([`Self::mask_step_early`]) is left as it is when no secret
+    /// was learnt since, and masked again from what it was otherwise.
     pub fn mask_run(&self, run: &mut RunResult) {
         self.automata_to_change().compact();
         for step in run.suites.iter_mut().flat_map(|suite| &mut suite.steps) {
-            self.mask_step(step);
+            match step.masked_early.take() {
+                Some(early) if early.is_final(self) => {}
+                early => {
+                    if let Some(early) = early {
+                        early.restore(step);
+                    }
+                    step.json_draft = None;
+                    self.mask_step(step);
+                }
+            }
         }
     }
 
     pub fn mask_step(&self, step: &mut StepResult) {
-        for exchange in &mut step.exchanges {
+        self.mask_step_keeping(step, &mut |_| {});
+    }
+
+    /// [`Self::mask_step`], handing each value it replaces to `keep`, with where it was.
+    pub(super) fn mask_step_keeping(&self, step: &mut StepResult, keep: &mut dyn FnMut(Replaced)) {
+        for (at, exchange) in step.exchanges.iter_mut().enumerate() {
             let request = &mut exchange.request;
-            self.mask_in_place(&mut request.url);
-            for (name, value) in &mut request.headers {
-                self.mask_header_in_place(name, value);
+            if let Some(original) = self.mask_in_place(&mut request.url) {
+                keep(Replaced::Url(at, original));
+            }
+            for (index, (name, value)) in request.headers.iter_mut().enumerate() {
+                if let Some(original) = self.mask_header_in_place(name, value) {
+                    keep(Replaced::RequestHeader(at, index, original));
+                }
             }
             if let Some(body) = &mut request.body {
-                self.mask_in_place(body);
+                if let Some(original) = self.mask_in_place(body) {
+                    keep(Replaced::RequestBody(at, original));
+                }
             }
             if let Some(response) = exchange.response_mut() {
-                for (name, value) in &mut response.headers {
-                    self.mask_header_in_place(name, value);
+                for (index, (name, value)) in response.headers.iter_mut().enumerate() {
+                    if let Some(original) = self.mask_header_in_place(name, value) {
+                        keep(Replaced::ResponseHeader(at, index, original));
+                    }
                 }
                 let text = response.text();
                 if let Cow::Owned(masked) = self.mask(&text) {
-                    response.replace_body(masked.into_bytes());
+                    let original = response.replace_body(masked.into_bytes());
+                    keep(Replaced::ResponseBody(at, original));
                 }
             }
             if let crate::http::ExchangeOutcome::Error(error) = &mut exchange.outcome {
-                self.mask_in_place(&mut error.message);
+                if let Some(original) = self.mask_in_place(&mut error.message) {
+                    keep(Replaced::TransportError(at, original));
+                }
             }
         }
-        for check in &mut step.checks {
-            self.mask_in_place(&mut check.expected);
-            self.mask_in_place(&mut check.actual);
+        for (index, check) in step.checks.iter_mut().enumerate() {
+            if let Some(original) = self.mask_in_place(&mut check.expected) {
+                keep(Replaced::Expected(index, original));
+            }
+            if let Some(original) = self.mask_in_place(&mut check.actual) {
+                keep(Replaced::Actual(index, original));
+            }
         }
-        for capture in &mut step.captures {
-            if is_sensitive_name(&capture.name) {
-                capture.value = Value::String(MASK.to_owned());
+        for (index, capture) in step.captures.iter_mut().enumerate() {
+            let masked = if is_sensitive_name(&capture.name) {
+                Some(Value::String(MASK.to_owned()))
             } else {
-                self.mask_value(&mut capture.value);
+                self.masked_value(&capture.value)
+            };
+            if let Some(masked) = masked {
+                let original = std::mem::replace(&mut capture.value, masked);
+                keep(Replaced::Capture(index, original));
             }
         }
         if let Some(error) = &mut step.error {
-            self.mask_in_place(error);
+            if let Some(original) = self.mask_in_place(error) {
+                keep(Replaced::StepError(original));
+            }
         }
     }
 
-    /// Replaces `text` only when something in it was masked: most strings of a run hold no secret.
-    fn mask_in_place(&self, text: &mut String) {
-        if let Cow::Owned(masked) = self.mask(text) {
-            *text = masked;
+    /// Replaces `text` only when something in it was masked (most strings of a run hold no
+    /// secret), and gives back what it was.
+    fn mask_in_place(&self, text: &mut String) -> Option<String> {
+        match self.mask(text) {
+            Cow::Owned(masked) => Some(std::mem::replace(text, masked)),
+            Cow::Borrowed(_) => None,
         }
     }
 
-    fn mask_header_in_place(&self, name: &str, value: &mut String) {
-        if let Cow::Owned(masked) = self.mask_header(name, value) {
-            *value = masked;
+    fn mask_header_in_place(&self, name: &str, value: &mut String) -> Option<String> {
+        match self.mask_header(name, value) {
+            Cow::Owned(masked) => Some(std::mem::replace(value, masked)),
+            Cow::Borrowed(_) => None,
         }
     }
 
-    fn mask_value(&self, value: &mut Value) {
+    /// The value with its strings masked, or `None` when none of them held anything to mask.
+    fn masked_value(&self, value: &Value) -> Option<Value> {
         match value {
-            Value::String(text) => self.mask_in_place(text),
-            Value::Array(items) => items.iter_mut().for_each(|item| self.mask_value(item)),
-            Value::Object(map) => map.values_mut().for_each(|item| self.mask_value(item)),
-            _ => {}
+            Value::String(text) => match self.mask(text) {
+                Cow::Owned(masked) => Some(Value::String(masked)),
+                Cow::Borrowed(_) => None,
+            },
+            Value::Array(items) => {
+                let masked: Vec<Option<Value>> =
+                    items.iter().map(|item| self.masked_value(item)).collect();
+                masked.iter().any(Option::is_some).then(|| {
+                    Value::Array(
+                        masked
+                            .into_iter()
+                            .zip(items)
+                            .map(|(masked, item)| masked.unwrap_or_else(|| item.clone()))
+                            .collect(),
+                    )
+                })
+            }
+            Value::Object(map) => {
+                let masked: Vec<Option<Value>> =
+                    map.values().map(|item| self.masked_value(item)).collect();
+                masked.iter().any(Option::is_some).then(|| {
+                    Value::Object(
+                        masked
+                            .into_iter()
+                            .zip(map)
+                            .map(|(masked, (key, item))| {
+                                (key.clone(), masked.unwrap_or_else(|| item.clone()))
+                            })
+                            .collect(),
+                    )
+                })
+            }
+            Value::Number(_) | Value::Bool(_) | Value::Null => None,
         }
+    }
+
+    /// How many secrets have been learnt: masking with the same count masks with the same secrets,
+    /// since none is ever forgotten.
+    pub(super) fn secret_count(&self) -> usize {
+        self.secrets.len()
     }
 }
 

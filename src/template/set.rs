@@ -31,6 +31,8 @@ pub struct CompiledTemplate {
     /// Set when the template is one variable alone (`{{ token }}`, the most common by far):
     /// a string value is then used as it is, without a trip through tera.
     variable: Option<String>,
+    /// The variables it reads.
+    references: Arc<[Reference]>,
 }
 
 impl Text {
@@ -86,8 +88,7 @@ impl std::error::Error for RenderError {}
 pub struct TemplateBuilder {
     sources: Vec<(String, String)>,
     /// Each distinct source is parsed once: suites repeat `{{ token }}` in every step.
-    compiled:
-        HashMap<String, (Arc<CompiledTemplate>, Arc<[Reference]>), foldhash::fast::RandomState>,
+    compiled: HashMap<String, Arc<CompiledTemplate>, foldhash::fast::RandomState>,
 }
 
 impl TemplateBuilder {
@@ -96,25 +97,25 @@ impl TemplateBuilder {
         if !source.contains("{{") && !source.contains("{%") && !source.contains("{#") {
             return Ok((Text::literal(source), Arc::from([])));
         }
-        if let Some((compiled, found)) = self.compiled.get(source) {
-            return Ok((Text::Template(Arc::clone(compiled)), Arc::clone(found)));
+        if let Some(compiled) = self.compiled.get(source) {
+            let references = Arc::clone(&compiled.references);
+            return Ok((Text::Template(Arc::clone(compiled)), references));
         }
         let name = format!("t{}", self.sources.len());
         let template =
             tera::Template::new(&name, None, source).map_err(|error| syntax_message(&error))?;
-        let found: Arc<[Reference]> = references(&template.ast).into();
         let compiled = Arc::new(CompiledTemplate {
             variable: lone_variable(&template.ast),
+            references: references(&template.ast).into(),
             name,
             source: source.to_owned(),
         });
         self.sources
             .push((compiled.name.clone(), source.to_owned()));
-        self.compiled.insert(
-            source.to_owned(),
-            (Arc::clone(&compiled), Arc::clone(&found)),
-        );
-        Ok((Text::Template(compiled), found))
+        self.compiled
+            .insert(source.to_owned(), Arc::clone(&compiled));
+        let references = Arc::clone(&compiled.references);
+        Ok((Text::Template(compiled), references))
     }
 
     pub fn finish(self) -> Result<TemplateSet, String> {

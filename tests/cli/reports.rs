@@ -131,7 +131,10 @@ fn volatile_filters() -> Vec<(&'static str, &'static str)> {
         (r"127\.0\.0\.1:&#x2F;&#x2F;", "127.0.0.1://"),
         (r"\b\d+(\.\d+)? ?(ms|s)\b", "[duration]"),
         (r#"time="\d+\.\d+""#, r#"time="[seconds]""#),
-        (r#""duration_ms": [\d.e+-]+"#, r#""duration_ms": "[ms]""#),
+        (
+            r#""duration_ms":( ?)[\d.e+-]+"#,
+            r#""duration_ms":$1"[ms]""#,
+        ),
         (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "[date]"),
         (
             r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT",

@@ -249,3 +249,50 @@ fn the_encodings_searched_for_include_every_shape_the_issue_names() {
             .contains(&STANDARD.encode(format!("app:{CLIENT_SECRET}")))
     );
 }
+
+/// Issued to the first step, which learns it (it comes as an `access_token`) and masks it
+/// while the run goes on.
+const HANDLE: &str = "opaque-handle-0123456789";
+/// Issued beside it under a name that says nothing: a secret only once the next step sends it.
+const WRAPPED: &str = "zq7:opaque-handle-0123456789:k9x";
+
+#[test]
+fn a_secret_learnt_at_a_later_step_is_masked_in_the_steps_before_it() {
+    // Arrange
+    let app = Router::new()
+        .route(
+            "/issue",
+            get(|| async { Json(json!({"access_token": HANDLE, "wrapped": WRAPPED})) }),
+        )
+        .route("/use", get(|| async { StatusCode::NO_CONTENT }));
+    let server = Server::start(app);
+    let workspace = Workspace::new();
+    workspace.write(
+        "suites/later.yaml",
+        r#"name: Learnt later
+steps:
+  - name: receive
+    request: { url: /issue }
+    expect: { json: { $.wrapped: "{{ 'not it' }}" } }
+    capture:
+      wrapped: { json: $.wrapped }
+  - name: send the wrapped value
+    request: { url: /use, bearer: "{{ wrapped }}" }
+"#,
+    );
+
+    // Act
+    let run = workspace.run(&server.url, &["--report", "json,junit,html"]);
+
+    // Assert: the first step was masked when only the handle was known; the wrapped value
+    // around it must not keep its ends.
+    assert_eq!(run.code, 1, "the first step's check fails: {run:?}");
+    let results = workspace.read("reports/results.json");
+    assert!(results.contains(r#"\"wrapped\":\"••••••\""#), "{results}");
+    for file in files_under(&workspace.path("reports")) {
+        let text = std::fs::read_to_string(&file).expect("reports are text");
+        for piece in [HANDLE, "zq7", "k9x"] {
+            assert!(!text.contains(piece), "`{piece}` in {}", file.display());
+        }
+    }
+}

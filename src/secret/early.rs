@@ -1,0 +1,224 @@
+//! Masking a finished step while the run goes on, with the result masking it at the end would
+//! give. The step is masked with the secrets known so far and keeps what masking replaced; a
+//! secret learnt later may overlap one masked already (and the masked text would then keep a
+//! piece of it), so a step masked before the last secret was learnt is put back as it was and
+//! masked again at the end.
+
+use serde_json::Value;
+
+use super::Redactor;
+use crate::http::ExchangeOutcome;
+use crate::runner::StepResult;
+
+/// What [`Redactor::mask_step_early`] did to a step.
+#[derive(Debug)]
+pub struct EarlyMask {
+    /// How many secrets the redactor knew when it masked the step.
+    secrets_known: usize,
+    replaced: Vec<Replaced>,
+}
+
+/// A value masking replaced, and where it was: exchanges, headers, checks and captures by
+/// position.
+#[derive(Debug)]
+pub(super) enum Replaced {
+    Url(usize, String),
+    RequestHeader(usize, usize, String),
+    RequestBody(usize, String),
+    ResponseHeader(usize, usize, String),
+    ResponseBody(usize, Vec<u8>),
+    TransportError(usize, String),
+    Expected(usize, String),
+    Actual(usize, String),
+    Capture(usize, Value),
+    StepError(String),
+}
+
+impl Redactor {
+    /// Masks a finished step in place with the secrets learnt so far, keeping what it replaces:
+    /// [`Redactor::mask_run`] then has nothing left to do for it unless a secret is learnt later.
+    pub fn mask_step_early(&self, step: &mut StepResult) {
+        if let Some(early) = step.masked_early.take() {
+            early.restore(step);
+        }
+        let mut replaced = Vec::new();
+        self.mask_step_keeping(step, &mut |value| replaced.push(value));
+        step.masked_early = Some(Box::new(EarlyMask {
+            secrets_known: self.secret_count(),
+            replaced,
+        }));
+    }
+}
+
+impl EarlyMask {
+    /// Whether `redactor` knows no secret that the step was not masked with.
+    pub(super) fn is_final(&self, redactor: &Redactor) -> bool {
+        self.secrets_known == redactor.secret_count()
+    }
+
+    /// Puts back every value masking replaced: the step is as it was before.
+    pub(super) fn restore(self, step: &mut StepResult) {
+        for replaced in self.replaced {
+            match replaced {
+                Replaced::Url(at, url) => {
+                    if let Some(exchange) = step.exchanges.get_mut(at) {
+                        exchange.request.url = url;
+                    }
+                }
+                Replaced::RequestHeader(at, index, text) => {
+                    if let Some((_, value)) = step
+                        .exchanges
+                        .get_mut(at)
+                        .and_then(|exchange| exchange.request.headers.get_mut(index))
+                    {
+                        *value = text;
+                    }
+                }
+                Replaced::RequestBody(at, body) => {
+                    if let Some(exchange) = step.exchanges.get_mut(at) {
+                        exchange.request.body = Some(body);
+                    }
+                }
+                Replaced::ResponseHeader(at, index, text) => {
+                    if let Some((_, value)) = step
+                        .exchanges
+                        .get_mut(at)
+                        .and_then(|exchange| exchange.response_mut())
+                        .and_then(|response| response.headers.get_mut(index))
+                    {
+                        *value = text;
+                    }
+                }
+                Replaced::ResponseBody(at, body) => {
+                    if let Some(response) = step
+                        .exchanges
+                        .get_mut(at)
+                        .and_then(|exchange| exchange.response_mut())
+                    {
+                        response.replace_body(body);
+                    }
+                }
+                Replaced::TransportError(at, message) => {
+                    if let Some(ExchangeOutcome::Error(error)) = step
+                        .exchanges
+                        .get_mut(at)
+                        .map(|exchange| &mut exchange.outcome)
+                    {
+                        error.message = message;
+                    }
+                }
+                Replaced::Expected(index, text) => {
+                    if let Some(check) = step.checks.get_mut(index) {
+                        check.expected = text;
+                    }
+                }
+                Replaced::Actual(index, text) => {
+                    if let Some(check) = step.checks.get_mut(index) {
+                        check.actual = text;
+                    }
+                }
+                Replaced::Capture(index, value) => {
+                    if let Some(capture) = step.captures.get_mut(index) {
+                        capture.value = value;
+                    }
+                }
+                Replaced::StepError(error) => step.error = Some(error),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::result::fixtures::{run_with, step_holding};
+
+    /// Every string of the step holds `abcd-1234-SECRET-tail-5678`.
+    const TEXT: &str = "abcd-1234-SECRET-tail-5678";
+    /// Known while the run goes on.
+    const EARLY: &str = "1234-SECRET";
+    /// Learnt after the step was masked: one holds the early secret, one overlaps its end.
+    const LATER: [&str; 2] = ["abcd-1234-SECRET", "SECRET-tail-5678"];
+
+    fn as_json(step: &StepResult) -> String {
+        serde_json::to_string(step).expect("serializes")
+    }
+
+    /// The step as masking the whole run at the end masks it, with `secrets`.
+    fn masked_at_the_end(secrets: &[&str]) -> String {
+        let mut redactor = Redactor::default();
+        secrets.iter().for_each(|secret| redactor.add(secret));
+        let mut run = run_with(vec![step_holding(TEXT)]);
+        redactor.mask_run(&mut run);
+        as_json(&run.suites[0].steps[0])
+    }
+
+    #[test]
+    fn a_step_masked_before_a_later_secret_ends_as_if_masked_at_the_end() {
+        let mut redactor = Redactor::default();
+        redactor.add(EARLY);
+        let mut run = run_with(vec![step_holding(TEXT)]);
+        let step = &mut run.suites[0].steps[0];
+        redactor.mask_step_early(step);
+        let masked_early = as_json(step);
+        step.json_draft = crate::report::draft_step(step);
+        LATER.iter().for_each(|secret| redactor.add(secret));
+
+        // Masking the early result again would leave the ends of the later secrets showing.
+        let mut again = step_holding(TEXT);
+        let mut naive = Redactor::default();
+        naive.add(EARLY);
+        naive.mask_step(&mut again);
+        LATER.iter().for_each(|secret| naive.add(secret));
+        naive.mask_step(&mut again);
+        assert!(as_json(&again).contains("abcd-"), "{}", as_json(&again));
+
+        redactor.mask_run(&mut run);
+        let step = &run.suites[0].steps[0];
+        let expected = masked_at_the_end(&[EARLY, LATER[0], LATER[1]]);
+        assert_eq!(as_json(step), expected);
+        assert_ne!(masked_early, expected);
+        for piece in ["abcd", "SECRET", "5678"] {
+            assert!(!expected.contains(piece), "{piece} in {expected}");
+        }
+        assert!(
+            step.json_draft.is_none(),
+            "the draft was of the step masked early"
+        );
+        assert!(step.masked_early.is_none());
+    }
+
+    #[test]
+    fn a_step_masked_with_every_secret_is_left_as_it_is() {
+        let mut redactor = Redactor::default();
+        redactor.add(EARLY);
+        let mut run = run_with(vec![step_holding(TEXT)]);
+        let step = &mut run.suites[0].steps[0];
+        redactor.mask_step_early(step);
+        step.json_draft = crate::report::draft_step(step);
+
+        redactor.mask_run(&mut run);
+        let step = &run.suites[0].steps[0];
+        assert_eq!(as_json(step), masked_at_the_end(&[EARLY]));
+        assert!(
+            step.json_draft.is_some(),
+            "the draft is still the step as masked"
+        );
+    }
+
+    #[test]
+    fn masking_early_twice_starts_from_the_step_as_it_was() {
+        let mut redactor = Redactor::default();
+        redactor.add(EARLY);
+        let mut step = step_holding(TEXT);
+        redactor.mask_step_early(&mut step);
+        LATER.iter().for_each(|secret| redactor.add(secret));
+        redactor.mask_step_early(&mut step);
+        let mut run = run_with(vec![step]);
+        redactor.mask_run(&mut run);
+        assert_eq!(
+            as_json(&run.suites[0].steps[0]),
+            masked_at_the_end(&[EARLY, LATER[0], LATER[1]])
+        );
+    }
+}
