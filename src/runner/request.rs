@@ -10,13 +10,27 @@ use crate::http::OutgoingRequest;
 use crate::suite::{ApiKeyPlacement, Auth, Body, RequestSpec, Step};
 use crate::template::Text;
 
-/// Renders `step`'s request, or says which field could not be rendered.
-pub(super) fn build(state: &SuiteState<'_>, step: &Step) -> Result<OutgoingRequest, String> {
+/// Renders `step`'s request, or says which field could not be rendered. `prepared` is used when it
+/// is the URL of this step's request.
+pub(super) fn build(
+    state: &SuiteState<'_>,
+    step: &Step,
+    prepared: Option<PreparedUrl<'_>>,
+) -> Result<OutgoingRequest, String> {
     let spec = step
         .request
         .as_ref()
         .ok_or_else(|| "the step has no request".to_owned())?;
-    build_spec(state, spec, step.identity.as_deref(), step.timeout)
+    let prepared = prepared
+        .filter(|prepared| std::ptr::eq(prepared.spec, spec))
+        .map(|prepared| prepared.url);
+    build_spec_with(
+        state,
+        spec,
+        step.identity.as_deref(),
+        step.timeout,
+        prepared,
+    )
 }
 
 /// Renders one request spec as `identity` sends it (their credentials and cookie jar).
@@ -26,18 +40,34 @@ pub(super) fn build_spec(
     identity_name: Option<&str>,
     timeout: Option<std::time::Duration>,
 ) -> Result<OutgoingRequest, String> {
+    build_spec_with(state, spec, identity_name, timeout, None)
+}
+
+/// [`build_spec`], with the spec's URL when it was resolved already.
+fn build_spec_with(
+    state: &SuiteState<'_>,
+    spec: &RequestSpec,
+    identity_name: Option<&str>,
+    timeout: Option<std::time::Duration>,
+    resolved_url: Option<Url>,
+) -> Result<OutgoingRequest, String> {
     let suite = state.suite;
     let render = |text: &Text, field: &str| -> Result<String, String> {
         text.render(&suite.templates, &state.scope)
             .map(|rendered| rendered.into_owned())
             .map_err(|error| render_failure(state, field, &error.message))
     };
-    // Not copied when written as it is: most step URLs are.
-    let url_text = spec
-        .url
-        .render(&suite.templates, &state.scope)
-        .map_err(|error| render_failure(state, "request.url", &error.message))?;
-    let mut url = resolve(&url_text, state)?;
+    let mut url = match resolved_url {
+        Some(url) => url,
+        None => {
+            // Not copied when written as it is: most step URLs are.
+            let url_text = spec
+                .url
+                .render(&suite.templates, &state.scope)
+                .map_err(|error| render_failure(state, "request.url", &error.message))?;
+            resolve(&url_text, state)?
+        }
+    };
 
     let identity = identity_name.and_then(|name| suite.identities.get(name));
     let mut headers: Vec<(String, String)> = Vec::with_capacity(spec.headers.len() + 3);
@@ -65,8 +95,10 @@ pub(super) fn build_spec(
     if let Some(auth) = auth {
         match auth {
             Auth::Bearer(token) => {
-                let token = render(token, "request.bearer")?;
-                set_header(&mut headers, "Authorization", format!("Bearer {token}"));
+                let token = token
+                    .render(&suite.templates, &state.scope)
+                    .map_err(|error| render_failure(state, "request.bearer", &error.message))?;
+                set_header(&mut headers, "Authorization", ["Bearer ", &token].concat());
             }
             Auth::Basic { username, password } => {
                 let username = render(username, "request.basic.username")?;
@@ -150,9 +182,32 @@ fn default_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) 
     }
 }
 
+/// A request's URL resolved ahead, while the step before waited for its response: see
+/// [`PreparedUrl::for_next`].
+pub(super) struct PreparedUrl<'a> {
+    spec: &'a RequestSpec,
+    url: Url,
+}
+
+impl<'a> PreparedUrl<'a> {
+    /// `spec`'s URL when it is written as it is: that depends only on the target, which no step
+    /// changes, so resolving it early gives the URL resolving it when the request is sent gives.
+    pub(super) fn for_next(spec: &'a RequestSpec, target: Option<&Url>) -> Option<Self> {
+        let Text::Literal(url) = &spec.url else {
+            return None;
+        };
+        let url = resolve_against(url, target).ok()?;
+        Some(PreparedUrl { spec, url })
+    }
+}
+
 /// Absolute URLs are used as they are; paths are appended to the target, keeping its own path
 /// (`--target https://staging/api` + `/users` is `https://staging/api/users`).
 pub(super) fn resolve(url: &str, state: &SuiteState<'_>) -> Result<Url, String> {
+    resolve_against(url, state.options.target.as_ref())
+}
+
+fn resolve_against(url: &str, target: Option<&Url>) -> Result<Url, String> {
     let has_scheme = |scheme: &str| {
         url.get(..scheme.len())
             .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
@@ -160,11 +215,8 @@ pub(super) fn resolve(url: &str, state: &SuiteState<'_>) -> Result<Url, String> 
     if has_scheme("http://") || has_scheme("https://") {
         return Url::parse(url).map_err(|error| format!("invalid URL `{url}`: {error}"));
     }
-    let target = state
-        .options
-        .target
-        .as_ref()
-        .ok_or_else(|| format!("relative URL `{url}` needs a target: pass --target"))?;
+    let target =
+        target.ok_or_else(|| format!("relative URL `{url}` needs a target: pass --target"))?;
     append_to_target(target, url)
 }
 
@@ -182,7 +234,7 @@ fn append_to_target(target: &Url, url: &str) -> Result<Url, String> {
         let (path, query) = rest
             .split_once('?')
             .map_or((rest, None), |(path, query)| (path, Some(query)));
-        let path = format!("{}{separator}{path}", target.path().trim_end_matches('/'));
+        let path = [target.path().trim_end_matches('/'), separator, path].concat();
         // `//` would start a host of its own.
         if !path.starts_with("//") {
             let mut joined = target.clone();
@@ -209,6 +261,43 @@ fn render_failure(state: &SuiteState<'_>, field: &str, message: &str) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::suite::Span;
+
+    fn spec(url: Text) -> RequestSpec {
+        RequestSpec {
+            method: reqwest::Method::GET,
+            url,
+            url_span: Span::default(),
+            headers: Vec::new(),
+            query: Vec::new(),
+            body: None,
+            auth: None,
+        }
+    }
+
+    #[test]
+    fn only_a_url_written_as_it_is_is_resolved_ahead_and_as_it_would_be_later() {
+        let target = Url::parse("https://staging.example/api/").expect("a target");
+        let literal = spec(Text::literal("/users?page=2"));
+        let prepared = PreparedUrl::for_next(&literal, Some(&target)).expect("resolved ahead");
+        assert!(std::ptr::eq(prepared.spec, &literal));
+        assert_eq!(
+            prepared.url,
+            resolve_against("/users?page=2", Some(&target)).expect("resolves")
+        );
+        assert_eq!(
+            prepared.url.as_str(),
+            "https://staging.example/api/users?page=2"
+        );
+
+        let mut templates = crate::template::TemplateBuilder::default();
+        let (templated, _) = templates.compile("/users/{{ id }}").expect("compiles");
+        assert!(PreparedUrl::for_next(&spec(templated), Some(&target)).is_none());
+        assert!(
+            PreparedUrl::for_next(&literal, None).is_none(),
+            "no target: the step says so"
+        );
+    }
 
     #[test]
     fn a_path_appended_to_the_target_is_the_url_the_two_written_together_make() {

@@ -200,7 +200,8 @@ impl Attempt {
 /// One attempt at the step; with `defer`, its assertions are left for later.
 async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> Attempt {
     let mock_mark = crate::mock::mark();
-    let request = match request::build(state, step) {
+    let prepared = state.prepared_url.take();
+    let request = match request::build(state, step, prepared) {
         Ok(request) => request,
         Err(message) => return Attempt::error(Vec::new(), message),
     };

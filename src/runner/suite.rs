@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use url::Url;
 
 use super::event::{RunEvent, RunListener};
 use super::mocks::SuiteMocks;
+use super::request::PreparedUrl;
 use super::result::{StepResult, StepStatus, SuiteResult};
 use super::step::{DeferredAssertions, run_step};
 use super::{CancelSignal, RunOptions};
@@ -29,6 +31,8 @@ pub(super) struct SuiteState<'a> {
     pub missing_captures: HashMap<String, String>,
     /// The suite's Google and GitHub stand-ins, if it declares any.
     pub mocks: SuiteMocks,
+    /// The next step's URL, resolved while the step before it waited for its response.
+    pub prepared_url: Option<PreparedUrl<'a>>,
 }
 
 /// The suite's finished steps, and how many of them the listener has been shown: the last one
@@ -87,12 +91,20 @@ impl<'a> Finished<'a, '_> {
     }
 
     /// Lets the step being run hand its request to the connection first, then finishes and
-    /// reports the ones before it.
-    async fn report_after_yield(&mut self) {
-        if self.reported < self.steps.len() {
-            tokio::task::yield_now().await;
-            self.report_waiting();
+    /// reports the ones before it, and resolves the URL of `next` (the step after the one being
+    /// run) when it can be resolved ahead.
+    async fn report_after_yield(
+        &mut self,
+        next: Option<&'a Step>,
+        target: Option<&Url>,
+    ) -> Option<PreparedUrl<'a>> {
+        let next = next.and_then(|step| step.request.as_ref());
+        if self.reported == self.steps.len() && next.is_none() {
+            return None;
         }
+        tokio::task::yield_now().await;
+        self.report_waiting();
+        next.and_then(|spec| PreparedUrl::for_next(spec, target))
     }
 }
 
@@ -146,6 +158,7 @@ pub(super) async fn run_suite(
         jars: HashMap::new(),
         missing_captures: HashMap::new(),
         mocks: SuiteMocks::default(),
+        prepared_url: None,
     };
     let setup_error = initial_scope(&mut state).await.err();
     let mut finished = Finished {
@@ -154,11 +167,12 @@ pub(super) async fn run_suite(
         steps: Vec::with_capacity(suite.steps.len()),
         reported: 0,
         deferred: None,
-        quick_to_finish: false,
+        // Nothing waits before the first step.
+        quick_to_finish: true,
     };
     let mut failed = failed_before;
     let mut interrupted = false;
-    for step in &suite.steps {
+    for (index, step) in suite.steps.iter().enumerate() {
         if *cancel.borrow() {
             interrupted = true;
             break;
@@ -178,8 +192,10 @@ pub(super) async fn run_suite(
             // where that work costs no time the run waits for. It may still be under way when
             // the response arrives, delaying its reading by as long: only a small step is
             // finished that way, and never beside a step that asserts its own duration or must
-            // be answered within a second.
-            if !finished.may_overlap(step, step.timeout.unwrap_or(options.timeout)) {
+            // be answered within a second. The next step's URL is resolved then too, when it
+            // can be.
+            let overlap = finished.may_overlap(step, step.timeout.unwrap_or(options.timeout));
+            if !overlap {
                 finished.report_waiting();
             }
             let step_run = async {
@@ -189,9 +205,15 @@ pub(super) async fn run_suite(
                         _ = cancel.wait_for(|stop| *stop) => None,
                     }
                 };
-                tokio::join!(step_or_stop, finished.report_after_yield()).0
+                let next = suite.steps.get(index + 1).filter(|_| overlap);
+                tokio::join!(
+                    step_or_stop,
+                    finished.report_after_yield(next, options.target.as_ref())
+                )
             };
-            match step_run.await {
+            let (result, prepared) = step_run.await;
+            state.prepared_url = prepared;
+            match result {
                 Some(result) => result,
                 None => {
                     interrupted = true;
