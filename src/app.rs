@@ -202,6 +202,10 @@ pub fn run(
     let mut listener = FinishingListener {
         console: ConsoleListener::new(&mut *out),
         draft_json: config.reports.contains(&report::ReportFormat::Json),
+        draft_html: config.reports.contains(&report::ReportFormat::Html),
+        html_drafter: None,
+        suite: None,
+        next_step: 0,
     };
     let mut result = runtime.block_on(async {
         let (stop, cancel) = tokio::sync::watch::channel(false);
@@ -253,22 +257,44 @@ pub fn run(
 }
 
 /// The console, and the end of the run's work on each step done as the step is reported, while
-/// the next request is on the wire: the step masked with the secrets learnt so far and, when
-/// `results.json` is wanted, drafted as it will be written there.
+/// the next request is on the wire: the step masked with the secrets learnt so far, and drafted
+/// for `results.json` and the HTML report when they are wanted.
 struct FinishingListener<W: Write + Send> {
     console: ConsoleListener<W>,
     draft_json: bool,
+    draft_html: bool,
+    /// Made when the first step is reported, not before the run starts.
+    html_drafter: Option<report::HtmlDrafter>,
+    /// The suite being run: its place in the run and its file.
+    suite: Option<(usize, String)>,
+    /// The place in its suite of the next step reported.
+    next_step: usize,
 }
 
 impl<W: Write + Send> RunListener for FinishingListener<W> {
     fn on_event(&mut self, event: RunEvent<'_>) {
+        if let RunEvent::SuiteStarted { file, .. } = event {
+            let index = self.suite.as_ref().map_or(0, |(index, _)| index + 1);
+            self.suite = Some((index, file.to_owned()));
+            self.next_step = 0;
+        }
         self.console.on_event(event);
     }
 
     fn step_reported(&mut self, step: &mut StepResult) {
-        self.console.redactor().mask_step_early(step);
+        let index = self.next_step;
+        self.next_step += 1;
+        let redactor = self.console.redactor();
+        redactor.mask_step_early(step);
         if self.draft_json {
-            step.json_draft = report::draft_step(step);
+            step.drafts.json = report::draft_step(step);
+        }
+        if self.draft_html && self.html_drafter.is_none() {
+            self.html_drafter = report::HtmlDrafter::new();
+            self.draft_html = self.html_drafter.is_some();
+        }
+        if let (Some(drafter), Some((suite, file))) = (&self.html_drafter, &self.suite) {
+            step.drafts.html = drafter.draft(*suite, index, file, step, redactor);
         }
     }
 }

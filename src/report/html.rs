@@ -80,6 +80,52 @@ pub(super) fn render(run: &RunResult, redactor: &Redactor) -> Result<Vec<u8>, Re
     Ok(html.into_bytes())
 }
 
+/// A step's part of the page, rendered as soon as the step was reported (see
+/// [`crate::runner::result::Drafts`]).
+#[derive(Debug)]
+pub struct HtmlDraft {
+    /// The step's anchor in the page: the draft is of the step in that place only.
+    id: String,
+    html: String,
+}
+
+/// Renders steps' parts of the page one at a time, as they are reported.
+pub struct HtmlDrafter {
+    tera: Tera,
+}
+
+impl HtmlDrafter {
+    /// `None` if the steps' template does not compile (the report says so when it is written).
+    pub fn new() -> Option<Self> {
+        let mut tera = Tera::default();
+        tera.add_raw_template(STEPS_TEMPLATE_NAME, STEPS_TEMPLATE)
+            .ok()?;
+        Some(HtmlDrafter { tera })
+    }
+
+    /// The part of the page showing `step`, step `index` of suite `suite` (both from 0) written in
+    /// `file`.
+    pub fn draft(
+        &self,
+        suite: usize,
+        index: usize,
+        file: &str,
+        step: &StepResult,
+        redactor: &Redactor,
+    ) -> Option<Box<HtmlDraft>> {
+        let id = step_id(suite, index);
+        let view = ChunkView {
+            steps: vec![StepView::new(id.clone(), file, step, redactor)],
+        };
+        let html = render_steps(&self.tera, &view).ok()?;
+        Some(Box::new(HtmlDraft { id, html }))
+    }
+}
+
+fn render_steps(tera: &Tera, view: &ChunkView<'_>) -> Result<String, tera::Error> {
+    Context::from_serialize(view).and_then(|context| tera.render(STEPS_TEMPLATE_NAME, &context))
+}
+
 /// Consecutive steps of one suite, rendered by one call of `steps.html`.
 struct Chunk<'a> {
     suite: usize,
@@ -107,6 +153,10 @@ fn render_chunks(
             let Some(chunk) = chunks.get(index) else {
                 return rendered;
             };
+            if let Some(drafted) = drafted(chunk) {
+                rendered.push((index, Ok(drafted)));
+                continue;
+            }
             let view = ChunkView {
                 steps: chunk
                     .steps
@@ -118,9 +168,7 @@ fn render_chunks(
                     })
                     .collect(),
             };
-            let html = Context::from_serialize(&view)
-                .and_then(|context| tera.render(STEPS_TEMPLATE_NAME, &context));
-            rendered.push((index, html));
+            rendered.push((index, render_steps(tera, &view)));
         }
     };
     let threads = std::thread::available_parallelism()
@@ -145,6 +193,19 @@ fn render_chunks(
         .into_iter()
         .map(|(_, html)| html.map_err(ReportError::Html))
         .collect()
+}
+
+/// The chunk's part of the page from its steps' drafts, when each has one made in its place.
+fn drafted(chunk: &Chunk<'_>) -> Option<String> {
+    let mut html = String::new();
+    for (offset, step) in chunk.steps.iter().enumerate() {
+        let draft = step.drafts.html.as_ref()?;
+        if draft.id != step_id(chunk.suite, chunk.first_step + offset) {
+            return None;
+        }
+        html.push_str(&draft.html);
+    }
+    Some(html)
 }
 
 fn step_id(suite: usize, step: usize) -> String {
@@ -596,6 +657,41 @@ fn format_size(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page(run: &RunResult) -> String {
+        let html =
+            String::from_utf8(render(run, &Redactor::default()).expect("renders")).expect("UTF-8");
+        regex::Regex::new("[0-9a-f]{32}")
+            .expect("valid")
+            .replace_all(&html, "[nonce]")
+            .into_owned()
+    }
+
+    #[test]
+    fn steps_drafted_as_they_were_reported_make_the_page_rendering_them_makes() {
+        use crate::runner::result::fixtures::{run_with, step_holding};
+        let steps = (0..STEPS_PER_CHUNK + 3)
+            .map(|n| match n % 2 {
+                0 => step_holding(&format!("value <{n}>")),
+                _ => StepResult::skipped(&format!("step {n}"), n, "skipped"),
+            })
+            .collect();
+        let mut run = run_with(steps);
+        let rendered = page(&run);
+        let drafter = HtmlDrafter::new().expect("the template compiles");
+        let file = run.suites[0].file.clone();
+        for (index, step) in run.suites[0].steps.iter_mut().enumerate() {
+            step.drafts.html = drafter.draft(0, index, &file, step, &Redactor::default());
+        }
+        assert_eq!(page(&run), rendered);
+
+        // The drafts are what is shown: a step renamed after its draft keeps its old name …
+        run.suites[0].steps[1].name = "renamed".to_owned();
+        assert!(!page(&run).contains("renamed"));
+        // … unless its draft is not of that place in the page.
+        run.suites[0].steps.swap(1, 3);
+        assert!(page(&run).contains("renamed"));
+    }
 
     #[test]
     fn long_bodies_are_cut_on_a_character_boundary_with_their_size() {

@@ -48,7 +48,7 @@ pub(super) fn write(run: &RunResult, out: &mut impl Write) -> io::Result<()> {
 }
 
 /// A finished step as [`write`] writes it among the run's steps, encoded ahead (see
-/// [`StepResult::json_draft`]); `None` if it cannot be. Steps are written compact, as
+/// [`crate::runner::result::Drafts`]); `None` if it cannot be. Steps are written compact, as
 /// `serde_json` writes them alone.
 pub fn draft_step(step: &StepResult) -> Option<Box<RawValue>> {
     serde_json::value::to_raw_value(step).ok()
@@ -210,14 +210,14 @@ mod tests {
         ]);
         let whole = written(&run);
         for step in &mut run.suites[0].steps {
-            step.json_draft = draft_step(step);
+            step.drafts.json = draft_step(step);
         }
         assert_eq!(written(&run), whole);
 
         // What is written is the draft, not the step as it is now.
         run.suites[0].steps[1].name = "renamed".to_owned();
         assert_eq!(written(&run), whole);
-        run.suites[0].steps[1].json_draft = None;
+        run.suites[0].steps[1].drafts.json = None;
         assert!(written(&run).contains(r#"{"name":"renamed""#));
     }
 

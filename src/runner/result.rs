@@ -6,6 +6,7 @@ use serde_json::value::RawValue;
 
 pub use crate::assert::CheckResult;
 use crate::http::Exchange;
+use crate::report::HtmlDraft;
 use crate::secret::EarlyMask;
 
 #[derive(Debug, Serialize)]
@@ -65,8 +66,7 @@ pub struct SuiteResult {
     pub steps: Vec<StepResult>,
 }
 
-/// Each step as drafted during the run when it was ([`StepResult::json_draft`]), as serialized
-/// otherwise.
+/// Each step as drafted during the run when it was ([`Drafts::json`]), as serialized otherwise.
 fn steps_as_drafted<S: serde::Serializer>(
     steps: &[StepResult],
     serializer: S,
@@ -74,7 +74,7 @@ fn steps_as_drafted<S: serde::Serializer>(
     use serde::ser::SerializeSeq as _;
     let mut sequence = serializer.serialize_seq(Some(steps.len()))?;
     for step in steps {
-        match &step.json_draft {
+        match &step.drafts.json {
             Some(draft) => sequence.serialize_element(draft)?,
             None => sequence.serialize_element(step)?,
         }
@@ -124,13 +124,30 @@ pub struct StepResult {
     /// never serialized.
     #[serde(skip)]
     pub secrets: Vec<String>,
-    /// What masking the step while the run went on replaced: for masking only, never serialized.
+    /// The end of the run's work on the step, done while the run went on: never serialized.
     #[serde(skip)]
-    pub masked_early: Option<Box<EarlyMask>>,
-    /// The step (masked) as `results.json` writes it, encoded while the run went on, which
-    /// `results.json` then takes as it is: whatever changes the step after must drop it.
-    #[serde(skip)]
-    pub json_draft: Option<Box<RawValue>>,
+    pub drafts: Drafts,
+}
+
+/// A step masked and written out for the reports as soon as it was reported (see
+/// [`super::RunListener::step_reported`]), for the end of the run to take as they are. The reports'
+/// drafts are of the step as it was then: whatever changes the step after must forget them.
+#[derive(Debug, Default)]
+pub struct Drafts {
+    /// What masking the step early replaced.
+    pub masked: Option<Box<EarlyMask>>,
+    /// The step's line of `results.json`.
+    pub json: Option<Box<RawValue>>,
+    /// The step's part of the HTML report.
+    pub html: Option<Box<HtmlDraft>>,
+}
+
+impl Drafts {
+    /// Forgets the reports' drafts: the step has changed since they were written.
+    pub fn forget_reports(&mut self) {
+        self.json = None;
+        self.html = None;
+    }
 }
 
 impl StepResult {
@@ -147,8 +164,7 @@ impl StepResult {
             captures: Vec::new(),
             error: Some(reason.to_owned()),
             secrets: Vec::new(),
-            masked_early: None,
-            json_draft: None,
+            drafts: Drafts::default(),
         }
     }
 

@@ -7,7 +7,7 @@ use reqwest::Method;
 use url::Url;
 
 use super::request;
-use super::result::{CapturedValue, CheckResult, StepResult, StepStatus};
+use super::result::{CapturedValue, CheckResult, Drafts, StepResult, StepStatus};
 use super::suite::SuiteState;
 use crate::assert::{self, Bindings, MockCallsView, Observed};
 use crate::capture;
@@ -99,8 +99,7 @@ pub(super) async fn run_step(
             captures: Vec::new(),
             error: run.error,
             secrets: declared_secrets(state),
-            masked_early: None,
-            json_draft: None,
+            drafts: Drafts::default(),
         };
         return (result, None);
     }
@@ -155,8 +154,7 @@ pub(super) async fn run_step(
             .collect(),
         error: outcome.error,
         secrets: declared_secrets(state),
-        masked_early: None,
-        json_draft: None,
+        drafts: Drafts::default(),
     };
     (result, outcome.deferred)
 }

@@ -38,12 +38,12 @@ impl Redactor {
     /// Masks a finished step in place with the secrets learnt so far, keeping what it replaces:
     /// [`Redactor::mask_run`] then has nothing left to do for it unless a secret is learnt later.
     pub fn mask_step_early(&self, step: &mut StepResult) {
-        if let Some(early) = step.masked_early.take() {
+        if let Some(early) = step.drafts.masked.take() {
             early.restore(step);
         }
         let mut replaced = Vec::new();
         self.mask_step_keeping(step, &mut |value| replaced.push(value));
-        step.masked_early = Some(Box::new(EarlyMask {
+        step.drafts.masked = Some(Box::new(EarlyMask {
             secrets_known: self.secret_count(),
             replaced,
         }));
@@ -161,7 +161,7 @@ mod tests {
         let step = &mut run.suites[0].steps[0];
         redactor.mask_step_early(step);
         let masked_early = as_json(step);
-        step.json_draft = crate::report::draft_step(step);
+        step.drafts.json = crate::report::draft_step(step);
         LATER.iter().for_each(|secret| redactor.add(secret));
 
         // Masking the early result again would leave the ends of the later secrets showing.
@@ -182,10 +182,10 @@ mod tests {
             assert!(!expected.contains(piece), "{piece} in {expected}");
         }
         assert!(
-            step.json_draft.is_none(),
+            step.drafts.json.is_none(),
             "the draft was of the step masked early"
         );
-        assert!(step.masked_early.is_none());
+        assert!(step.drafts.masked.is_none());
     }
 
     #[test]
@@ -195,13 +195,13 @@ mod tests {
         let mut run = run_with(vec![step_holding(TEXT)]);
         let step = &mut run.suites[0].steps[0];
         redactor.mask_step_early(step);
-        step.json_draft = crate::report::draft_step(step);
+        step.drafts.json = crate::report::draft_step(step);
 
         redactor.mask_run(&mut run);
         let step = &run.suites[0].steps[0];
         assert_eq!(as_json(step), masked_at_the_end(&[EARLY]));
         assert!(
-            step.json_draft.is_some(),
+            step.drafts.json.is_some(),
             "the draft is still the step as masked"
         );
     }

@@ -688,13 +688,13 @@ impl Redactor {
     pub fn mask_run(&self, run: &mut RunResult) {
         self.automata_to_change().compact();
         for step in run.suites.iter_mut().flat_map(|suite| &mut suite.steps) {
-            match step.masked_early.take() {
+            match step.drafts.masked.take() {
                 Some(early) if early.is_final(self) => {}
                 early => {
                     if let Some(early) = early {
                         early.restore(step);
                     }
-                    step.json_draft = None;
+                    step.drafts.forget_reports();
                     self.mask_step(step);
                 }
             }

@@ -147,7 +147,7 @@ pub fn check_run(
             let diff = outcome.diff.map(|diff| redactor.mask(&diff).into_owned());
             let message = redactor.mask(&outcome.message).into_owned();
             // The step changes: its line of `results.json` as drafted during the run is stale.
-            result.json_draft = None;
+            result.drafts.forget_reports();
             result.checks.push(CheckResult {
                 name: "snapshot".to_owned(),
                 passed,
