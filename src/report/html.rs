@@ -10,9 +10,10 @@
 //! masked again with the same [`Redactor`]. The templates ship inside the binary, added under
 //! `.html` names, which is what turns tera's autoescaping on.
 //!
-//! Steps are rendered from `steps.html` in chunks, spread over the machine's cores, and the page
-//! (`report.html`) takes each suite's rendered steps as they are: a run of thousands of steps is
-//! rendered in parallel, and no single tera context holds the whole run.
+//! Steps are rendered from `steps.html`: each as it is reported during the run, when the report is
+//! wanted ([`HtmlDrafter`]), or else in chunks spread over the machine's cores. The page
+//! (`report.html`) is rendered around them, and the steps are written into their places as the
+//! file is written: no single tera context, nor string, holds the whole run.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,7 +43,29 @@ const MAX_PASSING_BODY_BYTES: usize = 1024;
 /// JWT claims that hold instants, shown also as dates.
 const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time"];
 
-pub(super) fn render(run: &RunResult, redactor: &Redactor) -> Result<Vec<u8>, ReportError> {
+/// The page, ready to be written: rendered around its steps, which are written into it from
+/// their drafts or from chunks rendered now.
+pub(super) struct Page<'a> {
+    /// The page with a [`steps_marker`] where each suite's steps go.
+    around: String,
+    /// Each suite's steps, in order.
+    steps: Vec<Vec<ChunkHtml<'a>>>,
+}
+
+/// A chunk of steps' part of the page.
+enum ChunkHtml<'a> {
+    /// Each step's draft, in order.
+    Drafted(Vec<&'a str>),
+    Rendered(String),
+}
+
+/// Where suite `index`'s steps go in the page. Nothing from the run can look like it: every value
+/// is escaped, and `<` with it.
+fn steps_marker(index: usize) -> String {
+    format!("<!--authprobe steps {index}-->")
+}
+
+pub(super) fn page<'a>(run: &'a RunResult, redactor: &Redactor) -> Result<Page<'a>, ReportError> {
     let mut tera = Tera::default();
     tera.add_raw_templates([
         (TEMPLATE_NAME, TEMPLATE),
@@ -66,18 +89,59 @@ pub(super) fn render(run: &RunResult, redactor: &Redactor) -> Result<Vec<u8>, Re
                 })
         })
         .collect();
-    let mut steps_html = vec![String::new(); run.suites.len()];
+    let mut steps: Vec<Vec<ChunkHtml<'a>>> = run.suites.iter().map(|_| Vec::new()).collect();
     for (chunk, html) in chunks.iter().zip(render_chunks(&tera, &chunks, redactor)?) {
-        steps_html[chunk.suite].push_str(&html);
+        steps[chunk.suite].push(html);
     }
-    let view = ReportView::new(run, steps_html);
+    let markers = (0..run.suites.len()).map(steps_marker).collect();
+    let view = ReportView::new(run, markers);
     let context = Context::from_serialize(&view).map_err(ReportError::Html)?;
-    // tera renders from its own copy: the view's memory is not needed while the page is built.
-    drop(view);
-    let html = tera
+    let around = tera
         .render(TEMPLATE_NAME, &context)
         .map_err(ReportError::Html)?;
-    Ok(html.into_bytes())
+    Ok(Page { around, steps })
+}
+
+impl Page<'_> {
+    /// Writes the page, each suite's steps in their place (suites with failures come first, so
+    /// not in the run's order): the steps are never copied into one string with the rest.
+    pub(super) fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        const MARKER_START: &str = "<!--authprobe steps ";
+        let mut rest = self.around.as_str();
+        while let Some(at) = rest.find(MARKER_START) {
+            let after_start = &rest[at + MARKER_START.len()..];
+            let Some((index, after)) = after_start.split_once("-->") else {
+                break;
+            };
+            out.write_all(rest[..at].as_bytes())?;
+            let chunks = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| self.steps.get(index));
+            for chunk in chunks.into_iter().flatten() {
+                match chunk {
+                    ChunkHtml::Drafted(parts) => {
+                        for part in parts {
+                            out.write_all(part.as_bytes())?;
+                        }
+                    }
+                    ChunkHtml::Rendered(html) => out.write_all(html.as_bytes())?,
+                }
+            }
+            rest = after;
+        }
+        out.write_all(rest.as_bytes())
+    }
+}
+
+/// The whole page in memory, for tests.
+#[cfg(test)]
+fn render(run: &RunResult, redactor: &Redactor) -> Result<Vec<u8>, ReportError> {
+    let mut html = Vec::new();
+    page(run, redactor)?
+        .write_to(&mut html)
+        .expect("writing to memory cannot fail");
+    Ok(html)
 }
 
 /// A step's part of the page, rendered as soon as the step was reported (see
@@ -139,12 +203,13 @@ struct ChunkView<'a> {
     steps: Vec<StepView<'a>>,
 }
 
-/// Renders every chunk, in order, on as many threads as there are cores.
-fn render_chunks(
+/// Each chunk's part of the page, in order: its steps' drafts, or rendered now on as many threads
+/// as there are cores.
+fn render_chunks<'a>(
     tera: &Tera,
-    chunks: &[Chunk<'_>],
+    chunks: &[Chunk<'a>],
     redactor: &Redactor,
-) -> Result<Vec<String>, ReportError> {
+) -> Result<Vec<ChunkHtml<'a>>, ReportError> {
     let next = AtomicUsize::new(0);
     let work = || {
         let mut rendered = Vec::new();
@@ -154,7 +219,7 @@ fn render_chunks(
                 return rendered;
             };
             if let Some(drafted) = drafted(chunk) {
-                rendered.push((index, Ok(drafted)));
+                rendered.push((index, Ok(ChunkHtml::Drafted(drafted))));
                 continue;
             }
             let view = ChunkView {
@@ -168,7 +233,7 @@ fn render_chunks(
                     })
                     .collect(),
             };
-            rendered.push((index, render_steps(tera, &view)));
+            rendered.push((index, render_steps(tera, &view).map(ChunkHtml::Rendered)));
         }
     };
     let threads = std::thread::available_parallelism()
@@ -195,17 +260,17 @@ fn render_chunks(
         .collect()
 }
 
-/// The chunk's part of the page from its steps' drafts, when each has one made in its place.
-fn drafted(chunk: &Chunk<'_>) -> Option<String> {
-    let mut html = String::new();
+/// The chunk's steps' drafts, when each has one made in its place.
+fn drafted<'a>(chunk: &Chunk<'a>) -> Option<Vec<&'a str>> {
+    let mut parts = Vec::with_capacity(chunk.steps.len());
     for (offset, step) in chunk.steps.iter().enumerate() {
         let draft = step.drafts.html.as_ref()?;
         if draft.id != step_id(chunk.suite, chunk.first_step + offset) {
             return None;
         }
-        html.push_str(&draft.html);
+        parts.push(draft.html.as_str());
     }
-    Some(html)
+    Some(parts)
 }
 
 fn step_id(suite: usize, step: usize) -> String {
@@ -246,7 +311,7 @@ struct SuiteView<'a> {
     status: &'static str,
     summary: Summary,
     duration: String,
-    /// The suite's steps, rendered from `steps.html`.
+    /// Where the suite's steps go ([`steps_marker`]): [`Page::write_to`] writes them there.
     steps_html: String,
 }
 
@@ -665,6 +730,27 @@ mod tests {
             .expect("valid")
             .replace_all(&html, "[nonce]")
             .into_owned()
+    }
+
+    #[test]
+    fn each_suite_has_its_own_steps_in_whatever_order_the_page_shows_suites() {
+        use crate::runner::result::fixtures::{run_with, step_holding};
+        let mut run = run_with(vec![StepResult::skipped("a step of one", 3, "skipped")]);
+        run.suites.push(SuiteResult {
+            name: "Suite two".to_owned(),
+            file: "suites/two.yaml".to_owned(),
+            tags: Vec::new(),
+            duration_ms: 1.0,
+            steps: vec![step_holding("x")],
+        });
+        run.summary = Summary::of(&run.suites);
+        let html = page(&run);
+        let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("{needle} missing"));
+        // The failing suite comes first.
+        assert!(at(r#"id="suite-2""#) < at(r#"id="step-2-1""#));
+        assert!(at(r#"id="step-2-1""#) < at(r#"id="suite-1""#));
+        assert!(at(r#"id="suite-1""#) < at(r#"id="step-1-1""#));
+        assert!(!html.contains("<!--authprobe steps"), "a place left unfilled");
     }
 
     #[test]

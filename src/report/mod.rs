@@ -83,7 +83,8 @@ pub fn write_reports(
             }
             ReportFormat::Junit => write_atomic(&path, &junit::render(run), Durability::Written)?,
             ReportFormat::Html => {
-                write_atomic(&path, &html::render(run, redactor)?, Durability::Written)?;
+                let page = html::page(run, redactor)?;
+                write_atomic_with(&path, Durability::Written, |out| page.write_to(out))?;
             }
         }
         written.push(path);
