@@ -113,7 +113,7 @@ impl Page<'_> {
             let Some((index, after)) = after_start.split_once("-->") else {
                 break;
             };
-            out.write_all(rest[..at].as_bytes())?;
+            out.write_all(&rest.as_bytes()[..at])?;
             let chunks = index
                 .parse::<usize>()
                 .ok()
