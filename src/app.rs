@@ -285,7 +285,10 @@ impl<W: Write + Send> RunListener for FinishingListener<W> {
         let index = self.next_step;
         self.next_step += 1;
         let redactor = self.console.redactor();
-        redactor.mask_step_early(step);
+        // The reports' drafts are of the step masked: none without it.
+        if !redactor.mask_step_early(step) {
+            return;
+        }
         if self.draft_json {
             step.drafts.json = report::draft_step(step);
         }

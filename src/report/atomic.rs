@@ -1,5 +1,5 @@
-//! Writing a file whole or not at all: a temporary file beside it, then renamed over it. A run
-//! stopped halfway never leaves a truncated report or snapshot behind.
+//! Writing a file whole or not at all: a temporary file beside it, then put in its place in one
+//! step. A run stopped halfway never leaves a truncated report or snapshot behind.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -68,17 +68,23 @@ pub fn write_atomic_with(
 /// Where the system can swap two names in one step, the new file swaps names with the old one,
 /// which is then removed: ext4 writes a file renamed over another out to the disk before the
 /// rename returns (its guard for programs that never call fsync), half a millisecond for a
-/// report of a few hundred KB that the run would wait for, and it does not do so for a swap.
+/// report of a few hundred KB that the run would wait for, and it does not do so for a swap. A
+/// report is then as safe from a power cut as any file written without fsync; snapshots, which
+/// people commit, are synced before (see [`Durability`]).
 #[cfg(target_os = "linux")]
 fn put_in_place(temporary: &Path, path: &Path) -> std::io::Result<()> {
     use rustix::fs::{CWD, RenameFlags, renameat_with};
+    let is_file = |path: &Path| std::fs::symlink_metadata(path).is_ok_and(|found| found.is_file());
     // Only a file is swapped: a directory (or anything else) in the way must fail as a rename
     // over it fails, not be moved aside.
-    let replaces_a_file = std::fs::symlink_metadata(path).is_ok_and(|found| found.is_file());
-    if replaces_a_file && renameat_with(CWD, temporary, CWD, path, RenameFlags::EXCHANGE).is_ok() {
-        // The new file is in place; what is left under the temporary name is the old one.
-        let _ = std::fs::remove_file(temporary);
-        return Ok(());
+    if is_file(path) && renameat_with(CWD, temporary, CWD, path, RenameFlags::EXCHANGE).is_ok() {
+        // What now has the temporary name is the old file, unless something else took its
+        // place in between: that is swapped back, and the rename below says what is wrong.
+        if is_file(temporary) {
+            let _ = std::fs::remove_file(temporary);
+            return Ok(());
+        }
+        renameat_with(CWD, temporary, CWD, path, RenameFlags::EXCHANGE)?;
     }
     // The first write, or a file system that cannot swap.
     std::fs::rename(temporary, path)

@@ -45,12 +45,12 @@ impl<W: Write + Send> ConsoleListener<W> {
         self.out
     }
 
-    /// What the console has learnt: the secrets of every step it was shown.
     /// The secrets learnt from every step shown so far.
     pub fn redactor(&self) -> &Redactor {
         &self.redactor
     }
 
+    /// What the console has learnt: the secrets of every step it was shown.
     pub fn into_redactor(self) -> Redactor {
         self.redactor
     }

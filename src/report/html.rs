@@ -745,12 +745,18 @@ mod tests {
         });
         run.summary = Summary::of(&run.suites);
         let html = page(&run);
-        let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("{needle} missing"));
+        let at = |needle: &str| {
+            html.find(needle)
+                .unwrap_or_else(|| panic!("{needle} missing"))
+        };
         // The failing suite comes first.
         assert!(at(r#"id="suite-2""#) < at(r#"id="step-2-1""#));
         assert!(at(r#"id="step-2-1""#) < at(r#"id="suite-1""#));
         assert!(at(r#"id="suite-1""#) < at(r#"id="step-1-1""#));
-        assert!(!html.contains("<!--authprobe steps"), "a place left unfilled");
+        assert!(
+            !html.contains("<!--authprobe steps"),
+            "a place left unfilled"
+        );
     }
 
     #[test]

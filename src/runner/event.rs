@@ -22,7 +22,8 @@ pub trait RunListener: Send {
 
     /// Right after [`RunEvent::StepFinished`], the step itself, for work on it that would
     /// otherwise wait for the end of the run. It runs while the next step's request is on the
-    /// wire, when the step is small; nothing in the run reads the step after.
+    /// wire, when the step is small. The run itself does not read the step after; listeners see
+    /// it again, as left here, in [`RunEvent::SuiteFinished`].
     fn step_reported(&mut self, _step: &mut StepResult) {}
 }
 

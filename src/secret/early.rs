@@ -11,16 +11,24 @@ use crate::http::ExchangeOutcome;
 use crate::runner::StepResult;
 
 /// What [`Redactor::mask_step_early`] did to a step.
-#[derive(Debug)]
 pub struct EarlyMask {
     /// How many secrets the redactor knew when it masked the step.
     secrets_known: usize,
     replaced: Vec<Replaced>,
 }
 
+/// Shows how much was replaced, never what: the values kept are the secrets themselves.
+impl std::fmt::Debug for EarlyMask {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EarlyMask")
+            .field("secrets_known", &self.secrets_known)
+            .field("replaced", &self.replaced.len())
+            .finish()
+    }
+}
+
 /// A value masking replaced, and where it was: exchanges, headers, checks and captures by
 /// position.
-#[derive(Debug)]
 pub(super) enum Replaced {
     Url(usize, String),
     RequestHeader(usize, usize, String),
@@ -37,7 +45,16 @@ pub(super) enum Replaced {
 impl Redactor {
     /// Masks a finished step in place with the secrets learnt so far, keeping what it replaces:
     /// [`Redactor::mask_run`] then has nothing left to do for it unless a secret is learnt later.
-    pub fn mask_step_early(&self, step: &mut StepResult) {
+    ///
+    /// Does nothing, and says so, when a secret was learnt since the automata that find them were
+    /// last built: building them again for every step of a run that learns a token at each step
+    /// took longer than the step's wait for its response (and the end of the run would mask each
+    /// such step again anyway). They are brought up to date when something must be masked: a
+    /// failed step on the console, or the end of the run.
+    pub fn mask_step_early(&self, step: &mut StepResult) -> bool {
+        if !self.automata_are_up_to_date() {
+            return false;
+        }
         if let Some(early) = step.drafts.masked.take() {
             early.restore(step);
         }
@@ -47,6 +64,7 @@ impl Redactor {
             secrets_known: self.secret_count(),
             replaced,
         }));
+        true
     }
 }
 
@@ -140,6 +158,15 @@ mod tests {
     /// Learnt after the step was masked: one holds the early secret, one overlaps its end.
     const LATER: [&str; 2] = ["abcd-1234-SECRET", "SECRET-tail-5678"];
 
+    /// A redactor that knows `secrets` and has built what finds them, as the console does when
+    /// it shows a failed step.
+    fn knowing(secrets: &[&str]) -> Redactor {
+        let mut redactor = Redactor::default();
+        secrets.iter().for_each(|secret| redactor.add(secret));
+        let _ = redactor.mask("");
+        redactor
+    }
+
     fn as_json(step: &StepResult) -> String {
         serde_json::to_string(step).expect("serializes")
     }
@@ -155,11 +182,10 @@ mod tests {
 
     #[test]
     fn a_step_masked_before_a_later_secret_ends_as_if_masked_at_the_end() {
-        let mut redactor = Redactor::default();
-        redactor.add(EARLY);
+        let mut redactor = knowing(&[EARLY]);
         let mut run = run_with(vec![step_holding(TEXT)]);
         let step = &mut run.suites[0].steps[0];
-        redactor.mask_step_early(step);
+        assert!(redactor.mask_step_early(step));
         let masked_early = as_json(step);
         step.drafts.json = crate::report::draft_step(step);
         LATER.iter().for_each(|secret| redactor.add(secret));
@@ -189,12 +215,26 @@ mod tests {
     }
 
     #[test]
+    fn no_step_is_masked_early_while_a_secret_learnt_is_not_searchable_yet() {
+        let mut redactor = knowing(&[EARLY]);
+        redactor.add(LATER[0]);
+        let mut step = step_holding(TEXT);
+        let before = as_json(&step);
+        assert!(!redactor.mask_step_early(&mut step));
+        assert_eq!(as_json(&step), before);
+        assert!(step.drafts.masked.is_none());
+        assert!(
+            Redactor::default().mask_step_early(&mut step),
+            "no secret: nothing to build"
+        );
+    }
+
+    #[test]
     fn a_step_masked_with_every_secret_is_left_as_it_is() {
-        let mut redactor = Redactor::default();
-        redactor.add(EARLY);
+        let redactor = knowing(&[EARLY]);
         let mut run = run_with(vec![step_holding(TEXT)]);
         let step = &mut run.suites[0].steps[0];
-        redactor.mask_step_early(step);
+        assert!(redactor.mask_step_early(step));
         step.drafts.json = crate::report::draft_step(step);
 
         redactor.mask_run(&mut run);
@@ -208,12 +248,12 @@ mod tests {
 
     #[test]
     fn masking_early_twice_starts_from_the_step_as_it_was() {
-        let mut redactor = Redactor::default();
-        redactor.add(EARLY);
+        let mut redactor = knowing(&[EARLY]);
         let mut step = step_holding(TEXT);
-        redactor.mask_step_early(&mut step);
+        assert!(redactor.mask_step_early(&mut step));
         LATER.iter().for_each(|secret| redactor.add(secret));
-        redactor.mask_step_early(&mut step);
+        let _ = redactor.mask("");
+        assert!(redactor.mask_step_early(&mut step));
         let mut run = run_with(vec![step]);
         redactor.mask_run(&mut run);
         assert_eq!(

@@ -260,6 +260,15 @@ impl Redactor {
         }
     }
 
+    /// Whether the automata hold every secret learnt: masking now builds none.
+    pub(super) fn automata_are_up_to_date(&self) -> bool {
+        self.secrets.is_empty()
+            || self
+                .automata
+                .read()
+                .is_ok_and(|automata| automata.pending.is_empty())
+    }
+
     /// Runs `search` with the automata up to date with every secret learnt.
     fn with_automata<T>(&self, search: impl FnOnce(&Automata) -> T) -> T {
         if let Ok(automata) = self.automata.read() {

@@ -284,8 +284,9 @@ steps:
     // Act
     let run = workspace.run(&server.url, &["--report", "json,junit,html"]);
 
-    // Assert: the first step was masked when only the handle was known; the wrapped value
-    // around it must not keep its ends.
+    // Assert: the first step was masked as soon as it was reported (its failed check, shown on
+    // the console, had the secrets it learnt made searchable), when only the handle was known;
+    // the wrapped value around it must not keep its ends.
     assert_eq!(run.code, 1, "the first step's check fails: {run:?}");
     let results = workspace.read("reports/results.json");
     assert!(results.contains(r#"\"wrapped\":\"••••••\""#), "{results}");
