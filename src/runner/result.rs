@@ -136,7 +136,9 @@ pub struct StepResult {
 pub struct Drafts {
     /// What masking the step early replaced.
     pub masked: Option<Box<EarlyMask>>,
-    /// The step's line of `results.json`.
+    /// The step's line of `results.json`. A [`SuiteResult`] serialized while its steps hold one
+    /// writes it in their place, as written: meant for serde_json, which `results.json` is written
+    /// with (the app drafts steps only when that report is wanted).
     pub json: Option<Box<RawValue>>,
     /// The step's part of the HTML report.
     pub html: Option<Box<HtmlDraft>>,
