@@ -793,40 +793,21 @@ impl Redactor {
 
     /// The value with its strings masked, or `None` when none of them held anything to mask.
     fn masked_value(&self, value: &Value) -> Option<Value> {
+        let mut masked = value.clone();
+        self.mask_value_in_place(&mut masked).then_some(masked)
+    }
+
+    /// Masks every string inside `value`; whether any of them changed.
+    fn mask_value_in_place(&self, value: &mut Value) -> bool {
         match value {
-            Value::String(text) => match self.mask(text) {
-                Cow::Owned(masked) => Some(Value::String(masked)),
-                Cow::Borrowed(_) => None,
-            },
-            Value::Array(items) => {
-                let masked: Vec<Option<Value>> =
-                    items.iter().map(|item| self.masked_value(item)).collect();
-                masked.iter().any(Option::is_some).then(|| {
-                    Value::Array(
-                        masked
-                            .into_iter()
-                            .zip(items)
-                            .map(|(masked, item)| masked.unwrap_or_else(|| item.clone()))
-                            .collect(),
-                    )
-                })
-            }
-            Value::Object(map) => {
-                let masked: Vec<Option<Value>> =
-                    map.values().map(|item| self.masked_value(item)).collect();
-                masked.iter().any(Option::is_some).then(|| {
-                    Value::Object(
-                        masked
-                            .into_iter()
-                            .zip(map)
-                            .map(|(masked, (key, item))| {
-                                (key.clone(), masked.unwrap_or_else(|| item.clone()))
-                            })
-                            .collect(),
-                    )
-                })
-            }
-            Value::Number(_) | Value::Bool(_) | Value::Null => None,
+            Value::String(text) => self.mask_in_place(text).is_some(),
+            Value::Array(items) => items.iter_mut().fold(false, |changed, item| {
+                self.mask_value_in_place(item) | changed
+            }),
+            Value::Object(map) => map.values_mut().fold(false, |changed, item| {
+                self.mask_value_in_place(item) | changed
+            }),
+            Value::Number(_) | Value::Bool(_) | Value::Null => false,
         }
     }
 
