@@ -344,3 +344,48 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], color: bool) -> String {
     }
     rendered
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::StepStatus;
+
+    #[test]
+    fn the_steps_of_a_passing_run_that_declares_a_secret_are_masked_and_drafted_as_they_come() {
+        let mut out = Vec::new();
+        let mut listener = FinishingListener {
+            console: ConsoleListener::new(&mut out),
+            draft_json: true,
+            draft_html: true,
+            html_drafter: None,
+            suite: None,
+            next_step: 0,
+        };
+        listener.on_event(RunEvent::SuiteStarted {
+            name: "a suite",
+            file: "suites/a.yaml",
+            steps: 3,
+        });
+        let mut steps: Vec<StepResult> = (0..3)
+            .map(|n| {
+                let mut step = StepResult::skipped(&format!("step {n}"), n + 1, "");
+                step.status = StepStatus::Passed;
+                step.error = Some(format!("holds declared-password-{n}"));
+                step.secrets = vec!["declared-password-0".to_owned()];
+                step
+            })
+            .collect();
+        for step in &mut steps {
+            listener.on_event(RunEvent::StepFinished {
+                suite: "a suite",
+                step,
+            });
+            listener.step_reported(step);
+        }
+        for step in &steps {
+            assert!(step.drafts.masked.is_some(), "{} not masked", step.name);
+            assert!(step.drafts.json.is_some() && step.drafts.html.is_some());
+        }
+        assert_eq!(steps[0].error.as_deref(), Some("holds ••••••"));
+    }
+}

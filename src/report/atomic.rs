@@ -80,11 +80,15 @@ fn put_in_place(temporary: &Path, path: &Path) -> std::io::Result<()> {
     if is_file(path) && renameat_with(CWD, temporary, CWD, path, RenameFlags::EXCHANGE).is_ok() {
         // What now has the temporary name is the old file, unless something else took its
         // place in between: that is swapped back, and the rename below says what is wrong.
-        if is_file(temporary) {
-            let _ = std::fs::remove_file(temporary);
-            return Ok(());
+        match std::fs::symlink_metadata(temporary) {
+            Ok(found) if !found.is_file() => {
+                renameat_with(CWD, temporary, CWD, path, RenameFlags::EXCHANGE)?;
+            }
+            _ => {
+                let _ = std::fs::remove_file(temporary);
+                return Ok(());
+            }
         }
-        renameat_with(CWD, temporary, CWD, path, RenameFlags::EXCHANGE)?;
     }
     // The first write, or a file system that cannot swap.
     std::fs::rename(temporary, path)

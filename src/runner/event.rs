@@ -20,10 +20,12 @@ pub enum RunEvent<'a> {
 pub trait RunListener: Send {
     fn on_event(&mut self, event: RunEvent<'_>);
 
-    /// Right after [`RunEvent::StepFinished`], the step itself, for work on it that would
-    /// otherwise wait for the end of the run. It runs while the next step's request is on the
-    /// wire, when the step is small. The run itself does not read the step after; listeners see
-    /// it again, as left here, in [`RunEvent::SuiteFinished`].
+    /// A finished step, for work on it that would otherwise wait for the end of the run: once
+    /// the step after it has been reported too ([`RunEvent::StepFinished`]), since a step often
+    /// sends what the one before received, or at the end of its suite. Each step comes once, in
+    /// order, while the next step's request is on the wire when the steps are small. The run
+    /// itself does not read the step after; listeners see it again, as left here, in
+    /// [`RunEvent::SuiteFinished`].
     fn step_reported(&mut self, _step: &mut StepResult) {}
 }
 

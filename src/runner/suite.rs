@@ -42,6 +42,9 @@ struct Finished<'a, 'l> {
     suite: &'a Suite,
     steps: Vec<StepResult>,
     reported: usize,
+    /// How many of them the listener has been given to finish off (see
+    /// [`RunListener::step_reported`]): all but the last reported, until the suite ends.
+    finished_off: usize,
     /// The last step's assertions, when they were left for later.
     deferred: Option<(&'a Step, DeferredAssertions)>,
     /// Whether finishing the last step is quick enough to overlap with the next one's request.
@@ -51,7 +54,9 @@ struct Finished<'a, 'l> {
 impl<'a> Finished<'a, '_> {
     fn push(&mut self, step: &'a Step, result: StepResult, deferred: Option<DeferredAssertions>) {
         self.report_waiting();
-        self.quick_to_finish = quick_to_finish(&result);
+        // What comes next is reporting this step and finishing off the one before it.
+        self.quick_to_finish =
+            quick_to_finish(&result) && self.steps.last().is_none_or(quick_to_finish);
         self.steps.push(result);
         self.deferred = deferred.map(|deferred| (step, deferred));
     }
@@ -73,12 +78,12 @@ impl<'a> Finished<'a, '_> {
         {
             deferred.evaluate(step, &self.suite.templates, result);
         }
-        for step in &mut self.steps[self.reported..] {
+        for index in self.reported..self.steps.len() {
+            let step = &mut self.steps[index];
             self.listener.on_event(RunEvent::StepFinished {
                 suite: &self.suite.name,
                 step,
             });
-            self.listener.step_reported(step);
             // Nothing reads a finished step's parsed bodies during the run: a long run would
             // otherwise hold a parsed copy of every body beside its text.
             for exchange in &mut step.exchanges {
@@ -86,8 +91,23 @@ impl<'a> Finished<'a, '_> {
                     response.forget_parsed_json();
                 }
             }
+            // The step before is finished off only once this one has been seen: a step often
+            // sends what the one before received (a token, a code), which makes it a secret.
+            if index > self.finished_off {
+                self.listener.step_reported(&mut self.steps[index - 1]);
+                self.finished_off = index;
+            }
         }
         self.reported = self.steps.len();
+    }
+
+    /// Reports every step left and finishes them all off: no step comes after them.
+    fn report_and_finish_off_all(&mut self) {
+        self.report_waiting();
+        for step in &mut self.steps[self.finished_off..] {
+            self.listener.step_reported(step);
+        }
+        self.finished_off = self.steps.len();
     }
 
     /// Lets the step being run hand its request to the connection first, then finishes and
@@ -166,6 +186,7 @@ pub(super) async fn run_suite(
         suite,
         steps: Vec::with_capacity(suite.steps.len()),
         reported: 0,
+        finished_off: 0,
         deferred: None,
         // Nothing waits before the first step.
         quick_to_finish: true,
@@ -226,7 +247,7 @@ pub(super) async fn run_suite(
         failed |= matches!(result.status, StepStatus::Failed | StepStatus::Error);
         finished.push(step, result, deferred);
     }
-    finished.report_waiting();
+    finished.report_and_finish_off_all();
     let steps = finished.steps;
     let result = SuiteResult {
         name: suite.name.clone(),

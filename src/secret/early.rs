@@ -17,7 +17,7 @@ pub struct EarlyMask {
     replaced: Vec<Replaced>,
 }
 
-/// Shows how much was replaced, never what: the values kept are the secrets themselves.
+/// Shows how much was replaced, not what: the values kept are the step's before masking.
 impl std::fmt::Debug for EarlyMask {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EarlyMask")
@@ -46,17 +46,17 @@ impl Redactor {
     /// Masks a finished step in place with the secrets learnt so far, keeping what it replaces:
     /// [`Redactor::mask_run`] then has nothing left to do for it unless a secret is learnt later.
     ///
-    /// Does nothing, and says so, when a secret was learnt since the automata that find them were
-    /// last built: building them again for every step of a run that learns a token at each step
-    /// took longer than the step's wait for its response (and the end of the run would mask each
-    /// such step again anyway). They are brought up to date when something must be masked: a
-    /// failed step on the console, or the end of the run.
+    /// Does nothing, and says so, when the secrets learnt since the automata that find them were
+    /// last built would take large ones to search: a run that learns a token at every step
+    /// rebuilt ever larger automata at every step, which took longer than the step's wait for
+    /// its response (and the end of the run masks each such step again anyway).
     pub fn mask_step_early(&self, step: &mut StepResult) -> bool {
-        if !self.automata_are_up_to_date() {
+        if !self.catch_up_if_small() {
             return false;
         }
         if let Some(early) = step.drafts.masked.take() {
             early.restore(step);
+            step.drafts.forget_reports();
         }
         let mut replaced = Vec::new();
         self.mask_step_keeping(step, &mut |value| replaced.push(value));
@@ -215,9 +215,18 @@ mod tests {
     }
 
     #[test]
-    fn no_step_is_masked_early_while_a_secret_learnt_is_not_searchable_yet() {
+    fn a_step_is_masked_early_unless_many_secrets_wait_to_be_made_searchable() {
+        // A secret learnt since the last mask is made searchable, and the step masked with it.
         let mut redactor = knowing(&[EARLY]);
         redactor.add(LATER[0]);
+        let mut step = step_holding(TEXT);
+        assert!(redactor.mask_step_early(&mut step));
+        assert!(!as_json(&step).contains("abcd-"), "{}", as_json(&step));
+
+        // Many at once are left for the end of the run, and so is the step.
+        for n in 0..=super::super::redactor::MAX_SMALL_CATCH_UP {
+            redactor.add(&format!("a-secret-learnt-later-{n:04}"));
+        }
         let mut step = step_holding(TEXT);
         let before = as_json(&step);
         assert!(!redactor.mask_step_early(&mut step));

@@ -68,6 +68,10 @@ fn is_sensitive_name(name: &str) -> bool {
         || name.eq_ignore_ascii_case(b"key")
 }
 
+/// The most secrets [`Redactor::catch_up_if_small`] builds automata for at once: a few hundred
+/// patterns, a fraction of a millisecond.
+pub(super) const MAX_SMALL_CATCH_UP: usize = 32;
+
 /// Values found by heuristics (credentials sent, sensitive fields) shorter than this are left alone:
 /// real tokens are longer, and a short common word ("start", "admin") would be masked everywhere
 /// and trip the final leak scan on every JSON key that contains it. Declared secrets are masked
@@ -158,6 +162,19 @@ impl Automata {
             };
         }
         self.groups.push(group);
+    }
+
+    /// How many secrets [`Self::catch_up`] would build automata for: those pending and those of
+    /// the groups their group would merge with.
+    fn catch_up_size(&self) -> usize {
+        let mut size = self.pending.len();
+        for group in self.groups.iter().rev() {
+            if group.secrets > size {
+                break;
+            }
+            size += group.secrets;
+        }
+        size
     }
 
     /// One group for all where possible: masking a whole run then takes one pass per string.
@@ -260,13 +277,24 @@ impl Redactor {
         }
     }
 
-    /// Whether the automata hold every secret learnt: masking now builds none.
-    pub(super) fn automata_are_up_to_date(&self) -> bool {
-        self.secrets.is_empty()
-            || self
-                .automata
-                .read()
-                .is_ok_and(|automata| automata.pending.is_empty())
+    /// Makes every secret learnt searchable when that builds automata for at most
+    /// [`MAX_SMALL_CATCH_UP`] secrets; whether they all are. A run learning a secret at every
+    /// step would otherwise build ever larger automata as it goes.
+    pub(super) fn catch_up_if_small(&self) -> bool {
+        if self.secrets.is_empty() {
+            return true;
+        }
+        if let Ok(automata) = self.automata.read() {
+            if automata.pending.is_empty() {
+                return true;
+            }
+        }
+        let mut automata = self.automata_to_change();
+        if automata.catch_up_size() > MAX_SMALL_CATCH_UP {
+            return false;
+        }
+        automata.catch_up();
+        automata.pending.is_empty()
     }
 
     /// Runs `search` with the automata up to date with every secret learnt.

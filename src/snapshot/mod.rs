@@ -146,7 +146,7 @@ pub fn check_run(
             };
             let diff = outcome.diff.map(|diff| redactor.mask(&diff).into_owned());
             let message = redactor.mask(&outcome.message).into_owned();
-            // The step changes: its line of `results.json` as drafted during the run is stale.
+            // The step changes: its reports' drafts, made during the run, are stale.
             result.drafts.forget_reports();
             result.checks.push(CheckResult {
                 name: "snapshot".to_owned(),

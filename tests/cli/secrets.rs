@@ -276,6 +276,8 @@ steps:
     expect: { json: { $.wrapped: "{{ 'not it' }}" } }
     capture:
       wrapped: { json: $.wrapped }
+  - name: something else
+    request: { url: /use }
   - name: send the wrapped value
     request: { url: /use, bearer: "{{ wrapped }}" }
 "#,
@@ -284,9 +286,8 @@ steps:
     // Act
     let run = workspace.run(&server.url, &["--report", "json,junit,html"]);
 
-    // Assert: the first step was masked as soon as it was reported (its failed check, shown on
-    // the console, had the secrets it learnt made searchable), when only the handle was known;
-    // the wrapped value around it must not keep its ends.
+    // Assert: the first step was masked once the step after it was reported, when only the
+    // handle was known; the wrapped value around it must not keep its ends.
     assert_eq!(run.code, 1, "the first step's check fails: {run:?}");
     let results = workspace.read("reports/results.json");
     assert!(results.contains(r#"\"wrapped\":\"••••••\""#), "{results}");

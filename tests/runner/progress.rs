@@ -1,5 +1,6 @@
 //! What the listener is told while a suite runs: every step once, in order, and a finished step
-//! without waiting for the next one's answer.
+//! without waiting for the next one's answer; each step handed over to be finished off once, in
+//! order, after the step that follows it was reported.
 
 use std::time::Duration;
 
@@ -24,6 +25,10 @@ impl RunListener for Recorder {
             RunEvent::SuiteFinished(result) => format!("end {}", result.steps.len()),
         };
         let _ = self.0.send(line);
+    }
+
+    fn step_reported(&mut self, step: &mut authprobe::runner::StepResult) {
+        let _ = self.0.send(format!("finish {}", step.name));
     }
 }
 
@@ -80,7 +85,10 @@ async fn every_step_is_reported_once_in_order_before_the_suite_ends() {
             "suite t",
             "step one Passed",
             "step two Failed",
+            "finish one",
             "step three Skipped",
+            "finish two",
+            "finish three",
             "end 3"
         ]
     );
@@ -137,6 +145,7 @@ async fn a_finished_step_is_reported_while_the_next_one_waits_and_when_the_run_i
         .expect("runs");
     assert!(result.interrupted);
     assert_eq!(result.suites[0].steps.len(), 1);
+    assert_eq!(received.try_recv().as_deref(), Ok("finish quick"));
     assert_eq!(received.try_recv().as_deref(), Ok("end 1"));
 }
 
@@ -156,7 +165,14 @@ async fn assertions_evaluated_after_the_next_request_left_are_in_the_step_when_i
 
     assert_eq!(
         events,
-        ["suite t", "step one Failed", "step two Passed", "end 2"]
+        [
+            "suite t",
+            "step one Failed",
+            "step two Passed",
+            "finish one",
+            "finish two",
+            "end 2"
+        ]
     );
     let one = &result.suites[0].steps[0];
     let checks: Vec<(&str, bool)> = one
