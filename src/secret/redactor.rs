@@ -127,41 +127,53 @@ struct Group {
 }
 
 impl Automata {
+    /// Makes the pending secrets searchable: their forms and those of the groups no larger than
+    /// theirs (as a binary counter carries) become one group, its automaton built once.
     fn catch_up(&mut self) {
         if self.pending.is_empty() {
             return;
         }
-        let secrets = self.pending.len();
-        let forms: Vec<String> = self
+        let new_secrets = self.pending.len();
+        let new_forms: Vec<String> = self
             .pending
             .drain(..)
             .flat_map(|secret| encoded_forms(&secret))
             .collect();
-        let mut group = match Group::new(secrets, forms) {
-            Ok(group) => group,
-            Err(forms) => {
-                self.unsearchable.extend(forms);
-                return;
-            }
-        };
+        let mut secrets = new_secrets;
+        let mut merged = Vec::new();
         while self
             .groups
             .last()
-            .is_some_and(|last| last.secrets <= group.secrets)
+            .is_some_and(|last| last.secrets <= secrets)
         {
             let Some(last) = self.groups.pop() else {
                 break;
             };
-            group = match last.merge(group) {
-                Ok(merged) => merged,
-                Err((last, group)) => {
-                    self.groups.push(last);
-                    self.groups.push(group);
-                    return;
-                }
-            };
+            secrets += last.secrets;
+            merged.push(last);
         }
-        self.groups.push(group);
+        // The groups popped come newest first; their forms go in oldest first.
+        merged.reverse();
+        let all_forms = merged
+            .iter()
+            .flat_map(|group| &group.forms)
+            .chain(&new_forms);
+        if let Some(automaton) = forms_automaton(all_forms) {
+            let mut forms: Vec<String> = merged.into_iter().flat_map(|group| group.forms).collect();
+            forms.extend(new_forms);
+            self.groups.push(Group {
+                secrets,
+                forms,
+                automaton,
+            });
+            return;
+        }
+        // Too many forms for one automaton: the groups stay as they were, beside the new ones.
+        self.groups.extend(merged);
+        match Group::new(new_secrets, new_forms) {
+            Ok(group) => self.groups.push(group),
+            Err(forms) => self.unsearchable.extend(forms),
+        }
     }
 
     /// How many secrets [`Self::catch_up`] would build automata for: those pending and those of
@@ -177,22 +189,28 @@ impl Automata {
         size
     }
 
-    /// One group for all where possible: masking a whole run then takes one pass per string.
+    /// One group for all where possible, its automaton built once: masking a whole run then
+    /// takes one pass per string.
     fn compact(&mut self) {
         self.catch_up();
-        while self.groups.len() > 1 {
-            let (Some(last), Some(before)) = (self.groups.pop(), self.groups.pop()) else {
-                break;
-            };
-            match before.merge(last) {
-                Ok(merged) => self.groups.push(merged),
-                Err((before, last)) => {
-                    self.groups.push(before);
-                    self.groups.push(last);
-                    break;
-                }
-            }
+        if self.groups.len() < 2 {
+            return;
         }
+        let Some(automaton) = forms_automaton(self.groups.iter().flat_map(|group| &group.forms))
+        else {
+            return;
+        };
+        let secrets = self.groups.iter().map(|group| group.secrets).sum();
+        let forms = self
+            .groups
+            .drain(..)
+            .flat_map(|group| group.forms)
+            .collect();
+        self.groups.push(Group {
+            secrets,
+            forms,
+            automaton,
+        });
     }
 }
 
@@ -207,19 +225,6 @@ impl Group {
             }),
             None => Err(forms),
         }
-    }
-
-    /// Both groups as one, or both back as they were.
-    fn merge(mut self, other: Group) -> Result<Group, (Group, Group)> {
-        let Some(automaton) = forms_automaton(self.forms.iter().chain(&other.forms)) else {
-            return Err((self, other));
-        };
-        self.forms.extend(other.forms);
-        Ok(Group {
-            secrets: self.secrets + other.secrets,
-            forms: self.forms,
-            automaton,
-        })
     }
 }
 
