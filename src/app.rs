@@ -256,9 +256,9 @@ pub fn run(
     Ok(code)
 }
 
-/// The console, and the end of the run's work on each step done as the step is reported, while
-/// the next request is on the wire: the step masked with the secrets learnt so far, and drafted
-/// for `results.json` and the HTML report when they are wanted.
+/// The console, and the end of the run's work on each step done during the run, while a later
+/// step's request is on the wire (see [`RunListener::step_reported`]): the step masked with the
+/// secrets learnt so far, and drafted for `results.json` and the HTML report when they are wanted.
 struct FinishingListener<W: Write + Send> {
     console: ConsoleListener<W>,
     draft_json: bool,

@@ -23,8 +23,8 @@ pub trait RunListener: Send {
     /// A finished step, for work on it that would otherwise wait for the end of the run: once
     /// the step after it has been reported too ([`RunEvent::StepFinished`]), since a step often
     /// sends what the one before received, or at the end of its suite. Each step comes once, in
-    /// order, while the next step's request is on the wire when the steps are small. The run
-    /// itself does not read the step after; listeners see it again, as left here, in
+    /// order; when the steps are small, while the request of the step after next is on the wire.
+    /// The run itself does not read the step after; listeners see it again, as left here, in
     /// [`RunEvent::SuiteFinished`].
     fn step_reported(&mut self, _step: &mut StepResult) {}
 }

@@ -209,8 +209,8 @@ pub(super) async fn run_suite(
                 None,
             )
         } else {
-            // The step before is finished and reported while this one's request is on the wire,
-            // where that work costs no time the run waits for. It may still be under way when
+            // The step before is reported, and the one before it finished off, while this one's
+            // request is on the wire, where that work costs no time the run waits for. It may still be under way when
             // the response arrives, delaying its reading by as long: only a small step is
             // finished that way, and never beside a step that asserts its own duration or must
             // be answered within a second. The next step's URL is resolved then too, when it

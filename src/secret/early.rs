@@ -223,7 +223,7 @@ mod tests {
         assert!(redactor.mask_step_early(&mut step));
         assert!(!as_json(&step).contains("abcd-"), "{}", as_json(&step));
 
-        // Many at once are left for the end of the run, and so is the step.
+        // Many at once are left for later while more keep coming, and so is the step …
         for n in 0..=super::super::redactor::MAX_SMALL_CATCH_UP {
             redactor.add(&format!("a-secret-learnt-later-{n:04}"));
         }
@@ -232,6 +232,11 @@ mod tests {
         assert!(!redactor.mask_step_early(&mut step));
         assert_eq!(as_json(&step), before);
         assert!(step.drafts.masked.is_none());
+        redactor.add("and-one-more-secret");
+        assert!(!redactor.mask_step_early(&mut step));
+        // … and made searchable once none came since.
+        assert!(redactor.mask_step_early(&mut step));
+        assert!(step.drafts.masked.is_some());
         assert!(
             Redactor::default().mask_step_early(&mut step),
             "no secret: nothing to build"

@@ -117,6 +117,9 @@ struct Automata {
     /// Forms no automaton could be built for (only conceivable for gigabytes of secrets): searched
     /// one by one rather than dropped.
     unsearchable: Vec<String>,
+    /// How many secrets were pending when [`Redactor::catch_up_if_small`] last found them too
+    /// many to make searchable.
+    pending_when_refused: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -283,8 +286,9 @@ impl Redactor {
     }
 
     /// Makes every secret learnt searchable when that builds automata for at most
-    /// [`MAX_SMALL_CATCH_UP`] secrets; whether they all are. A run learning a secret at every
-    /// step would otherwise build ever larger automata as it goes.
+    /// [`MAX_SMALL_CATCH_UP`] secrets, or when no secret was learnt since it last refused; whether
+    /// they all are. A run learning a secret at every step would otherwise build ever larger
+    /// automata as it goes.
     pub(super) fn catch_up_if_small(&self) -> bool {
         if self.secrets.is_empty() {
             return true;
@@ -295,7 +299,12 @@ impl Redactor {
             }
         }
         let mut automata = self.automata_to_change();
-        if automata.catch_up_size() > MAX_SMALL_CATCH_UP {
+        // Many are made searchable at once only when none came since the last refusal: when the
+        // run has stopped learning a secret at every step, not while it still does.
+        let pending = automata.pending.len();
+        if automata.catch_up_size() > MAX_SMALL_CATCH_UP && pending != automata.pending_when_refused
+        {
+            automata.pending_when_refused = pending;
             return false;
         }
         automata.catch_up();
