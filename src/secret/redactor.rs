@@ -69,7 +69,7 @@ fn is_sensitive_name(name: &str) -> bool {
 }
 
 /// The most secrets [`Redactor::catch_up_if_small`] builds automata for at once: a few hundred
-/// patterns, a fraction of a millisecond.
+/// patterns for secrets the size of tokens (it counts secrets, not their bytes).
 pub(super) const MAX_SMALL_CATCH_UP: usize = 32;
 
 /// Values found by heuristics (credentials sent, sensitive fields) shorter than this are left alone:
