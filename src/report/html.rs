@@ -59,10 +59,13 @@ enum ChunkHtml<'a> {
     Rendered(String),
 }
 
+/// What [`steps_marker`] writes before and after the suite's index.
+const STEPS_MARKER: (&str, &str) = ("<!--authprobe steps ", "-->");
+
 /// Where suite `index`'s steps go in the page. Nothing from the run can look like it: every value
 /// is escaped, and `<` with it.
 fn steps_marker(index: usize) -> String {
-    format!("<!--authprobe steps {index}-->")
+    format!("{}{index}{}", STEPS_MARKER.0, STEPS_MARKER.1)
 }
 
 pub(super) fn page<'a>(run: &'a RunResult, redactor: &Redactor) -> Result<Page<'a>, ReportError> {
@@ -106,11 +109,11 @@ impl Page<'_> {
     /// Writes the page, each suite's steps in their place (suites with failures come first, so
     /// not in the run's order): the steps are never copied into one string with the rest.
     pub(super) fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        const MARKER_START: &str = "<!--authprobe steps ";
+        let (marker_start, marker_end) = STEPS_MARKER;
         let mut rest = self.around.as_str();
-        while let Some(at) = rest.find(MARKER_START) {
-            let after_start = &rest[at + MARKER_START.len()..];
-            let Some((index, after)) = after_start.split_once("-->") else {
+        while let Some(at) = rest.find(marker_start) {
+            let after_start = &rest[at + marker_start.len()..];
+            let Some((index, after)) = after_start.split_once(marker_end) else {
                 break;
             };
             out.write_all(&rest.as_bytes()[..at])?;
