@@ -1,5 +1,7 @@
 //! Rendering a step's request: URL against the target, query, headers, credentials, body, cookies.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use url::Url;
@@ -24,7 +26,7 @@ pub(super) fn build(
     let prepared = prepared
         .filter(|prepared| std::ptr::eq(prepared.spec, spec))
         .map(|prepared| prepared.url);
-    build_spec_with(
+    build_spec(
         state,
         spec,
         step.identity.as_deref(),
@@ -33,18 +35,9 @@ pub(super) fn build(
     )
 }
 
-/// Renders one request spec as `identity` sends it (their credentials and cookie jar).
+/// Renders one request spec as `identity` sends it (their credentials and cookie jar), at
+/// `resolved_url` when its URL was resolved already.
 pub(super) fn build_spec(
-    state: &SuiteState<'_>,
-    spec: &RequestSpec,
-    identity_name: Option<&str>,
-    timeout: Option<std::time::Duration>,
-) -> Result<OutgoingRequest, String> {
-    build_spec_with(state, spec, identity_name, timeout, None)
-}
-
-/// [`build_spec`], with the spec's URL when it was resolved already.
-fn build_spec_with(
     state: &SuiteState<'_>,
     spec: &RequestSpec,
     identity_name: Option<&str>,
@@ -53,20 +46,12 @@ fn build_spec_with(
 ) -> Result<OutgoingRequest, String> {
     let suite = state.suite;
     let render = |text: &Text, field: &str| -> Result<String, String> {
-        text.render(&suite.templates, &state.scope)
-            .map(|rendered| rendered.into_owned())
-            .map_err(|error| render_failure(state, field, &error.message))
+        rendered(state, text, field).map(Cow::into_owned)
     };
     let mut url = match resolved_url {
         Some(url) => url,
-        None => {
-            // Not copied when written as it is: most step URLs are.
-            let url_text = spec
-                .url
-                .render(&suite.templates, &state.scope)
-                .map_err(|error| render_failure(state, "request.url", &error.message))?;
-            resolve(&url_text, state)?
-        }
+        // Not copied when written as it is: most step URLs are.
+        None => resolve(&rendered(state, &spec.url, "request.url")?, state)?,
     };
 
     let identity = identity_name.and_then(|name| suite.identities.get(name));
@@ -95,9 +80,7 @@ fn build_spec_with(
     if let Some(auth) = auth {
         match auth {
             Auth::Bearer(token) => {
-                let token = token
-                    .render(&suite.templates, &state.scope)
-                    .map_err(|error| render_failure(state, "request.bearer", &error.message))?;
+                let token = rendered(state, token, "request.bearer")?;
                 set_header(&mut headers, "Authorization", ["Bearer ", &token].concat());
             }
             Auth::Basic { username, password } => {
@@ -149,6 +132,16 @@ fn build_spec_with(
         body,
         timeout: timeout.unwrap_or(state.options.timeout),
     })
+}
+
+/// `text` rendered against the suite's scope, or says which field could not be.
+fn rendered<'t>(
+    state: &SuiteState<'_>,
+    text: &'t Text,
+    field: &str,
+) -> Result<Cow<'t, str>, String> {
+    text.render(&state.suite.templates, &state.scope)
+        .map_err(|error| render_failure(state, field, &error.message))
 }
 
 /// The jar's cookies, unless the step wrote its own `Cookie` header.

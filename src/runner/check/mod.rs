@@ -156,6 +156,7 @@ impl Sequence<'_, '_> {
             spec,
             self.step.identity.as_deref(),
             self.step.timeout,
+            None,
         )?;
         with_cookie(&mut request, cookie);
         Ok(request)
