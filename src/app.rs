@@ -203,7 +203,6 @@ pub fn run(
         console: ConsoleListener::new(&mut *out),
         draft_json: config.reports.contains(&report::ReportFormat::Json),
         draft_html: config.reports.contains(&report::ReportFormat::Html),
-        html_drafter: None,
         suite: None,
         next_step: 0,
     };
@@ -264,7 +263,6 @@ struct FinishingListener<W: Write + Send> {
     draft_json: bool,
     draft_html: bool,
     /// Made when the first step is reported, not before the run starts.
-    html_drafter: Option<report::HtmlDrafter>,
     /// The suite being run: its place in the run and its file.
     suite: Option<(usize, String)>,
     /// The place in its suite of the next step reported.
@@ -292,12 +290,8 @@ impl<W: Write + Send> RunListener for FinishingListener<W> {
         if self.draft_json {
             step.drafts.json = report::draft_step(step);
         }
-        if self.draft_html && self.html_drafter.is_none() {
-            self.html_drafter = report::HtmlDrafter::new();
-            self.draft_html = self.html_drafter.is_some();
-        }
-        if let (Some(drafter), Some((suite, file))) = (&self.html_drafter, &self.suite) {
-            step.drafts.html = drafter.draft(*suite, index, file, step, redactor);
+        if let (true, Some((suite, file))) = (self.draft_html, &self.suite) {
+            step.drafts.html = Some(report::draft_step_html(*suite, index, file, step, redactor));
         }
     }
 }
@@ -357,7 +351,6 @@ mod tests {
             console: ConsoleListener::new(&mut out),
             draft_json: true,
             draft_html: true,
-            html_drafter: None,
             suite: None,
             next_step: 0,
         };

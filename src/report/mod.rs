@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use atomic::write_atomic_with;
 pub use atomic::{Durability, write_atomic};
 pub use console::{ConsoleListener, write_snapshot_notes, write_summary};
-pub use html::{HtmlDraft, HtmlDrafter};
+pub use html::{HtmlDraft, draft as draft_step_html};
 pub use json::draft_step;
 
 use crate::runner::RunResult;

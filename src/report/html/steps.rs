@@ -1,0 +1,747 @@
+//! A step's part of the page: what is shown of it ([`StepView`]) and the HTML written for it.
+//!
+//! The page around the steps is a tera template; a step's part is written here, by hand. It is
+//! written once per step, often while the run waits for the next response, and tera's interpreter
+//! took fifteen times as long (a 1,000-step run spent most of its CPU time there). Every value
+//! from the run goes through [`escape`], which escapes as tera's autoescaping does; the tests pin
+//! the markup.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::time::{Duration, UNIX_EPOCH};
+
+use serde_json::Value;
+
+use super::{format_duration, status_name};
+use crate::http::{Exchange, ExchangeOutcome, RecordedRequest};
+use crate::jwt;
+use crate::report::curl;
+use crate::runner::{CheckResult, StepResult, StepStatus};
+use crate::secret::Redactor;
+
+/// Bodies of failed steps longer than this are cut in the report (results.json keeps them whole).
+const MAX_BODY_BYTES: usize = 4 * 1024;
+
+/// Passing steps are rarely read: their bodies are cut shorter, which keeps big runs light.
+const MAX_PASSING_BODY_BYTES: usize = 1024;
+
+/// JWT claims that hold instants, shown also as dates.
+const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time"];
+
+pub(super) struct StepView<'a> {
+    id: String,
+    name: &'a str,
+    /// Lowercase, for the search box.
+    search: String,
+    status: &'static str,
+    identity: Option<&'a str>,
+    location: String,
+    duration: String,
+    attempts: u32,
+    error: Option<&'a str>,
+    open: bool,
+    checks: Vec<CheckView<'a>>,
+    captures: Vec<CaptureView<'a>>,
+    exchanges: Vec<ExchangeView<'a>>,
+    jwts: Vec<JwtView>,
+    curl: Option<String>,
+}
+
+struct CheckView<'a> {
+    name: &'a str,
+    passed: bool,
+    expected: &'a str,
+    actual: &'a str,
+    line: usize,
+    diff: Vec<DiffLine<'a>>,
+}
+
+struct DiffLine<'a> {
+    kind: &'static str,
+    text: &'a str,
+}
+
+struct CaptureView<'a> {
+    name: &'a str,
+    value: Cow<'a, str>,
+}
+
+struct ExchangeView<'a> {
+    method: &'a str,
+    url: &'a str,
+    request_headers: Vec<HeaderView<'a>>,
+    request_body: Option<BodyView>,
+    status: Option<u16>,
+    status_class: &'static str,
+    response_headers: Vec<HeaderView<'a>>,
+    response_body: Option<BodyView>,
+    error: Option<&'a str>,
+    duration: String,
+}
+
+struct HeaderView<'a> {
+    name: &'a str,
+    value: &'a str,
+}
+
+struct BodyView {
+    text: String,
+    size: String,
+    truncated: bool,
+}
+
+struct JwtView {
+    /// Where the token was seen: "response body", "response header location".
+    place: String,
+    header: String,
+    claims: String,
+    times: Vec<TimeView>,
+    signature: &'static str,
+}
+
+struct TimeView {
+    claim: String,
+    date: String,
+}
+
+impl<'a> StepView<'a> {
+    pub(super) fn new(id: String, file: &str, step: &'a StepResult, redactor: &Redactor) -> Self {
+        let status = status_name(step.status);
+        let follow = step.exchanges.len() > 1;
+        StepView {
+            id,
+            name: &step.name,
+            search: step.name.to_lowercase(),
+            status,
+            identity: step.identity.as_deref(),
+            location: format!("{file}:{}", step.line),
+            duration: format_duration(step.duration_ms),
+            attempts: step.attempts,
+            error: step.error.as_deref(),
+            open: matches!(step.status, StepStatus::Failed | StepStatus::Error),
+            checks: step.checks.iter().map(CheckView::new).collect(),
+            captures: step
+                .captures
+                .iter()
+                .map(|capture| CaptureView {
+                    name: &capture.name,
+                    value: match &capture.value {
+                        Value::String(text) => Cow::Borrowed(text.as_str()),
+                        other => Cow::Owned(other.to_string()),
+                    },
+                })
+                .collect(),
+            exchanges: step
+                .exchanges
+                .iter()
+                .map(|exchange| {
+                    let limit = match step.status {
+                        StepStatus::Failed | StepStatus::Error => MAX_BODY_BYTES,
+                        StepStatus::Passed | StepStatus::Skipped => MAX_PASSING_BODY_BYTES,
+                    };
+                    ExchangeView::new(exchange, limit)
+                })
+                .collect(),
+            jwts: jwts_of(&step.exchanges, redactor),
+            curl: step
+                .exchanges
+                .first()
+                .map(|exchange| curl::command(&exchange.request, follow)),
+        }
+    }
+}
+
+impl<'a> CheckView<'a> {
+    fn new(check: &'a CheckResult) -> Self {
+        CheckView {
+            name: &check.name,
+            passed: check.passed,
+            expected: &check.expected,
+            actual: &check.actual,
+            line: check.line,
+            diff: check
+                .diff
+                .as_deref()
+                .map(|diff| diff.lines().map(DiffLine::new).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl<'a> DiffLine<'a> {
+    fn new(line: &'a str) -> Self {
+        let kind = if line.starts_with("+++") || line.starts_with("---") {
+            "file"
+        } else {
+            match line.as_bytes().first() {
+                Some(b'+') => "add",
+                Some(b'-') => "del",
+                Some(b'@') => "hunk",
+                _ => "context",
+            }
+        };
+        DiffLine { kind, text: line }
+    }
+}
+
+impl<'a> ExchangeView<'a> {
+    fn new(exchange: &'a Exchange, body_limit: usize) -> Self {
+        let request = &exchange.request;
+        let (status, response_headers, response_body, error) = match &exchange.outcome {
+            ExchangeOutcome::Response(response) => (
+                Some(response.status),
+                headers(&response.headers),
+                (!response.body.is_empty()).then(|| BodyView::new(&response.text(), body_limit)),
+                None,
+            ),
+            ExchangeOutcome::Error(error) => (None, Vec::new(), None, Some(error.message.as_str())),
+        };
+        ExchangeView {
+            method: &request.method,
+            url: &request.url,
+            request_headers: headers(&request.headers),
+            request_body: request
+                .body
+                .as_deref()
+                .map(|body| BodyView::new(body, body_limit)),
+            status,
+            status_class: match status {
+                Some(200..=299) => "ok",
+                Some(300..=399) => "redirect",
+                Some(_) => "bad",
+                None => "none",
+            },
+            response_headers,
+            response_body,
+            error,
+            duration: format_duration(exchange.duration_ms),
+        }
+    }
+}
+
+fn headers(pairs: &[(String, String)]) -> Vec<HeaderView<'_>> {
+    pairs
+        .iter()
+        .map(|(name, value)| HeaderView { name, value })
+        .collect()
+}
+
+impl BodyView {
+    /// Pretty JSON when it is JSON; cut at `limit` bytes on a character boundary.
+    fn new(text: &str, limit: usize) -> Self {
+        let pretty = serde_json::from_str::<Value>(text)
+            .ok()
+            .filter(|value| value.is_object() || value.is_array())
+            .and_then(|value| serde_json::to_string_pretty(&value).ok());
+        let shown = pretty.as_deref().unwrap_or(text);
+        let truncated = shown.len() > limit;
+        let mut cut = limit.min(shown.len());
+        while !shown.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        BodyView {
+            text: shown[..cut].to_owned(),
+            size: format_size(text.len()),
+            truncated,
+        }
+    }
+}
+
+/// Every distinct JWT the step sent or received, decoded, in the order first seen.
+fn jwts_of(exchanges: &[Exchange], redactor: &Redactor) -> Vec<JwtView> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut views = Vec::new();
+    for exchange in exchanges {
+        let mut places: Vec<(String, String)> = Vec::new();
+        let RecordedRequest {
+            url, headers, body, ..
+        } = &exchange.request;
+        places.push(("request URL".to_owned(), url.clone()));
+        for (name, value) in headers {
+            places.push((format!("request header {name}"), value.clone()));
+        }
+        if let Some(body) = body {
+            places.push(("request body".to_owned(), body.clone()));
+        }
+        if let Some(response) = exchange.response() {
+            for (name, value) in &response.headers {
+                places.push((format!("response header {name}"), value.clone()));
+            }
+            places.push(("response body".to_owned(), response.text().into_owned()));
+        }
+        for (place, text) in places {
+            for found in jwt::find_jwts(&text) {
+                let token = &text[found.range.clone()];
+                if seen.iter().any(|known| known == token) {
+                    continue;
+                }
+                seen.push(token.to_owned());
+                views.push(JwtView::new(place.clone(), &found.decoded, redactor));
+            }
+        }
+    }
+    views
+}
+
+impl JwtView {
+    fn new(place: String, decoded: &jwt::DecodedJwt, redactor: &Redactor) -> Self {
+        let pretty = |value: &Value| {
+            let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+            redactor.mask(&text).into_owned()
+        };
+        let times = TIME_CLAIMS
+            .iter()
+            .filter_map(|claim| {
+                let seconds = decoded.claims.get(*claim)?.as_u64()?;
+                let instant = UNIX_EPOCH.checked_add(Duration::from_secs(seconds))?;
+                Some(TimeView {
+                    claim: (*claim).to_owned(),
+                    date: humantime::format_rfc3339_seconds(instant).to_string(),
+                })
+            })
+            .collect();
+        JwtView {
+            place,
+            header: pretty(&decoded.header),
+            claims: pretty(&decoded.claims),
+            times,
+            signature: if decoded.signature.is_empty() {
+                "none (unsigned token)"
+            } else {
+                "masked"
+            },
+        }
+    }
+}
+
+/// Appends `text` to `out` with `& < > " ' /` escaped, as tera escapes HTML.
+fn escape(out: &mut String, text: &str) {
+    let mut written = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            b'/' => "&#x2F;",
+            _ => continue,
+        };
+        // The bytes escaped are ASCII: `index` is on a character boundary.
+        out.push_str(&text[written..index]);
+        out.push_str(entity);
+        written = index + 1;
+    }
+    out.push_str(&text[written..]);
+}
+
+/// Appends a number; writing into a `String` cannot fail.
+fn number(out: &mut String, value: impl std::fmt::Display) {
+    let _ = write!(out, "{value}");
+}
+
+/// Whether an optional text is shown: as in a template, an empty one is not.
+fn shown(text: Option<&str>) -> Option<&str> {
+    text.filter(|text| !text.is_empty())
+}
+
+impl StepView<'_> {
+    /// Appends the step's part of the page to `out`.
+    pub(super) fn write(&self, out: &mut String) {
+        out.push_str("\n  <details class=\"step ");
+        escape(out, self.status);
+        out.push_str("\" id=\"");
+        escape(out, &self.id);
+        out.push_str("\" data-name=\"");
+        escape(out, &self.search);
+        out.push('"');
+        if self.open {
+            out.push_str(" open");
+        }
+        out.push_str(">\n    <summary>\n      <span class=\"mark\">");
+        out.push_str(match self.status {
+            "passed" => "✓",
+            "failed" => "✗",
+            "error" => "!",
+            _ => "–",
+        });
+        out.push_str("</span>\n      <span class=\"name\">");
+        escape(out, self.name);
+        if let Some(identity) = shown(self.identity) {
+            out.push_str(" <span class=\"muted\">as ");
+            escape(out, identity);
+            out.push_str("</span>");
+        }
+        out.push_str("</span>\n      <span class=\"muted\">");
+        escape(out, self.status);
+        out.push_str(" · ");
+        escape(out, &self.duration);
+        if self.attempts > 1 {
+            out.push_str(" · ");
+            number(out, self.attempts);
+            out.push_str(" attempts");
+        }
+        out.push_str(" · ");
+        escape(out, &self.location);
+        out.push_str("</span>\n    </summary>\n    <div class=\"step-body\">\n      ");
+        if let Some(error) = shown(self.error) {
+            out.push_str("<p class=\"error-line\">");
+            escape(out, error);
+            out.push_str("</p>");
+        }
+        out.push_str("\n      ");
+        if !self.checks.is_empty() {
+            out.push_str(
+                "\n      <h3>Checks</h3>\n      <table class=\"checks\">\n        <thead><tr><th></th><th>check</th><th>expected</th><th>actual</th><th>line</th></tr></thead>\n        <tbody>\n        ",
+            );
+            for check in &self.checks {
+                check.write(out);
+            }
+            out.push_str("\n        </tbody>\n      </table>\n      ");
+        }
+        out.push_str("\n      ");
+        if !self.captures.is_empty() {
+            out.push_str(
+                "\n      <h3>Captures</h3>\n      <table class=\"captures\"><tbody>\n      ",
+            );
+            for capture in &self.captures {
+                out.push_str("<tr><td>");
+                escape(out, capture.name);
+                out.push_str("</td><td class=\"value\">");
+                escape(out, &capture.value);
+                out.push_str("</td></tr>");
+            }
+            out.push_str("\n      </tbody></table>\n      ");
+        }
+        out.push_str("\n      ");
+        for (index, exchange) in self.exchanges.iter().enumerate() {
+            out.push_str("\n      ");
+            if index == 0 {
+                out.push_str("<h3>");
+                if self.exchanges.len() > 1 {
+                    out.push_str("Requests (");
+                    number(out, self.exchanges.len());
+                    out.push_str(" hops)");
+                } else {
+                    out.push_str("Request and response");
+                }
+                out.push_str("</h3>");
+            }
+            exchange.write(out);
+        }
+        out.push_str("\n      ");
+        if !self.jwts.is_empty() {
+            out.push_str(
+                "\n      <h3>JWTs (decoded, not verified; signatures masked)</h3>\n      ",
+            );
+            for token in &self.jwts {
+                token.write(out);
+            }
+            out.push_str("\n      ");
+        }
+        out.push_str("\n      ");
+        if let Some(curl) = shown(self.curl.as_deref()) {
+            out.push_str("\n      <h3>Copy as curl <span class=\"muted\">(credentials are masked: put your own back)</span></h3>\n      <div class=\"curl\"><pre id=\"curl-");
+            escape(out, &self.id);
+            out.push_str("\">");
+            escape(out, curl);
+            out.push_str("</pre><button type=\"button\" class=\"copy\" data-copy=\"curl-");
+            escape(out, &self.id);
+            out.push_str("\">copy</button></div>\n      ");
+        }
+        out.push_str("\n    </div>\n  </details>\n  ");
+    }
+}
+
+impl CheckView<'_> {
+    fn write(&self, out: &mut String) {
+        out.push_str("\n          <tr class=\"check ");
+        out.push_str(if self.passed { "passed" } else { "failed" });
+        out.push_str("\">\n            <td class=\"result\">");
+        out.push_str(if self.passed { "✓" } else { "✗" });
+        out.push_str("</td>\n            <td>");
+        escape(out, self.name);
+        out.push_str("</td>\n            <td class=\"value\">");
+        escape(out, self.expected);
+        out.push_str("</td>\n            <td class=\"value\">");
+        escape(out, self.actual);
+        out.push_str("</td>\n            <td>");
+        if self.line > 0 {
+            number(out, self.line);
+        }
+        out.push_str("</td>\n          </tr>\n          ");
+        if !self.diff.is_empty() {
+            out.push_str(
+                "\n          <tr class=\"diff\"><td></td><td colspan=\"4\"><pre class=\"diff\">",
+            );
+            for line in &self.diff {
+                out.push_str("<span class=\"");
+                escape(out, line.kind);
+                out.push_str("\">");
+                escape(out, line.text);
+                out.push_str("</span>");
+            }
+            out.push_str("</pre></td></tr>\n          ");
+        }
+        out.push_str("\n        ");
+    }
+}
+
+impl ExchangeView<'_> {
+    fn write(&self, out: &mut String) {
+        out.push_str("\n      <div class=\"exchange\">\n        <div class=\"line\">");
+        escape(out, self.method);
+        out.push(' ');
+        escape(out, self.url);
+        out.push_str(" → ");
+        match self.status {
+            Some(status) => {
+                out.push_str("<span class=\"status ");
+                escape(out, self.status_class);
+                out.push_str("\">");
+                number(out, status);
+                out.push_str("</span>");
+            }
+            None => out.push_str("<span class=\"status none\">no response</span>"),
+        }
+        out.push_str(" <span class=\"muted\">");
+        escape(out, &self.duration);
+        out.push_str("</span></div>\n        <div class=\"columns\">\n          <div class=\"request\">\n            <table><thead><tr><th colspan=\"2\">request headers</th></tr></thead><tbody>\n            ");
+        write_headers(out, &self.request_headers);
+        out.push_str("\n            </tbody></table>\n            ");
+        if let Some(body) = &self.request_body {
+            out.push_str("\n            <pre class=\"body\">");
+            escape(out, &body.text);
+            out.push_str("</pre>\n            ");
+            if body.truncated {
+                out.push_str("<div class=\"cut\">body cut: showing the start of ");
+                escape(out, &body.size);
+                out.push_str(" (results.json has all of it)</div>");
+            }
+            out.push_str("\n            ");
+        }
+        out.push_str("\n          </div>\n          <div class=\"response\">\n            ");
+        if let Some(error) = shown(self.error) {
+            out.push_str("<p class=\"error-line\">");
+            escape(out, error);
+            out.push_str("</p>");
+        }
+        out.push_str("\n            ");
+        if self.status.is_some() {
+            out.push_str("\n            <table><thead><tr><th colspan=\"2\">response headers</th></tr></thead><tbody>\n            ");
+            write_headers(out, &self.response_headers);
+            out.push_str("\n            </tbody></table>\n            ");
+            match &self.response_body {
+                Some(body) => {
+                    out.push_str("\n            <pre class=\"body\">");
+                    escape(out, &body.text);
+                    out.push_str("</pre>\n            <div class=\"cut\">");
+                    if body.truncated {
+                        out.push_str("body cut: showing the start of ");
+                        escape(out, &body.size);
+                        out.push_str(" (results.json has all of it)");
+                    } else {
+                        escape(out, &body.size);
+                    }
+                    out.push_str("</div>\n            ");
+                }
+                None => out.push_str("<div class=\"muted\">empty body</div>"),
+            }
+            out.push_str("\n            ");
+        }
+        out.push_str("\n          </div>\n        </div>\n      </div>\n      ");
+    }
+}
+
+fn write_headers(out: &mut String, headers: &[HeaderView<'_>]) {
+    for header in headers {
+        out.push_str("<tr><td>");
+        escape(out, header.name);
+        out.push_str("</td><td class=\"value\">");
+        escape(out, header.value);
+        out.push_str("</td></tr>");
+    }
+}
+
+impl JwtView {
+    fn write(&self, out: &mut String) {
+        out.push_str("\n      <div class=\"muted\">");
+        escape(out, &self.place);
+        out.push_str(" · signature: ");
+        escape(out, self.signature);
+        for time in &self.times {
+            out.push_str(" · ");
+            escape(out, &time.claim);
+            out.push_str(": ");
+            escape(out, &time.date);
+        }
+        out.push_str("</div>\n      <div class=\"jwt\"><pre>");
+        escape(out, &self.header);
+        out.push_str("</pre><pre>");
+        escape(out, &self.claims);
+        out.push_str("</pre></div>\n      ");
+    }
+}
+
+fn format_size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::{Response, TransportError, TransportErrorKind};
+    use crate::runner::result::fixtures::step_holding;
+    use crate::runner::{CapturedValue, CheckResult};
+
+    #[test]
+    fn long_bodies_are_cut_on_a_character_boundary_with_their_size() {
+        let text = "é".repeat(MAX_BODY_BYTES);
+        let body = BodyView::new(&text, MAX_BODY_BYTES);
+        assert!(body.truncated);
+        assert!(body.text.len() <= MAX_BODY_BYTES);
+        assert_eq!(body.size, "8.0 KiB");
+        let small = BodyView::new(r#"{"a":1}"#, MAX_BODY_BYTES);
+        assert_eq!(small.text, "{\n  \"a\": 1\n}");
+        assert!(!small.truncated);
+    }
+
+    /// Steps that take every branch of the markup: failures with an error and a transport
+    /// error, a skipped step, redirects, JWTs (signed and not), a diff, captures of each kind, a
+    /// body cut, an empty body, and text that must be escaped.
+    fn steps_of_every_kind() -> Vec<StepResult> {
+        let mut out = vec![
+            step_holding("<a & 'b' \"c\" / d>"),
+            step_holding("plain"),
+            StepResult::skipped("skipped <one>", 3, "skipped: because"),
+        ];
+        let jwt = {
+            use base64::Engine as _;
+            let e = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+            format!(
+                "{}.{}.{}",
+                e(r#"{"alg":"HS256","typ":"JWT"}"#),
+                e(r#"{"sub":"u1","exp":1700000000,"iat":1699990000}"#),
+                "c2ln"
+            )
+        };
+        let unsigned = {
+            use base64::Engine as _;
+            let e = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+            format!("{}.{}.", e(r#"{"alg":"none"}"#), e(r#"{"sub":"u2"}"#))
+        };
+        let build = || {
+            let mut passing = StepResult::skipped("passes", 10, "");
+            passing.status = StepStatus::Passed;
+            passing.error = None;
+            passing.identity = Some("alice".to_owned());
+            passing.attempts = 3;
+            passing.duration_ms = 1234.5;
+            passing.checks.push(CheckResult {
+                name: "snapshot".to_owned(),
+                passed: true,
+                expected: "x".to_owned(),
+                actual: "y".to_owned(),
+                line: 0,
+                diff: Some("--- old\n+++ new\n@@ -1 +1 @@\n-a\n+b\n c".to_owned()),
+            });
+            passing.checks.push(CheckResult {
+                name: "status".to_owned(),
+                passed: false,
+                expected: "200".to_owned(),
+                actual: "302".to_owned(),
+                line: 12,
+                diff: None,
+            });
+            passing.captures.push(CapturedValue {
+                name: "n".to_owned(),
+                value: serde_json::json!(5),
+            });
+            passing.captures.push(CapturedValue {
+                name: "s".to_owned(),
+                value: serde_json::json!("text/x"),
+            });
+            let request = |body: Option<String>| RecordedRequest {
+                method: "GET".to_owned(),
+                url: format!("http://127.0.0.1:1/a?t={jwt}"),
+                headers: vec![("authorization".to_owned(), format!("Bearer {unsigned}"))],
+                body,
+            };
+            passing.exchanges = vec![
+                Exchange {
+                    request: request(Some("x".repeat(5000))),
+                    outcome: ExchangeOutcome::Response(Response::new(
+                        302,
+                        vec![("location".to_owned(), "/b".to_owned())],
+                        Vec::new(),
+                    )),
+                    duration_ms: 2.0,
+                },
+                Exchange {
+                    request: request(None),
+                    outcome: ExchangeOutcome::Response(Response::new(
+                        500,
+                        Vec::new(),
+                        format!("{{\"token\":\"{jwt}\",\"list\":[1,2]}}").into_bytes(),
+                    )),
+                    duration_ms: 2.0,
+                },
+                Exchange {
+                    request: request(None),
+                    outcome: ExchangeOutcome::Response(Response::new(
+                        200,
+                        Vec::new(),
+                        "é".repeat(3000).into_bytes(),
+                    )),
+                    duration_ms: 2.0,
+                },
+                Exchange {
+                    request: request(None),
+                    outcome: ExchangeOutcome::Error(TransportError {
+                        kind: TransportErrorKind::Other,
+                        message: String::new(),
+                    }),
+                    duration_ms: 2.0,
+                },
+            ];
+            passing
+        };
+        out.push(build());
+        let mut one = build();
+        one.exchanges.truncate(1);
+        one.identity = Some(String::new());
+        one.error = Some(String::new());
+        one.status = StepStatus::Error;
+        out.push(one);
+        let mut none = build();
+        none.exchanges.clear();
+        none.checks.clear();
+        none.captures.clear();
+        none.status = StepStatus::Skipped;
+        out.push(none);
+        out
+    }
+
+    #[test]
+    fn a_step_is_written_with_everything_from_the_run_escaped() {
+        let redactor = Redactor::default();
+        let mut html = String::new();
+        for (index, step) in steps_of_every_kind().iter().enumerate() {
+            StepView::new(
+                format!("step-1-{}", index + 1),
+                "suites/x.yaml",
+                step,
+                &redactor,
+            )
+            .write(&mut html);
+        }
+        assert!(!html.contains("<a &"), "escaped");
+        insta::assert_snapshot!("steps_of_every_kind", html);
+    }
+}
