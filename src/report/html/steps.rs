@@ -1,8 +1,9 @@
 //! A step's part of the page: what is shown of it ([`StepView`]) and the HTML written for it.
 //!
 //! The page around the steps is a tera template; a step's part is written here, by hand. It is
-//! written once per step, often while the run waits for the next response, and tera's interpreter
-//! took fifteen times as long (a 1,000-step run spent most of its CPU time there). Every value
+//! written once per step, often while the run waits for the next response, and rendering it with
+//! tera (its context built, the template interpreted) took over twenty times as long as writing
+//! it here: a 1,000-step run spent most of its CPU time there. Every value
 //! from the run goes through [`escape`], which escapes as tera's autoescaping does; the tests pin
 //! the markup.
 
@@ -252,35 +253,56 @@ fn jwts_of(exchanges: &[Exchange], redactor: &Redactor) -> Vec<JwtView> {
     let mut seen: Vec<String> = Vec::new();
     let mut views = Vec::new();
     for exchange in exchanges {
-        let mut places: Vec<(String, String)> = Vec::new();
         let RecordedRequest {
             url, headers, body, ..
         } = &exchange.request;
-        places.push(("request URL".to_owned(), url.clone()));
+        let mut places: Vec<(Place<'_>, Cow<'_, str>)> = Vec::new();
+        places.push((Place::RequestUrl, Cow::Borrowed(url)));
         for (name, value) in headers {
-            places.push((format!("request header {name}"), value.clone()));
+            places.push((Place::RequestHeader(name), Cow::Borrowed(value)));
         }
         if let Some(body) = body {
-            places.push(("request body".to_owned(), body.clone()));
+            places.push((Place::RequestBody, Cow::Borrowed(body)));
         }
         if let Some(response) = exchange.response() {
             for (name, value) in &response.headers {
-                places.push((format!("response header {name}"), value.clone()));
+                places.push((Place::ResponseHeader(name), Cow::Borrowed(value)));
             }
-            places.push(("response body".to_owned(), response.text().into_owned()));
+            places.push((Place::ResponseBody, response.text()));
         }
-        for (place, text) in places {
-            for found in jwt::find_jwts(&text) {
+        for (place, text) in &places {
+            for found in jwt::find_jwts(text) {
                 let token = &text[found.range.clone()];
                 if seen.iter().any(|known| known == token) {
                     continue;
                 }
+                views.push(JwtView::new(place.describe(), &found.decoded, redactor));
                 seen.push(token.to_owned());
-                views.push(JwtView::new(place.clone(), &found.decoded, redactor));
             }
         }
     }
     views
+}
+
+/// Where in an exchange a JWT was seen.
+enum Place<'a> {
+    RequestUrl,
+    RequestHeader(&'a str),
+    RequestBody,
+    ResponseHeader(&'a str),
+    ResponseBody,
+}
+
+impl Place<'_> {
+    fn describe(&self) -> String {
+        match self {
+            Place::RequestUrl => "request URL".to_owned(),
+            Place::RequestHeader(name) => format!("request header {name}"),
+            Place::RequestBody => "request body".to_owned(),
+            Place::ResponseHeader(name) => format!("response header {name}"),
+            Place::ResponseBody => "response body".to_owned(),
+        }
+    }
 }
 
 impl JwtView {
@@ -385,9 +407,7 @@ impl StepView<'_> {
         escape(out, &self.location);
         out.push_str("</span>\n    </summary>\n    <div class=\"step-body\">\n      ");
         if let Some(error) = shown(self.error) {
-            out.push_str("<p class=\"error-line\">");
-            escape(out, error);
-            out.push_str("</p>");
+            error_line(out, error);
         }
         out.push_str("\n      ");
         if !self.checks.is_empty() {
@@ -514,17 +534,15 @@ impl ExchangeView<'_> {
             escape(out, &body.text);
             out.push_str("</pre>\n            ");
             if body.truncated {
-                out.push_str("<div class=\"cut\">body cut: showing the start of ");
-                escape(out, &body.size);
-                out.push_str(" (results.json has all of it)</div>");
+                out.push_str("<div class=\"cut\">");
+                cut_note(out, body);
+                out.push_str("</div>");
             }
             out.push_str("\n            ");
         }
         out.push_str("\n          </div>\n          <div class=\"response\">\n            ");
         if let Some(error) = shown(self.error) {
-            out.push_str("<p class=\"error-line\">");
-            escape(out, error);
-            out.push_str("</p>");
+            error_line(out, error);
         }
         out.push_str("\n            ");
         if self.status.is_some() {
@@ -537,9 +555,7 @@ impl ExchangeView<'_> {
                     escape(out, &body.text);
                     out.push_str("</pre>\n            <div class=\"cut\">");
                     if body.truncated {
-                        out.push_str("body cut: showing the start of ");
-                        escape(out, &body.size);
-                        out.push_str(" (results.json has all of it)");
+                        cut_note(out, body);
                     } else {
                         escape(out, &body.size);
                     }
@@ -551,6 +567,18 @@ impl ExchangeView<'_> {
         }
         out.push_str("\n          </div>\n        </div>\n      </div>\n      ");
     }
+}
+
+fn error_line(out: &mut String, error: &str) {
+    out.push_str("<p class=\"error-line\">");
+    escape(out, error);
+    out.push_str("</p>");
+}
+
+fn cut_note(out: &mut String, body: &BodyView) {
+    out.push_str("body cut: showing the start of ");
+    escape(out, &body.size);
+    out.push_str(" (results.json has all of it)");
 }
 
 fn write_headers(out: &mut String, headers: &[HeaderView<'_>]) {
