@@ -262,7 +262,6 @@ struct FinishingListener<W: Write + Send> {
     console: ConsoleListener<W>,
     draft_json: bool,
     draft_html: bool,
-    /// Made when the first step is reported, not before the run starts.
     /// The suite being run: its place in the run and its file.
     suite: Option<(usize, String)>,
     /// The place in its suite of the next step reported.
@@ -290,7 +289,10 @@ impl<W: Write + Send> RunListener for FinishingListener<W> {
         if self.draft_json {
             step.drafts.json = report::draft_step(step);
         }
-        if let (true, Some((suite, file))) = (self.draft_html, &self.suite) {
+        if !self.draft_html {
+            return;
+        }
+        if let Some((suite, file)) = &self.suite {
             step.drafts.html = Some(report::draft_step_html(*suite, index, file, step, redactor));
         }
     }

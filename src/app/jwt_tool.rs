@@ -85,11 +85,9 @@ fn decode(token: &str, out: &mut dyn Write) -> Result<u8, AppError> {
     );
     for claim in ["iat", "nbf", "exp"] {
         if let Some(seconds) = decoded.claims.get(claim).and_then(Value::as_u64) {
-            let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
-            text.push_str(&format!(
-                "{claim}: {}\n",
-                humantime::format_rfc3339_seconds(time)
-            ));
+            let date =
+                crate::jwt::claim_date(seconds).unwrap_or_else(|| "past the year 9999".to_owned());
+            text.push_str(&format!("{claim}: {date}\n"));
         }
     }
     write(out, &text)?;

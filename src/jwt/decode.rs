@@ -49,6 +49,17 @@ pub fn looks_like_jwt(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'='))
 }
 
+/// The instant a time claim (`exp`, `iat`, `nbf`, ...) names, in seconds since the epoch, as an
+/// RFC 3339 date; `None` past the year 9999, which RFC 3339 cannot write (a token may claim any
+/// number).
+pub fn claim_date(seconds: u64) -> Option<String> {
+    use std::fmt::Write as _;
+    let instant = std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(seconds))?;
+    let mut date = String::new();
+    write!(date, "{}", humantime::format_rfc3339_seconds(instant)).ok()?;
+    Some(date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +99,16 @@ mod tests {
         let error = decode("a.b.c").expect_err("not base64url JSON");
         assert!(error.contains("base64url") || error.contains("JSON"));
         assert!(!looks_like_jwt("hello.world.x"));
+    }
+
+    #[test]
+    fn a_claim_date_is_written_up_to_the_year_9999_and_left_out_past_it() {
+        assert_eq!(claim_date(0).as_deref(), Some("1970-01-01T00:00:00Z"));
+        assert_eq!(
+            claim_date(253_402_300_799).as_deref(),
+            Some("9999-12-31T23:59:59Z")
+        );
+        assert_eq!(claim_date(253_402_300_800), None);
+        assert_eq!(claim_date(u64::MAX), None);
     }
 }

@@ -8,7 +8,7 @@ pub mod forge;
 mod keys;
 mod sign;
 
-pub use decode::{DecodedJwt, decode, looks_like_jwt};
+pub use decode::{DecodedJwt, claim_date, decode, looks_like_jwt};
 pub use find::{FoundJwt, find_jwts};
 pub use keys::{KeyError, RsaSigningKey};
 pub use sign::{at_hash, encode_signed, encode_unsigned, rs256_header};

@@ -48,6 +48,17 @@ fn decode_prints_header_claims_and_times_without_verifying() {
 }
 
 #[test]
+fn decode_names_a_time_past_the_year_9999_instead_of_a_date() {
+    let claims = json!({ "iat": 253_402_300_800u64, "exp": u64::MAX });
+    let key = EncodingKey::from_secret(SECRET.as_bytes()).expect("key");
+    let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key).expect("signs");
+    let (code, stdout, stderr) = jwt(&["decode", &token], "");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("iat: past the year 9999\n"), "{stdout}");
+    assert!(stdout.contains("exp: past the year 9999\n"), "{stdout}");
+}
+
+#[test]
 fn verify_exits_0_for_a_valid_token_and_1_for_each_kind_of_invalid_one() {
     let token = token();
     let (code, stdout, _) = jwt(&["verify", &token, "--secret", SECRET], "");

@@ -9,7 +9,6 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::Value;
 
@@ -315,10 +314,9 @@ impl JwtView {
             .iter()
             .filter_map(|claim| {
                 let seconds = decoded.claims.get(*claim)?.as_u64()?;
-                let instant = UNIX_EPOCH.checked_add(Duration::from_secs(seconds))?;
                 Some(TimeView {
                     claim: (*claim).to_owned(),
-                    date: humantime::format_rfc3339_seconds(instant).to_string(),
+                    date: jwt::claim_date(seconds)?,
                 })
             })
             .collect();
@@ -645,7 +643,7 @@ mod tests {
     /// body cut, an empty body, and text that must be escaped.
     fn steps_of_every_kind() -> Vec<StepResult> {
         let mut out = vec![
-            step_holding("<a & 'b' \"c\" / d>"),
+            step_holding("<z> & 'b' \"c\" / d"),
             step_holding("plain"),
             StepResult::skipped("skipped <one>", 3, "skipped: because"),
         ];
@@ -655,29 +653,33 @@ mod tests {
             format!(
                 "{}.{}.{}",
                 e(r#"{"alg":"HS256","typ":"JWT"}"#),
-                e(r#"{"sub":"u1","exp":1700000000,"iat":1699990000}"#),
+                e(r#"{"sub":"u1 <z>","exp":1700000000,"iat":1699990000}"#),
                 "c2ln"
             )
         };
         let unsigned = {
             use base64::Engine as _;
             let e = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
-            format!("{}.{}.", e(r#"{"alg":"none"}"#), e(r#"{"sub":"u2"}"#))
+            format!(
+                "{}.{}.",
+                e(r#"{"alg":"none"}"#),
+                e(r#"{"sub":"u2","exp":253402300800}"#)
+            )
         };
         let build = || {
             let mut passing = StepResult::skipped("passes", 10, "");
             passing.status = StepStatus::Passed;
             passing.error = None;
-            passing.identity = Some("alice".to_owned());
+            passing.identity = Some("alice <z>".to_owned());
             passing.attempts = 3;
             passing.duration_ms = 1234.5;
             passing.checks.push(CheckResult {
-                name: "snapshot".to_owned(),
+                name: "snapshot <z>".to_owned(),
                 passed: true,
                 expected: "x".to_owned(),
                 actual: "y".to_owned(),
                 line: 0,
-                diff: Some("--- old\n+++ new\n@@ -1 +1 @@\n-a\n+b\n c".to_owned()),
+                diff: Some("--- old\n+++ new\n@@ -1 +1 @@\n-a\n+b <z>\n c".to_owned()),
             });
             passing.checks.push(CheckResult {
                 name: "status".to_owned(),
@@ -688,7 +690,7 @@ mod tests {
                 diff: None,
             });
             passing.captures.push(CapturedValue {
-                name: "n".to_owned(),
+                name: "n <z>".to_owned(),
                 value: serde_json::json!(5),
             });
             passing.captures.push(CapturedValue {
@@ -757,7 +759,7 @@ mod tests {
     }
 
     #[test]
-    fn a_step_is_written_with_everything_from_the_run_escaped() {
+    fn a_step_is_written_with_every_value_from_the_run_escaped() {
         let redactor = Redactor::default();
         let mut html = String::new();
         for (index, step) in steps_of_every_kind().iter().enumerate() {
@@ -769,7 +771,11 @@ mod tests {
             )
             .write(&mut html);
         }
-        assert!(!html.contains("<a &"), "escaped");
+        assert!(html.contains("&lt;z&gt;"));
+        assert!(
+            !html.contains("<z>"),
+            "a value from the run is written unescaped"
+        );
         insta::assert_snapshot!("steps_of_every_kind", html);
     }
 }
