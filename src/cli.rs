@@ -26,6 +26,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once per process: boxing would save nothing"
+)]
 enum Command {
     /// Run suites against a target and write reports.
     #[command(after_help = exit::HELP)]
