@@ -7,8 +7,9 @@ use super::{Bindings, CheckResult, Observed, resolved_location, verdict};
 use crate::suite::{Matcher, Span};
 
 /// `to` passes when the matcher accepts the absolute URL, the `Location` header as written, or,
-/// for a same-origin redirect, its path and query: `to: /home` and `to: "{{ target }}/home"` both
-/// mean the same place.
+/// for a same-origin redirect, its path and query or its path alone: `to: /home` and
+/// `to: "{{ target }}/home"` both mean the same place, and `to: /home` holds for
+/// `/home?welcome=1` too (`query:` checks the parameters).
 pub(super) fn evaluate_target(
     matcher: &Matcher,
     observed: &Observed<'_>,
@@ -22,12 +23,11 @@ pub(super) fn evaluate_target(
     if let Some(resolved) = resolved_location(observed) {
         candidates.push(resolved.to_string());
         if resolved.origin() == observed.url.origin() {
-            let mut local = resolved.path().to_owned();
+            let path = resolved.path();
             if let Some(query) = resolved.query() {
-                local.push('?');
-                local.push_str(query);
+                candidates.push(format!("{path}?{query}"));
             }
-            candidates.push(local);
+            candidates.push(path.to_owned());
         }
     }
     let mut first = None;

@@ -103,7 +103,7 @@ pub(super) async fn run_step(
         };
         return (result, None);
     }
-    let attempts_allowed = 1 + step.retry.map_or(0, |retry| retry.attempts);
+    let attempts_allowed = step.retry.map_or(1, |retry| retry.attempts);
     let defer = attempts_allowed == 1
         && !state.options.fail_fast
         && step.attacks.is_none()

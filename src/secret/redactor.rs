@@ -42,10 +42,23 @@ fn is_sensitive_name(name: &str) -> bool {
             .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
     };
     // `token_type: bearer`, `expires_in: 3600`, `token_endpoint: https://…` describe a secret
-    // without being one; masking "bearer" or a URL everywhere would shred every report.
-    if ["_type", "_in", "_at", "_endpoint", "_url", "_uri"]
-        .iter()
-        .any(|suffix| ends_with(suffix))
+    // without being one; masking "bearer" or a URL everywhere would shred every report. So does a
+    // token's time claim (`access_token_exp`): masking a timestamp would hide it in every token
+    // shown.
+    if [
+        "_type",
+        "_in",
+        "_at",
+        "_endpoint",
+        "_url",
+        "_uri",
+        "_exp",
+        "_iat",
+        "_nbf",
+        "_expiry",
+    ]
+    .iter()
+    .any(|suffix| ends_with(suffix))
     {
         return false;
     }
@@ -1291,6 +1304,9 @@ mod tests {
         assert_eq!(secrets, ["authcode-1234", "implicit-9012", "opaque-5678"]);
         assert!(is_sensitive_name("apiKey") && is_sensitive_name("SESSION_id"));
         assert!(!is_sensitive_name("Token_Type") && !is_sensitive_name("naïve"));
+        assert!(!is_sensitive_name("access_token_exp") && !is_sensitive_name("id_token_IAT"));
+        assert!(!is_sensitive_name("refresh_token_nbf") && !is_sensitive_name("token_expiry"));
+        assert!(is_sensitive_name("token_exp_secret"));
     }
 
     #[test]

@@ -145,7 +145,7 @@ impl JsonTemplate {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Retry {
-    /// Extra attempts after the first.
+    /// How many times the step is tried in all, the first try included (at least 1).
     pub attempts: u32,
     pub delay: Duration,
 }

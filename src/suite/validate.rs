@@ -21,6 +21,7 @@ use crate::template::{Reference, TemplateBuilder, Text};
 mod attacks;
 mod checks;
 mod mocks;
+mod operands;
 
 /// What the loader knows about the run that the suite will see.
 #[derive(Debug, Clone, Default)]
@@ -359,13 +360,24 @@ impl Validator<'_> {
             .timeout
             .as_ref()
             .and_then(|value| self.duration(value, &path.key("timeout")));
-        let retry = raw.retry.map(|retry| Retry {
-            attempts: retry.attempts,
+        let retry = raw.retry.map(|retry| {
+            if retry.attempts == 0 {
+                self.push(
+                    DiagnosticKind::InvalidValue,
+                    self.spans.value(&path.key("retry").key("attempts")),
+                    "`retry.attempts` is 0: a step is tried at least once",
+                    "no attempt",
+                    Some("`attempts` counts every try, the first included: `attempts: 3` tries up to three times".to_owned()),
+                );
+            }
+            Retry {
+            attempts: retry.attempts.max(1),
             delay: retry
                 .delay
                 .as_ref()
                 .and_then(|value| self.duration(value, &path.key("retry").key("delay")))
                 .unwrap_or(Duration::from_millis(200)),
+        }
         });
         let assertions = match raw.expect {
             Some(expect) => self.expect(*expect, &path.key("expect")),
@@ -646,7 +658,7 @@ impl Validator<'_> {
         let mut assertions = Vec::new();
         if let Some(status) = &raw.status {
             let status_path = path.key("status");
-            let matcher = self.matcher(status, &status_path);
+            let matcher = self.status_matcher(status, &status_path);
             assertions.push(Assertion {
                 span: self.value_span(&status_path),
                 kind: AssertionKind::Status(matcher),
@@ -1274,7 +1286,7 @@ impl Validator<'_> {
                         continue;
                     }
                 },
-                "len" => Matcher::Len(Box::new(self.matcher(inner, &inner_path))),
+                "len" => Matcher::Len(Box::new(self.length_matcher(inner, &inner_path))),
                 "gt" | "ge" | "lt" | "le" => {
                     let Some(bound) = inner.as_f64() else {
                         self.wrong_type(&inner_path, "a number");

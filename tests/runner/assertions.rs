@@ -50,6 +50,18 @@ async fn status_passes_on_the_code_and_fails_with_expected_and_actual() {
 }
 
 #[tokio::test]
+async fn a_status_class_takes_any_code_of_the_class() {
+    passes("/status/401", "status: 4xx", "status").await;
+    passes("/status/499", "status: 4XX", "status").await;
+    let failed = fails("/status/500", "status: 4xx", "status").await;
+    assert_eq!(
+        (failed.expected.as_str(), failed.actual.as_str()),
+        (">= 400 and <= 499", "500")
+    );
+    fails("/status/399", "status: 4xx", "status").await;
+}
+
+#[tokio::test]
 async fn headers_match_case_insensitively() {
     passes(
         "/json",
@@ -241,6 +253,8 @@ async fn redirects_are_checked_by_target_and_query() {
         "redirect query nonce",
     )
     .await;
+    passes("/redirect", "redirect: { to: /landing }", "redirect to").await;
+    fails("/redirect", "redirect: { to: /land }", "redirect to").await;
     let failed = fails("/landing", "redirect: { to: /x }", "redirect to").await;
     assert_eq!(failed.actual, "absent");
 }

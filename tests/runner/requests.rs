@@ -121,6 +121,17 @@ async fn retry_repeats_a_failing_step_until_it_passes() {
 }
 
 #[tokio::test]
+async fn retry_attempts_count_every_try_the_first_included() {
+    let server = TestServer::start().await;
+    // `/flaky` fails twice before it succeeds: two attempts are not enough.
+    let yaml = "name: t\nsteps:\n  - name: flaky\n    request: { url: /flaky }\n    retry: { attempts: 2, delay: 10ms }\n    expect: { status: 200 }\n";
+    let result = run_suite(yaml, &server.url).await;
+    let step = &result.suites[0].steps[0];
+    assert_eq!(step.status, StepStatus::Failed);
+    assert_eq!(step.attempts, 2);
+}
+
+#[tokio::test]
 async fn cli_vars_override_suite_vars() {
     let server = TestServer::start().await;
     let yaml = "name: t\nvars: { who: suite }\nsteps:\n  - name: s\n    request: { url: '/echo?who={{ who }}' }\n    expect: { json: { $.query.who: cli } }\n";

@@ -174,7 +174,7 @@ impl Validator<'_> {
         }
 
         let expect_status = match &raw.expect {
-            Some(expect) => self.matcher(&expect.status, &path.key("expect").key("status")),
+            Some(expect) => self.status_matcher(&expect.status, &path.key("expect").key("status")),
             None => Matcher::Eq(JsonTemplate::Literal(Value::from(DEFAULT_REFUSAL_STATUS))),
         };
         let claims = raw
