@@ -162,6 +162,9 @@ pub fn run(
             "no suite matches the --tag/--skip-tag filters".to_owned(),
         ));
     }
+    if !config.reports.is_empty() {
+        report::check_report_dir(&config.report_dir)?;
+    }
     let mut options = RunOptions {
         target: config.target.clone(),
         vars: selection.vars.clone(),
@@ -226,9 +229,10 @@ pub fn run(
     redactor.mask_run(&mut result);
     let snapshots = snapshot::check_run(&suites, &mut result, &redactor, &config.snapshots);
     let _ = report::write_snapshot_notes(out, &snapshots);
+    // The outcome is shown before the reports are written: it must not be lost if they cannot be.
+    let _ = report::write_summary(out, &result);
     let mut written =
         report::write_reports(&result, &config.report_dir, &config.reports, &redactor)?;
-    let _ = report::write_summary(out, &result);
     for file in &written {
         let _ = writeln!(out, "report: {}", file.display());
     }

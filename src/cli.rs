@@ -117,8 +117,8 @@ struct MockArgs {
     #[command(flatten)]
     stand_ins: StandInArgs,
     /// The app under test: its /auth/google/callback and /auth/github/callback are registered.
-    #[arg(long, value_name = "URL")]
-    target: Option<url::Url>,
+    #[arg(long, value_name = "URL", value_parser = parse_target)]
+    target: Option<TargetUrl>,
 }
 
 #[derive(Debug, Args)]
@@ -146,8 +146,8 @@ struct RunArgs {
     suites: SuiteArgs,
     /// Base URL that relative step URLs resolve against. Without it, the built-in reference target
     /// is started on a free loopback port and the suites run against it.
-    #[arg(long, env = "AUTHPROBE_TARGET", value_name = "URL")]
-    target: Option<url::Url>,
+    #[arg(long, env = "AUTHPROBE_TARGET", value_name = "URL", value_parser = parse_target)]
+    target: Option<TargetUrl>,
     /// Switch a flaw on in the built-in reference target, to watch a suite catch it (repeatable).
     #[arg(long = "flaw", value_name = "NAME", conflicts_with = "target")]
     flaws: Vec<Flaw>,
@@ -234,6 +234,35 @@ impl ValueEnum for JwtAlgorithm {
             }
         })
     }
+}
+
+/// A `--target` as given: empty (an `AUTHPROBE_TARGET=` left blank) means none.
+#[derive(Debug, Clone)]
+struct TargetUrl(Option<url::Url>);
+
+/// An http(s) URL with a host; a missing scheme (`localhost:8000`) gets a hint instead of failing
+/// every step later.
+fn parse_target(text: &str) -> Result<TargetUrl, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(TargetUrl(None));
+    }
+    let with_scheme = || format!("write `http://{text}` (or https://)");
+    let url = url::Url::parse(text).map_err(|error| match error {
+        url::ParseError::RelativeUrlWithoutBase => {
+            format!("`{text}` has no scheme: {}", with_scheme())
+        }
+        other => format!("`{text}` is not a URL: {other}"),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
+        let hint = if text.contains("://") {
+            "the target is an http:// or https:// URL".to_owned()
+        } else {
+            with_scheme()
+        };
+        return Err(format!("`{text}` is not an http(s) URL: {hint}"));
+    }
+    Ok(TargetUrl(Some(url)))
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -329,7 +358,7 @@ fn selection(args: SuiteArgs) -> Result<SuiteSelection, AppError> {
 fn run_config(args: RunArgs) -> Result<RunConfig, AppError> {
     Ok(RunConfig {
         selection: selection(args.suites)?,
-        target: args.target,
+        target: args.target.and_then(|target| target.0),
         flaws: args.flaws.into_iter().collect(),
         fail_fast: args.fail_fast,
         timeout: args.timeout,
@@ -357,7 +386,7 @@ fn demo_config(args: DemoArgs) -> DemoConfig {
 fn mock_config(args: MockArgs) -> Result<MockConfig, AppError> {
     Ok(MockConfig {
         stand_ins: stand_in_addresses(args.stand_ins, true)?,
-        target: args.target,
+        target: args.target.and_then(|target| target.0),
     })
 }
 

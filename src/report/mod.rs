@@ -65,6 +65,19 @@ impl ReportFormat {
 
 /// Writes the chosen file reports into `dir`, each atomically. Returns the files written. `run`
 /// must be masked already; `redactor` masks what reporters derive from it (decoded JWTs).
+/// Makes sure the reports can be written to `dir` (creating it), before a run that would
+/// otherwise find out only at its end.
+pub fn check_report_dir(dir: &Path) -> Result<(), ReportError> {
+    let probe = dir.join(format!(".authprobe-write-check.{}.tmp", std::process::id()));
+    let failed = |source| ReportError::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    std::fs::File::create(&probe).map_err(failed)?;
+    std::fs::remove_file(&probe).map_err(failed)
+}
+
 pub fn write_reports(
     run: &RunResult,
     dir: &Path,

@@ -202,6 +202,71 @@ async fn usage_errors_exit_2() {
 }
 
 #[tokio::test]
+async fn a_report_dir_that_cannot_be_written_stops_the_run_before_it_starts() {
+    let dir = scratch("report-dir-in-the-way");
+    std::fs::write(dir.join("suite.yaml"), MIXED_SUITE).expect("writes suite");
+    std::fs::write(dir.join("reports"), "a file where the folder would go").expect("writes");
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "suite.yaml".into(),
+            "--target".into(),
+            "http://127.0.0.1:9".into(),
+            "--report-dir".into(),
+            "reports".into(),
+        ],
+        &dir,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(3));
+    assert!(output.stdout.is_empty(), "nothing ran");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: failed to write reports"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn a_target_without_an_http_scheme_is_a_usage_error_with_a_hint() {
+    let dir = scratch("target-scheme");
+    for (target, hint) in [
+        ("localhost:8000", "write `http://localhost:8000`"),
+        ("127.0.0.1:8000", "write `http://127.0.0.1:8000`"),
+        ("ftp://files.test/", "http:// or https://"),
+    ] {
+        let output = authprobe(vec!["run".into(), "--target".into(), target.into()], &dir).await;
+        assert_eq!(output.status.code(), Some(2), "{target}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(hint), "{target}: {stderr}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_target_variable_counts_as_unset() {
+    let dir = scratch("empty-target");
+    std::fs::write(
+        dir.join("offline.yaml"),
+        "name: offline\nsteps:\n  - name: a\n    request: { url: /health }\n",
+    )
+    .expect("writes suite");
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(binary())
+            .args(["run", "offline.yaml", "--report", "json"])
+            .current_dir(&dir)
+            .env("AUTHPROBE_TARGET", "")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs")
+    })
+    .await
+    .expect("joins");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    // No target given: the built-in reference target answers.
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("reference target: "));
+}
+
+#[tokio::test]
 async fn help_lists_the_exit_codes() {
     let dir = scratch("help");
     let output = authprobe(vec!["run".into(), "--help".into()], &dir).await;
