@@ -91,9 +91,35 @@ pub fn load(selection: &SuiteSelection) -> Result<Vec<Suite>, AppError> {
     Ok(suites)
 }
 
+/// The loaded suites that `--tag`/`--skip-tag` select; none is a usage error that names the tags
+/// there are.
+fn select(selection: &SuiteSelection, suites: Vec<Suite>) -> Result<Vec<Suite>, AppError> {
+    let mut known: Vec<&str> = suites
+        .iter()
+        .flat_map(|suite| suite.tags.iter().map(String::as_str))
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    let known = if known.is_empty() {
+        "none of the suites has tags".to_owned()
+    } else {
+        format!("their tags: {}", known.join(", "))
+    };
+    let selected: Vec<Suite> = suites
+        .into_iter()
+        .filter(|suite| selection.wants(&suite.tags))
+        .collect();
+    if selected.is_empty() {
+        return Err(AppError::Usage(format!(
+            "no suite matches the --tag/--skip-tag filters ({known})"
+        )));
+    }
+    Ok(selected)
+}
+
 /// `authprobe validate`: load and check, run nothing.
 pub fn validate(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppError> {
-    let suites = load(selection)?;
+    let suites = select(selection, load(selection)?)?;
     let steps: usize = suites.iter().map(|suite| suite.steps.len()).sum();
     let _ = writeln!(
         out,
@@ -108,8 +134,8 @@ pub fn validate(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, A
 
 /// `authprobe list`: suites, their tags and steps.
 pub fn list(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppError> {
-    let suites = load(selection)?;
-    for suite in suites.iter().filter(|suite| selection.wants(&suite.tags)) {
+    let suites = select(selection, load(selection)?)?;
+    for suite in &suites {
         let tags = if suite.tags.is_empty() {
             String::new()
         } else {
@@ -153,15 +179,7 @@ pub fn run(
             .vars
             .splice(0..0, reference_target::demo::suite_vars());
     }
-    let suites: Vec<Suite> = load(&selection)?
-        .into_iter()
-        .filter(|suite| config.selection.wants(&suite.tags))
-        .collect();
-    if suites.is_empty() {
-        return Err(AppError::Usage(
-            "no suite matches the --tag/--skip-tag filters".to_owned(),
-        ));
-    }
+    let suites = select(&config.selection, load(&selection)?)?;
     if !config.reports.is_empty() {
         report::check_report_dir(&config.report_dir)?;
     }

@@ -23,9 +23,13 @@ pub struct SuiteSelection {
 }
 
 impl SuiteSelection {
+    /// Whether a suite with `tags` is selected; tags compare ignoring ASCII case (`--tag JWT`).
     pub fn wants(&self, tags: &[String]) -> bool {
-        let included = self.tags.is_empty() || tags.iter().any(|tag| self.tags.contains(tag));
-        included && !tags.iter().any(|tag| self.skip_tags.contains(tag))
+        let listed = |list: &[String], tag: &String| {
+            list.iter().any(|wanted| wanted.eq_ignore_ascii_case(tag))
+        };
+        let included = self.tags.is_empty() || tags.iter().any(|tag| listed(&self.tags, tag));
+        included && !tags.iter().any(|tag| listed(&self.skip_tags, tag))
     }
 }
 

@@ -178,6 +178,32 @@ async fn validate_and_list_run_nothing() {
 }
 
 #[tokio::test]
+async fn every_command_selects_suites_by_tag_ignoring_case() {
+    let dir = scratch("tag-commands");
+    std::fs::write(dir.join("mixed.yaml"), MIXED_SUITE).expect("writes suite");
+    for command in ["validate", "list"] {
+        let output = authprobe(
+            vec![command.into(), ".".into(), "--tag".into(), "SMOKE".into()],
+            &dir,
+        )
+        .await;
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        assert!(!output.stdout.is_empty(), "{command}");
+        let output = authprobe(
+            vec![command.into(), ".".into(), "--tag".into(), "nightly".into()],
+            &dir,
+        )
+        .await;
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "error: no suite matches the --tag/--skip-tag filters (their tags: smoke)\n",
+            "{command}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn usage_errors_exit_2() {
     let dir = scratch("usage");
     let output = authprobe(
