@@ -69,8 +69,8 @@ enum JwtArgs {
         /// An algorithm the token may use (repeatable); default: any the key is for.
         #[arg(long = "alg", value_name = "ALG")]
         algorithms: Vec<String>,
-        /// Seconds of clock skew allowed on `exp` and `nbf`.
-        #[arg(long, default_value_t = 60)]
+        /// Clock skew allowed on `exp` and `nbf`: `60s`, `2m`.
+        #[arg(long, default_value = "60s", value_parser = parse_leeway)]
         leeway: u64,
     },
     /// Print the tokens an attack sends, one `name<TAB>token` a line.
@@ -263,6 +263,11 @@ fn parse_target(text: &str) -> Result<TargetUrl, String> {
         return Err(format!("`{text}` is not an http(s) URL: {hint}"));
     }
     Ok(TargetUrl(Some(url)))
+}
+
+/// A leeway in whole seconds, as jsonwebtoken counts it.
+fn parse_leeway(text: &str) -> Result<u64, String> {
+    parse_duration(text).map(|leeway| leeway.as_secs())
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {

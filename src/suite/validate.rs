@@ -1181,21 +1181,20 @@ impl Validator<'_> {
     }
 
     fn duration(&mut self, value: &Value, path: &NodePath) -> Option<Duration> {
-        let parsed = match value {
-            Value::Number(number) => number
-                .as_f64()
-                .filter(|ms| *ms >= 0.0)
-                .map(|ms| Duration::from_secs_f64(ms / 1000.0)),
-            Value::String(text) => parse_duration(text),
-            _ => None,
-        };
+        let parsed = value.as_str().and_then(parse_duration);
         if parsed.is_none() {
+            let shown = display_value(value);
+            let message = if value.is_number() || shown.trim().parse::<f64>().is_ok() {
+                format!("`{shown}` has no unit: it could be seconds or milliseconds")
+            } else {
+                format!("`{shown}` is not a duration")
+            };
             self.push(
                 DiagnosticKind::InvalidValue,
                 self.value_span(path),
-                format!("`{}` is not a duration", display_value(value)),
+                message,
                 "not a duration",
-                Some("write `500ms`, `5s`, `1m`, or a number of milliseconds".to_owned()),
+                Some("write `500ms`, `5s` or `1m`".to_owned()),
             );
         }
         parsed
@@ -1475,7 +1474,8 @@ fn is_literal(template: &JsonTemplate) -> bool {
     }
 }
 
-/// `500ms`, `5s`, `1.5s`, `2m`.
+/// `500ms`, `1.5s`, `2m` (or `2min`): a number and its unit, which is never left out (`30` could
+/// be seconds or milliseconds).
 pub fn parse_duration(text: &str) -> Option<Duration> {
     let text = text.trim();
     let split = text
@@ -1485,7 +1485,7 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     let number: f64 = number.parse().ok()?;
     let seconds = match unit.trim() {
         "ms" => number / 1000.0,
-        "s" | "" => number,
+        "s" => number,
         "m" | "min" => number * 60.0,
         _ => return None,
     };
@@ -1517,5 +1517,6 @@ mod tests {
         assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
         assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
         assert_eq!(parse_duration("fast"), None);
+        assert_eq!(parse_duration("30"), None, "a number without its unit");
     }
 }
