@@ -138,7 +138,8 @@ fn verify(
     validation.leeway = leeway;
     validation.validate_nbf = true;
     validation.validate_aud = false;
-    validation.set_required_spec_claims::<&str>(&[]);
+    // As `expect.jwt` does: a token that never expires is not a valid access token.
+    validation.set_required_spec_claims(&["exp"]);
     match jsonwebtoken::decode::<Value>(token.trim(), &decoding, &validation) {
         Ok(_) => {
             write(
@@ -160,6 +161,9 @@ fn verify(
                     format!("not valid yet: `nbf` is more than {leeway}s ahead")
                 }
                 ErrorKind::InvalidAlgorithm => format!("the key is not for alg `{alg}`"),
+                ErrorKind::MissingRequiredClaim(claim) => {
+                    format!("no `{claim}`: the token never expires")
+                }
                 _ => error.to_string(),
             };
             write(out, &format!("invalid: {reason}\n"))?;
@@ -191,6 +195,16 @@ fn forge(
             "unknown JWT attack `{attack_name}`: {hint}"
         )));
     };
+    let missing_flag = match kind.need() {
+        attack::Need::SigningKey if key.is_none() => Some(("signing key", "--key")),
+        attack::Need::PublicKey if public_key_pem.is_none() => Some(("public key", "--public-key")),
+        _ => None,
+    };
+    if let Some((what, flag)) = missing_flag {
+        return Err(AppError::Usage(format!(
+            "`{attack_name}` needs the target's {what}: pass `{flag}`"
+        )));
+    }
     let public_keys = match public_key_pem {
         Some(pem) => attack::forms_from_pem(pem).map_err(AppError::Usage)?,
         None => Vec::new(),

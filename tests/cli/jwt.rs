@@ -115,6 +115,29 @@ fn forge_prints_each_variant_and_the_forged_tokens_are_what_they_claim() {
         (code, stdout.as_str()),
         (1, "invalid: expired: `exp` is more than 60s past\n")
     );
+
+    let (_, stdout, _) = jwt(
+        &["forge", &token(), "--attack", "no-exp", "--key", SECRET],
+        "",
+    );
+    let endless = stdout.split_once('\t').expect("a line").1.trim();
+    let (code, stdout, _) = jwt(&["verify", endless, "--secret", SECRET], "");
+    assert_eq!(
+        (code, stdout.as_str()),
+        (1, "invalid: no `exp`: the token never expires\n")
+    );
+}
+
+#[test]
+fn an_attack_that_needs_a_key_names_the_flag_that_gives_it() {
+    let (code, _, stderr) = jwt(&["forge", &token(), "--attack", "expired"], "");
+    assert_eq!(
+        (code, stderr.as_str()),
+        (
+            2,
+            "error: `expired` needs the target's signing key: pass `--key`\n"
+        )
+    );
 }
 
 #[test]
