@@ -82,7 +82,11 @@ pub fn load(selection: &SuiteSelection) -> Result<Vec<Suite>, AppError> {
     for file in &files {
         match suite::load_file(file, &options) {
             Ok(suite) => suites.push(suite),
-            Err(found) => diagnostics.extend(found),
+            Err(mut found) => {
+                // In the order of the text, not the order they were checked in.
+                found.sort_by_key(|diagnostic| diagnostic.span.offset);
+                diagnostics.extend(found);
+            }
         }
     }
     if !diagnostics.is_empty() {

@@ -35,7 +35,7 @@ enum Command {
     #[command(after_help = exit::HELP)]
     Run(RunArgs),
     /// Load and check suites; run nothing.
-    #[command(after_help = exit::HELP)]
+    #[command(after_help = exit::VALIDATE_HELP)]
     Validate(SuiteArgs),
     /// List suites, their tags and steps.
     List(SuiteArgs),

@@ -17,5 +17,11 @@ Exit codes:
   0    every check passed
   1    some check failed (the reports say which)
   2    usage or suite error: nothing ran
-  3    runtime error that stopped the run (for example, reports could not be written)
+  3    runtime error that stopped the run (for example, the report folder cannot be written)
   130  interrupted (Ctrl-C): the reports hold what finished";
+
+/// The `validate --help` footer: it runs nothing, so only two codes can come out of it.
+pub const VALIDATE_HELP: &str = "\
+Exit codes:
+  0    every suite is valid
+  2    usage or suite error (each mistake is reported with its location)";

@@ -178,6 +178,24 @@ async fn validate_and_list_run_nothing() {
 }
 
 #[tokio::test]
+async fn the_mistakes_of_a_file_are_listed_in_the_order_they_are_written() {
+    let dir = scratch("mistakes-in-order");
+    std::fs::write(
+        dir.join("two.yaml"),
+        "name: two\nsteps:\n  - name: a\n    request: { url: /a }\n    expect:\n      json: { $.items: { len: many } }\n      status: forbidden\n",
+    )
+    .expect("writes suite");
+    let output = authprobe(vec!["validate".into(), "two.yaml".into()], &dir).await;
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let first = stderr.find("two.yaml:6").expect("the len mistake, line 6");
+    let second = stderr
+        .find("two.yaml:7")
+        .expect("the status mistake, line 7");
+    assert!(first < second, "{stderr}");
+}
+
+#[tokio::test]
 async fn every_command_selects_suites_by_tag_ignoring_case() {
     let dir = scratch("tag-commands");
     std::fs::write(dir.join("mixed.yaml"), MIXED_SUITE).expect("writes suite");
