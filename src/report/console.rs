@@ -78,15 +78,21 @@ impl<W: Write + Send> ConsoleListener<W> {
         } else {
             String::new()
         };
+        if step.status == StepStatus::Skipped {
+            // Nothing was sent: no time to show.
+            writeln!(
+                out,
+                "  {style}{mark}{style:#} {} {DIM}(skipped){DIM:#}",
+                step.name
+            )?;
+            return Ok(());
+        }
         writeln!(
             out,
             "  {style}{mark}{style:#} {} {DIM}({}{retries}){DIM:#}",
             step.name,
             format_duration(step.duration_ms)
         )?;
-        if step.status == StepStatus::Skipped {
-            return Ok(());
-        }
         if let Some(error) = &step.error {
             writeln!(
                 out,

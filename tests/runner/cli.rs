@@ -95,6 +95,31 @@ async fn run_exits_1_on_a_failed_check_and_writes_results_json() {
 }
 
 #[tokio::test]
+async fn fail_fast_shows_the_steps_it_skipped() {
+    let server = TestServer::start().await;
+    let dir = scratch("fail-fast-console");
+    let suite = format!(
+        "{MIXED_SUITE}  - name: never sent\n    request: {{ url: /landing }}\n    expect: {{ status: 200 }}\n"
+    );
+    std::fs::write(dir.join("mixed.yaml"), suite).expect("writes suite");
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "mixed.yaml".into(),
+            "--fail-fast".into(),
+            "--report".into(),
+            "json".into(),
+            "--target".into(),
+            server.url.to_string(),
+        ],
+        &dir,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("console_fail_fast", stable(&output.stdout, &server));
+}
+
+#[tokio::test]
 async fn run_exits_0_when_everything_passes_and_filters_by_tag() {
     let server = TestServer::start().await;
     let dir = scratch("tags");
