@@ -96,6 +96,21 @@ pub enum TransportErrorKind {
     Other,
 }
 
+impl TransportErrorKind {
+    /// Where a report shows the status: what came back instead of one. A response whose body
+    /// was too large or cut off did arrive, and is not called missing.
+    pub fn outcome(self) -> &'static str {
+        match self {
+            TransportErrorKind::Connect => "no connection",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::BodyTooLarge => "body too large",
+            TransportErrorKind::Truncated => "body cut off",
+            TransportErrorKind::InvalidRequest => "not sent",
+            TransportErrorKind::Other => "no response",
+        }
+    }
+}
+
 /// Why no (whole) response came back.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TransportError {

@@ -133,7 +133,9 @@ fn exchange_lines(step: &StepResult) -> String {
     for exchange in &step.exchanges {
         let outcome = match &exchange.outcome {
             ExchangeOutcome::Response(response) => response.status.to_string(),
-            ExchangeOutcome::Error(error) => format!("no response ({})", error.message),
+            ExchangeOutcome::Error(error) => {
+                format!("{} ({})", error.kind.outcome(), error.message)
+            }
         };
         let _ = writeln!(
             lines,

@@ -73,6 +73,8 @@ struct ExchangeView<'a> {
     request_body: Option<BodyView>,
     status: Option<u16>,
     status_class: &'static str,
+    /// Shown instead of the status when none came back.
+    failure: &'static str,
     response_headers: Vec<HeaderView<'a>>,
     response_body: Option<BodyView>,
     error: Option<&'a str>,
@@ -194,7 +196,7 @@ impl<'a> ExchangeView<'a> {
                 (!response.body.is_empty()).then(|| BodyView::new(&response.text(), body_limit)),
                 None,
             ),
-            ExchangeOutcome::Error(error) => (None, Vec::new(), None, Some(error.message.as_str())),
+            ExchangeOutcome::Error(error) => (None, Vec::new(), None, Some(error)),
         };
         ExchangeView {
             method: &request.method,
@@ -211,9 +213,10 @@ impl<'a> ExchangeView<'a> {
                 Some(_) => "bad",
                 None => "none",
             },
+            failure: error.map_or("no response", |error| error.kind.outcome()),
             response_headers,
             response_body,
-            error,
+            error: error.map(|error| error.message.as_str()),
             duration: format_duration(exchange.duration_ms),
         }
     }
@@ -520,7 +523,11 @@ impl ExchangeView<'_> {
                 number(out, status);
                 out.push_str("</span>");
             }
-            None => out.push_str("<span class=\"status none\">no response</span>"),
+            None => {
+                out.push_str("<span class=\"status none\">");
+                out.push_str(self.failure);
+                out.push_str("</span>");
+            }
         }
         out.push_str(" <span class=\"muted\">");
         escape(out, &self.duration);
