@@ -121,9 +121,49 @@ fn select(selection: &SuiteSelection, suites: Vec<Suite>) -> Result<Vec<Suite>, 
     Ok(selected)
 }
 
+/// A warning for each `--var` that no selected suite reads or declares: most often a typo, which
+/// would otherwise leave the suite's own value in place without a word.
+fn unused_vars(selection: &SuiteSelection, suites: &[Suite]) -> Vec<String> {
+    let used = |name: &str| {
+        suites.iter().any(|suite| {
+            suite.vars.iter().any(|(var, _)| var == name)
+                || suite
+                    .templates
+                    .variables_read()
+                    .iter()
+                    .any(|read| read == name)
+        })
+    };
+    selection
+        .vars
+        .iter()
+        .filter(|(name, _)| !used(name))
+        .map(|(name, _)| {
+            let known = suites.iter().flat_map(|suite| {
+                suite
+                    .vars
+                    .iter()
+                    .map(|(var, _)| var.as_str())
+                    .chain(suite.templates.variables_read().iter().map(String::as_str))
+            });
+            let hint = suite::closest(name, known)
+                .map(|near| format!(" (did you mean `{near}`?)"))
+                .unwrap_or_default();
+            format!("warning: --var `{name}` is not read by any suite{hint}")
+        })
+        .collect()
+}
+
 /// `authprobe validate`: load and check, run nothing.
-pub fn validate(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppError> {
+pub fn validate(
+    selection: &SuiteSelection,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, AppError> {
     let suites = select(selection, load(selection)?)?;
+    for warning in unused_vars(selection, &suites) {
+        let _ = writeln!(err, "{warning}");
+    }
     let steps: usize = suites.iter().map(|suite| suite.steps.len()).sum();
     let _ = writeln!(
         out,
@@ -184,6 +224,9 @@ pub fn run(
             .splice(0..0, reference_target::demo::suite_vars());
     }
     let suites = select(&config.selection, load(&selection)?)?;
+    for warning in unused_vars(&config.selection, &suites) {
+        let _ = writeln!(err, "{warning}");
+    }
     if !config.reports.is_empty() {
         report::check_report_dir(&config.report_dir)?;
     }

@@ -294,9 +294,8 @@ pub fn main() -> ExitCode {
         Command::Run(args) => {
             run_config(args).and_then(|config| app::run(&config, &mut stdout, &mut stderr))
         }
-        Command::Validate(args) => {
-            selection(args).and_then(|selection| app::validate(&selection, &mut stdout))
-        }
+        Command::Validate(args) => selection(args)
+            .and_then(|selection| app::validate(&selection, &mut stdout, &mut stderr)),
         Command::List(args) => {
             selection(args).and_then(|selection| app::list(&selection, &mut stdout))
         }

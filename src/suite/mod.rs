@@ -9,7 +9,7 @@ mod span;
 mod validate;
 mod yaml;
 
-pub use diagnostic::{Diagnostic, DiagnosticKind};
+pub use diagnostic::{Diagnostic, DiagnosticKind, closest};
 pub use load::{DiscoverError, discover, load_file, load_source};
 pub use model::*;
 pub use span::{SourceFile, Span};

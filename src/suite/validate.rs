@@ -159,8 +159,7 @@ struct Validator<'a> {
     context: String,
     /// The suite's `snapshot:`, which steps inherit and extend.
     suite_snapshot: Option<SnapshotSetting>,
-    /// Each distinct JSONPath is parsed once: suites repeat `$.id` in step after step.
-    /// Each distinct query is parsed once and shared: suites repeat `$.access_token`.
+    /// Each distinct JSONPath is parsed once and shared: suites repeat `$.id` in step after step.
     json_paths: FastMap<String, Arc<JsonPath>>,
     /// The stand-ins the suite declares; `None` while the `mocks:` section itself is validated.
     mock_providers: Option<Vec<crate::mock::Provider>>,

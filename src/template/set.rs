@@ -123,7 +123,15 @@ impl TemplateBuilder {
         functions::register(&mut tera);
         tera.add_raw_templates(self.sources)
             .map_err(|error| syntax_message(&error))?;
-        Ok(TemplateSet { tera })
+        let mut reads: Vec<String> = self
+            .compiled
+            .values()
+            .flat_map(|template| template.references.iter())
+            .map(|reference| reference.root().to_owned())
+            .collect();
+        reads.sort_unstable();
+        reads.dedup();
+        Ok(TemplateSet { tera, reads })
     }
 }
 
@@ -152,6 +160,8 @@ fn lone_variable(ast: &[tera::ast::Node]) -> Option<String> {
 /// All templates of one suite.
 pub struct TemplateSet {
     tera: Tera,
+    /// The variables the templates read (the roots: `mocks` for `mocks.google.url`), sorted.
+    reads: Vec<String>,
 }
 
 impl fmt::Debug for TemplateSet {
@@ -163,6 +173,11 @@ impl fmt::Debug for TemplateSet {
 }
 
 impl TemplateSet {
+    /// The variables the suite's templates read, sorted: `token` for `{{ token | upper }}`.
+    pub fn variables_read(&self) -> &[String] {
+        &self.reads
+    }
+
     fn render(&self, name: &str, scope: &Scope) -> Result<String, RenderError> {
         self.tera
             .render(name, &scope.context)

@@ -221,6 +221,29 @@ async fn the_mistakes_of_a_file_are_listed_in_the_order_they_are_written() {
 }
 
 #[tokio::test]
+async fn a_var_that_no_suite_reads_is_warned_about() {
+    let dir = scratch("unused-var");
+    std::fs::write(dir.join("mixed.yaml"), MIXED_SUITE).expect("writes suite");
+    let output = authprobe(
+        vec![
+            "validate".into(),
+            "mixed.yaml".into(),
+            "--var".into(),
+            "passwrd=x".into(),
+            "--var".into(),
+            "password=y".into(),
+        ],
+        &dir,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "warning: --var `passwrd` is not read by any suite (did you mean `password`?)\n"
+    );
+}
+
+#[tokio::test]
 async fn every_command_selects_suites_by_tag_ignoring_case() {
     let dir = scratch("tag-commands");
     std::fs::write(dir.join("mixed.yaml"), MIXED_SUITE).expect("writes suite");
