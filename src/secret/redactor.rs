@@ -44,7 +44,8 @@ fn is_sensitive_name(name: &str) -> bool {
     // `token_type: bearer`, `expires_in: 3600`, `token_endpoint: https://…` describe a secret
     // without being one; masking "bearer" or a URL everywhere would shred every report. So does a
     // token's time claim (`access_token_exp`): masking a timestamp would hide it in every token
-    // shown.
+    // shown. And so does a discovery document's `token_endpoint_auth_methods_supported`, whose
+    // `client_secret_basic` would otherwise be masked wherever it is written.
     if [
         "_type",
         "_in",
@@ -56,6 +57,9 @@ fn is_sensitive_name(name: &str) -> bool {
         "_iat",
         "_nbf",
         "_expiry",
+        "_method",
+        "_methods",
+        "_supported",
     ]
     .iter()
     .any(|suffix| ends_with(suffix))
@@ -283,7 +287,29 @@ impl Redactor {
 
     /// Adds a value that heuristics found (see [`MIN_LEARNT_SECRET_LEN`]).
     fn learn(&mut self, secret: &str) {
+        let secret = secret.trim();
+        // A JWT's signature is what makes it a credential; its header and claims stay readable
+        // in every report, so the whole token is not a secret, and an unsigned one (a forged
+        // `alg: none`) holds none.
+        if let Some(signature) = self.signature_of_whole_jwt(secret) {
+            self.insert(signature, MIN_LEARNT_SECRET_LEN);
+            return;
+        }
         self.insert(secret, MIN_LEARNT_SECRET_LEN);
+    }
+
+    /// The signature of `text` when `text` is one JWT and nothing else (empty when unsigned).
+    fn signature_of_whole_jwt<'t>(&self, text: &'t str) -> Option<&'t str> {
+        if !may_hold_token(text) {
+            return None;
+        }
+        let captures = self.jwt.captures(text)?;
+        let whole = captures.get(0)?;
+        (whole.start() == 0 && whole.end() == text.len()).then(|| {
+            captures
+                .name("signature")
+                .map_or("", |signature| signature.as_str())
+        })
     }
 
     fn insert(&mut self, secret: &str, min_len: usize) {
@@ -733,6 +759,14 @@ impl Redactor {
             .any(|header| name.eq_ignore_ascii_case(header))
         {
             return Cow::Owned(match value.split_once(' ') {
+                // A JWT keeps its header and claims readable, as everywhere else: its signature
+                // is what makes it a credential.
+                Some((scheme, credential))
+                    if scheme.eq_ignore_ascii_case("bearer")
+                        && self.signature_of_whole_jwt(credential).is_some() =>
+                {
+                    [scheme, " ", &self.mask(credential)].concat()
+                }
                 Some((scheme, _))
                     if ["bearer", "basic", "digest", "token"]
                         .iter()
@@ -1307,6 +1341,8 @@ mod tests {
         assert!(!is_sensitive_name("access_token_exp") && !is_sensitive_name("id_token_IAT"));
         assert!(!is_sensitive_name("refresh_token_nbf") && !is_sensitive_name("token_expiry"));
         assert!(is_sensitive_name("token_exp_secret"));
+        assert!(!is_sensitive_name("token_endpoint_auth_methods_supported"));
+        assert!(!is_sensitive_name("token_endpoint_auth_method"));
     }
 
     #[test]
