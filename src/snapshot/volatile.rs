@@ -3,7 +3,8 @@
 //! names by JSONPath) are replaced by placeholders before a snapshot is stored or compared.
 //!
 //! Placeholders are bracketed words: `[time]`, `[timestamp]`, `[uuid]`, `[cookie]`, `[random]`,
-//! `[signature]`, `[redacted]`. Secrets are masked separately, by [`crate::secret::Redactor`].
+//! `[signature]`, `[port]` (of a loopback address), `[key]` (a JWK's key material), `[redacted]`.
+//! Secrets are masked separately, by [`crate::secret::Redactor`].
 
 use std::sync::{Arc, LazyLock};
 
@@ -15,8 +16,11 @@ use crate::jwt::{self, DecodedJwt};
 
 /// Claims holding instants (seconds since the epoch).
 const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time", "updated_at"];
-/// Claims that are random on every issue.
-const RANDOM_CLAIMS: &[&str] = &["jti", "nonce", "at_hash", "c_hash", "sid"];
+/// Claims that are random on every issue (`family`: the refresh-token family of the built-in
+/// reference target).
+const RANDOM_CLAIMS: &[&str] = &["jti", "nonce", "at_hash", "c_hash", "sid", "family"];
+/// A JWK's members that change when its key does: stand-ins make new keys on every run.
+const KEY_MEMBERS: &[&str] = &["n", "x", "y", "x5c", "x5t", "x5t#S256", "kid"];
 
 static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -36,6 +40,13 @@ static UUID: LazyLock<Regex> = LazyLock::new(|| {
 /// OAuth query parameters that are random per flow.
 static RANDOM_PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([?&#](?:state|nonce|code|code_challenge|code_verifier|session_state)=)[^&#\s]+")
+        .expect("a valid literal regex")
+});
+
+/// A port of a loopback address, written plainly or percent-encoded (in a `redirect_uri`): the
+/// built-in target and the stand-ins listen on a new one every run.
+static LOOPBACK_PORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(127\.0\.0\.1|localhost|\[::1\]|%5B%3A%3A1%5D)(:|%3A)[0-9]{1,5}\b")
         .expect("a valid literal regex")
 });
 
@@ -82,11 +93,21 @@ fn stabilize_value(value: &Value, key: Option<&str>) -> Value {
                 .map(|item| stabilize_value(item, None))
                 .collect(),
         ),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(name, item)| (name.clone(), stabilize_value(item, Some(name))))
-                .collect(),
-        ),
+        Value::Object(map) => {
+            let is_key = map.contains_key("kty");
+            Value::Object(
+                map.iter()
+                    .map(|(name, item)| {
+                        let stable = if is_key && KEY_MEMBERS.contains(&name.as_str()) {
+                            Value::String("[key]".to_owned())
+                        } else {
+                            stabilize_value(item, Some(name))
+                        };
+                        (name.clone(), stable)
+                    })
+                    .collect(),
+            )
+        }
         other => other.clone(),
     }
 }
@@ -141,6 +162,7 @@ pub fn stabilize_text(text: &str) -> String {
     stable.push_str(&text[last..]);
     let stable = TIMESTAMP.replace_all(&stable, "[timestamp]");
     let stable = UUID.replace_all(&stable, "[uuid]");
+    let stable = LOOPBACK_PORT.replace_all(&stable, "$1$2[port]");
     RANDOM_PARAMETER
         .replace_all(&stable, |caps: &Captures<'_>| {
             format!("{}[random]", &caps[1])
@@ -240,6 +262,30 @@ mod tests {
                 "session=abc123; Expires=Thu, 01 Jan 2037 00:00:00 GMT; HttpOnly"
             ),
             "session=[cookie]; Expires=[timestamp]; HttpOnly"
+        );
+    }
+
+    #[test]
+    fn loopback_ports_are_replaced_plain_and_percent_encoded() {
+        assert_eq!(
+            stabilize_text(
+                "http://127.0.0.1:41191/cb?redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Fcb&x=[::1]:9"
+            ),
+            "http://127.0.0.1:[port]/cb?redirect_uri=http%3A%2F%2Flocalhost%3A[port]%2Fcb&x=[::1]:[port]"
+        );
+        assert_eq!(
+            stabilize_text("https://staging.example:8443/cb"),
+            "https://staging.example:8443/cb",
+            "a named host keeps its port"
+        );
+    }
+
+    #[test]
+    fn a_jwk_keeps_its_shape_but_not_its_key_material() {
+        let jwks = json!({"keys": [{"kty": "RSA", "kid": "k-81f", "n": "0vx7", "e": "AQAB", "alg": "RS256"}]});
+        assert_eq!(
+            stabilize_json(&jwks, &[]),
+            json!({"keys": [{"kty": "RSA", "kid": "[key]", "n": "[key]", "e": "AQAB", "alg": "RS256"}]})
         );
     }
 
