@@ -191,6 +191,11 @@ pub fn list(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppEr
             suite.name,
             suite.source.display_name()
         );
+        if let Some(description) = &suite.description {
+            for line in description.trim().lines() {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
         for step in &suite.steps {
             let identity = step
                 .identity

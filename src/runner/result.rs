@@ -59,6 +59,9 @@ impl Summary {
 #[derive(Debug, Serialize)]
 pub struct SuiteResult {
     pub name: String,
+    /// What the suite is about, as its author wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     pub file: String,
     pub tags: Vec<String>,
     pub duration_ms: f64,
@@ -209,6 +212,7 @@ pub(crate) mod fixtures {
     pub fn run_with(steps: Vec<StepResult>) -> RunResult {
         let suite = SuiteResult {
             name: "Suite <one>".to_owned(),
+            description: None,
             file: "suites/one.yaml".to_owned(),
             tags: Vec::new(),
             duration_ms: 12.0,

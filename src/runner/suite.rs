@@ -251,6 +251,7 @@ pub(super) async fn run_suite(
     let steps = finished.steps;
     let result = SuiteResult {
         name: suite.name.clone(),
+        description: suite.description.clone(),
         file,
         tags: suite.tags.clone(),
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,

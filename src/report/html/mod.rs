@@ -275,6 +275,7 @@ struct FailureLink<'a> {
 struct SuiteView<'a> {
     id: String,
     name: &'a str,
+    description: Option<&'a str>,
     file: &'a str,
     tags: &'a [String],
     status: &'static str,
@@ -354,12 +355,16 @@ impl<'a> SuiteView<'a> {
         SuiteView {
             id: format!("suite-{}", index + 1),
             name: &suite.name,
+            description: suite.description.as_deref(),
             file: &suite.file,
             tags: &suite.tags,
-            status: if summary.all_passed() {
-                "passed"
-            } else {
+            status: if !summary.all_passed() {
                 "failed"
+            } else if summary.steps > 0 && summary.skipped == summary.steps {
+                // Nothing ran (`--fail-fast` after an earlier suite failed): not a pass.
+                "skipped"
+            } else {
+                "passed"
             },
             summary,
             duration: format_duration(suite.duration_ms),
@@ -404,6 +409,7 @@ mod tests {
         let mut run = run_with(vec![StepResult::skipped("a step of one", 3, "skipped")]);
         run.suites.push(SuiteResult {
             name: "Suite two".to_owned(),
+            description: None,
             file: "suites/two.yaml".to_owned(),
             tags: Vec::new(),
             duration_ms: 1.0,
@@ -423,6 +429,19 @@ mod tests {
             !html.contains("<!--authprobe steps"),
             "a place left unfilled"
         );
+    }
+
+    #[test]
+    fn a_suite_shows_its_description_escaped_and_a_suite_that_ran_nothing_is_not_a_pass() {
+        use crate::runner::result::fixtures::run_with;
+        let mut run = run_with(vec![StepResult::skipped("never sent", 3, "skipped")]);
+        run.suites[0].description = Some("Why <b>this</b> matters".to_owned());
+        let html = page(&run);
+        assert!(
+            html.contains(r#"<p class="description">Why &lt;b&gt;this&lt;&#x2F;b&gt; matters</p>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<section class="suite skipped" id="suite-1">"#));
     }
 
     #[test]
@@ -495,6 +514,7 @@ mod tests {
             .collect();
         let suite = SuiteResult {
             name: "big".to_owned(),
+            description: None,
             file: "suites/big.yaml".to_owned(),
             tags: Vec::new(),
             duration_ms: 1.0,
