@@ -97,7 +97,7 @@ impl<W: Write + Send> ConsoleListener<W> {
             writeln!(
                 out,
                 "      {ERROR}error:{ERROR:#} {}  {DIM}{}:{}{DIM:#}",
-                self.redactor.mask(error),
+                Shown(&self.redactor.mask(error)),
                 self.file,
                 step.line
             )?;
@@ -106,19 +106,19 @@ impl<W: Write + Send> ConsoleListener<W> {
             writeln!(
                 out,
                 "      {BOLD}{}{BOLD:#}  {DIM}{}:{}{DIM:#}",
-                self.redactor.mask(&check.name),
+                Shown(&self.redactor.mask(&check.name)),
                 self.file,
                 check.line
             )?;
             writeln!(
                 out,
                 "        expected: {}",
-                self.redactor.mask(&check.expected)
+                Shown(&self.redactor.mask(&check.expected))
             )?;
             writeln!(
                 out,
                 "        actual:   {}",
-                self.redactor.mask(&check.actual)
+                Shown(&self.redactor.mask(&check.actual))
             )?;
         }
         Ok(())
@@ -209,6 +209,30 @@ pub fn write_snapshot_notes(out: &mut dyn Write, summary: &SnapshotSummary) -> s
     writeln!(out)
 }
 
+/// Text from the run (what the target sent, through an error or a check) as the terminal should
+/// show it: control characters and the invisible ones that reorder a line (bidi overrides) are
+/// written as escapes, so that a response cannot move the cursor, recolour the log or make a
+/// line read differently from what it holds.
+struct Shown<'a>(&'a str);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(is_unsafe_on_a_terminal) {
+            f.write_str(&rest[..at])?;
+            let unsafe_char = rest[at..].chars().next().unwrap_or_default();
+            write!(f, "\\u{{{:04x}}}", u32::from(unsafe_char))?;
+            rest = &rest[at + unsafe_char.len_utf8()..];
+        }
+        f.write_str(rest)
+    }
+}
+
+fn is_unsafe_on_a_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// The closing lines: counts, duration, and whether the run was interrupted.
 pub fn write_summary(out: &mut dyn Write, run: &RunResult) -> std::io::Result<()> {
     let Summary {
@@ -241,5 +265,20 @@ fn format_duration(ms: f64) -> String {
         format!("{}ms", ms.round() as u64)
     } else {
         format!("{:.2}s", ms / 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_the_target_sent_cannot_steer_the_terminal() {
+        let sent = "ok\u{1b}[2J\u{202e}gnp.exe\u{7}\tend\nnext";
+        assert_eq!(
+            Shown(sent).to_string(),
+            "ok\\u{001b}[2J\\u{202e}gnp.exe\\u{0007}\tend\nnext"
+        );
+        assert_eq!(Shown("plain ✓ text").to_string(), "plain ✓ text");
     }
 }
