@@ -41,8 +41,9 @@ enum Command {
     List(SuiteArgs),
     /// Serve the built-in reference target until Ctrl-C, optionally with flaws switched on.
     Demo(DemoArgs),
-    /// Serve the Google and GitHub stand-ins on fixed addresses for a staging server, print the
-    /// settings to give it, and log every call they receive (Ctrl-C stops).
+    /// Serve the Google and GitHub stand-ins for a staging server (on the addresses given, else on
+    /// free loopback ports), print the settings to give it, and log every call they receive
+    /// (Ctrl-C stops).
     Mock(MockArgs),
     /// Decode, verify or forge a JWT with the toolkit suites use.
     #[command(subcommand)]

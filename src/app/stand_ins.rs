@@ -230,5 +230,7 @@ pub async fn serve_mock(
             () = &mut stop => break,
         }
     }
+    let _ = writeln!(out, "# stopping");
+    let _ = out.flush();
     Ok(())
 }

@@ -184,3 +184,33 @@ async fn an_exact_public_url_is_announced_as_given_for_a_proxy() {
         "https://proxy.test/google/o/oauth2/v2/auth"
     );
 }
+
+/// What `authprobe mock` prints, from its settings to its last line: the console a staging setup
+/// is configured from, pinned with the ports it happened to get replaced.
+#[tokio::test]
+async fn the_mock_console_names_the_settings_then_stops_with_a_line() {
+    use authprobe::config::{MockConfig, StandInAddresses};
+    use authprobe::mock::Listen;
+
+    let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let listen = || {
+        Some(Listen {
+            addr: loopback,
+            public_url: None,
+        })
+    };
+    let config = MockConfig {
+        stand_ins: StandInAddresses {
+            google: listen(),
+            github: listen(),
+        },
+        target: Some(url::Url::parse("http://127.0.0.1:8000").expect("url")),
+    };
+    let mut out: Vec<u8> = Vec::new();
+    authprobe::app::serve_mock(&config, &mut out, async {})
+        .await
+        .expect("serves, then stops");
+    let text = String::from_utf8(out).expect("utf-8");
+    let ports = regex::Regex::new(r"127\.0\.0\.1:\d+").expect("regex");
+    insta::assert_snapshot!(ports.replace_all(&text, "127.0.0.1:[port]"));
+}
