@@ -207,13 +207,19 @@ fn judge(
     if server_error {
         actual.push_str(" (a server error is never a refusal)");
     }
-    if fetched > 0 {
-        actual.push_str(&format!(
-            ", and the target fetched authprobe's key URL {fetched} time(s)"
-        ));
-    }
+    // The body belongs with the status it came with, before any fetch is told.
     if !passed && !response.body.is_empty() {
-        actual.push_str(&format!(": {}", excerpt(&response.body)));
+        actual.push_str(&format!(" with body {}", excerpt(&response.body)));
+    }
+    if fetched > 0 {
+        let times = if fetched == 1 {
+            "once".to_owned()
+        } else {
+            format!("{fetched} times")
+        };
+        actual.push_str(&format!(
+            ", and the target fetched authprobe's key URL {times}"
+        ));
     }
     CheckResult {
         name,
