@@ -288,6 +288,21 @@ fn a_hostile_body_stays_text_and_the_failures_filter_works_in_chromium() {
         "{failed_visible}/{failed} failures shown"
     );
 
+    // Assert: a failure jumped to from the list at the top shows below the sticky header.
+    page.click("section.failures a");
+    let uncovered = page.evaluate(
+        "(function () {
+            var target = document.getElementById(window.location.hash.slice(1));
+            var header = document.querySelector('header.run').getBoundingClientRect().bottom;
+            return target !== null && target.getBoundingClientRect().top >= header;
+        })()",
+    );
+    assert_eq!(
+        uncovered,
+        json!(true),
+        "the step jumped to is under the header"
+    );
+
     let screenshot: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-in-chromium.png");
     page.screenshot(&screenshot);
     println!("screenshot: {}", screenshot.display());

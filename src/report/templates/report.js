@@ -43,6 +43,13 @@
       }
     });
   });
+  // A step jumped to from the failures list lands below the sticky header, not under it.
+  var header = document.querySelector("header.run");
+  function fitHeader() {
+    document.documentElement.style.setProperty("--header-height", (header.offsetHeight + 8) + "px");
+  }
+  window.addEventListener("resize", fitHeader);
+  fitHeader();
   if (window.location.hash === "#only-failures") {
     onlyFailures.checked = true;
   }
