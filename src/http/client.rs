@@ -69,6 +69,7 @@ impl HttpClient {
             Err(error) => Err(error),
         };
         Exchange {
+            label: None,
             request: recorded,
             outcome: match outcome {
                 Ok(response) => ExchangeOutcome::Response(response),

@@ -127,6 +127,9 @@ impl std::fmt::Display for TransportError {
 /// One request and its outcome.
 #[derive(Debug, Serialize)]
 pub struct Exchange {
+    /// What the request was, when it was not the step's own: `attack jwt alg-none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub request: RecordedRequest,
     #[serde(flatten)]
     pub outcome: ExchangeOutcome,

@@ -137,9 +137,13 @@ fn exchange_lines(step: &StepResult) -> String {
                 format!("{} ({})", error.kind.outcome(), error.message)
             }
         };
+        let label = exchange
+            .label
+            .as_ref()
+            .map_or(String::new(), |label| format!("[{label}] "));
         let _ = writeln!(
             lines,
-            "{} {} → {outcome}",
+            "{label}{} {} → {outcome}",
             exchange.request.method, exchange.request.url
         );
     }

@@ -13,7 +13,7 @@ use super::request;
 use super::suite::SuiteState;
 use crate::assert::{Bindings, CheckResult, matcher};
 use crate::attack::{self, JwtInputs, PublicKeyForm, Variant};
-use crate::http::{ExchangeOutcome, OutgoingRequest, Response};
+use crate::http::{Exchange, ExchangeOutcome, OutgoingRequest, Response};
 use crate::suite::{AttackSet, PublicKeySource, Span};
 use crate::template::Text;
 
@@ -21,13 +21,14 @@ use crate::template::Text;
 const BODY_EXCERPT: usize = 120;
 
 /// Runs `set` against `request`, whose first answer was `first`, and returns one check per control
-/// and per variant.
+/// and per variant, with the exchanges they were judged on, each labelled with its check's name.
 pub(super) async fn run(
     state: &SuiteState<'_>,
     set: &AttackSet,
     request: &OutgoingRequest,
     first: &Response,
-) -> Vec<CheckResult> {
+) -> (Vec<CheckResult>, Vec<Exchange>) {
+    let mut exchanges = Vec::new();
     let mut checks = vec![control("attack control before", first.status, set.span)];
     let mut planned: Vec<(Result<Variant, String>, Span, String)> = Vec::new();
     let listener = if set.jwt.iter().any(|(attack, _)| attack.uses_listener()) {
@@ -103,7 +104,7 @@ pub(super) async fn run(
         };
         let outgoing = attack::apply(request, &set.site, &variant.sent);
         let hits_before = listener.as_ref().map_or(0, Listener::hits);
-        let exchange = state.client.send(outgoing).await;
+        let mut exchange = state.client.send(outgoing).await;
         let fetched = listener.as_ref().map_or(0, Listener::hits) - hits_before;
         attributed_fetches += fetched;
         let check_name = format!("attack {}", variant.name);
@@ -129,6 +130,8 @@ pub(super) async fn run(
                 )
             }
         };
+        exchange.label = Some(check.name.clone());
+        exchanges.push(exchange);
         checks.push(check);
     }
     if wrong_key_answers.len() > 1 {
@@ -147,8 +150,10 @@ pub(super) async fn run(
         });
     }
 
-    let after = state.client.send(request.clone()).await;
+    let mut after = state.client.send(request.clone()).await;
     let after_status = after.response().map(|response| response.status);
+    after.label = Some("attack control after".to_owned());
+    exchanges.push(after);
     checks.push(match after_status {
         Some(status) => control("attack control after", status, set.span),
         None => CheckResult {
@@ -160,7 +165,7 @@ pub(super) async fn run(
             diff: None,
         },
     });
-    checks
+    (checks, exchanges)
 }
 
 fn push_planned(

@@ -243,6 +243,7 @@ pub(crate) mod fixtures {
             body: Some(format!(r#"{{"note":"{text}"}}"#)),
         };
         let answered = Exchange {
+            label: None,
             request: request.clone(),
             outcome: ExchangeOutcome::Response(Response::new(
                 200,
@@ -252,6 +253,7 @@ pub(crate) mod fixtures {
             duration_ms: 1.5,
         };
         let failed = Exchange {
+            label: None,
             request,
             outcome: ExchangeOutcome::Error(TransportError {
                 kind: TransportErrorKind::Other,

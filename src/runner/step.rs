@@ -263,14 +263,20 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
         }
     }
     checks.extend(race_check);
+    let mut attack_exchanges = Vec::new();
     if let (Some(set), Some(untouched)) = (&step.attacks, &untouched) {
-        checks.extend(super::attacks::run(state, set, untouched, response).await);
+        let (attack_checks, sent) = super::attacks::run(state, set, untouched, response).await;
+        checks.extend(attack_checks);
+        attack_exchanges = sent;
     }
     let status = if checks.iter().all(|check| check.passed) {
         StepStatus::Passed
     } else {
         StepStatus::Failed
     };
+    // After the step's own exchanges, which its assertions and snapshot read.
+    let mut exchanges = exchanges;
+    exchanges.append(&mut attack_exchanges);
     Attempt {
         status,
         exchanges,

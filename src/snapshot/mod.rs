@@ -200,7 +200,13 @@ fn check_step(
     options: &SnapshotOptions,
     written: &mut Vec<PathBuf>,
 ) -> Option<Outcome> {
-    let response = result.exchanges.last()?.response()?;
+    // The step's own last response, not the attacks' that follow it.
+    let response = result
+        .exchanges
+        .iter()
+        .rev()
+        .find(|exchange| exchange.label.is_none())?
+        .response()?;
     let actual = format::render(suite, &result.name, response, spec, redactor);
     let accepted_file = store::shown(&paths.accepted);
     let pending_file = store::shown(&paths.pending);

@@ -156,3 +156,41 @@ async fn failed_attack_checks_read_as_name_expectation_and_answer() {
     }
     insta::assert_snapshot!(lines);
 }
+
+/// Every attack check keeps the exchange it was judged on, after the step's own, labelled with
+/// the check's name: the reports show what was sent and what came back.
+#[tokio::test]
+async fn each_attack_check_keeps_the_exchange_it_judged() {
+    let result = run_bundled(FlawSet::default(), SUITES).await;
+    let mut attack_steps = 0;
+    for step in result.suites.iter().flat_map(|suite| &suite.steps) {
+        let labelled: Vec<&str> = step
+            .exchanges
+            .iter()
+            .filter_map(|exchange| exchange.label.as_deref())
+            .collect();
+        let judged: Vec<&str> = step
+            .checks
+            .iter()
+            .map(|check| check.name.as_str())
+            .filter(|name| {
+                name.starts_with("attack ")
+                    && *name != "attack control before"
+                    && !name.starts_with("attack api-key same answer")
+            })
+            .collect();
+        assert_eq!(labelled, judged, "step `{}`", step.name);
+        if judged.is_empty() {
+            continue;
+        }
+        attack_steps += 1;
+        assert!(
+            step.exchanges[0].label.is_none(),
+            "the step's own exchange comes first"
+        );
+    }
+    assert!(
+        attack_steps >= 2,
+        "the bundled suites attack a JWT and an API key"
+    );
+}

@@ -496,6 +496,7 @@ mod tests {
                     StepStatus::Passed
                 };
                 step.exchanges.push(Exchange {
+                    label: None,
                     request: RecordedRequest {
                         method: "GET".to_owned(),
                         url: format!("http://127.0.0.1:1/items/{index}"),

@@ -67,6 +67,8 @@ struct CaptureView<'a> {
 }
 
 struct ExchangeView<'a> {
+    /// What sent it, when not the step itself: `attack jwt alg-none`.
+    label: Option<&'a str>,
     method: &'a str,
     url: &'a str,
     request_headers: Vec<HeaderView<'a>>,
@@ -199,6 +201,7 @@ impl<'a> ExchangeView<'a> {
             ExchangeOutcome::Error(error) => (None, Vec::new(), None, Some(error)),
         };
         ExchangeView {
+            label: exchange.label.as_deref(),
             method: &request.method,
             url: &request.url,
             request_headers: headers(&request.headers),
@@ -511,6 +514,11 @@ impl CheckView<'_> {
 impl ExchangeView<'_> {
     fn write(&self, out: &mut String) {
         out.push_str("\n      <div class=\"exchange\">\n        <div class=\"line\">");
+        if let Some(label) = self.label {
+            out.push_str("<span class=\"label\">");
+            escape(out, label);
+            out.push_str("</span> ");
+        }
         escape(out, self.method);
         out.push(' ');
         escape(out, self.url);
@@ -712,6 +720,7 @@ mod tests {
             };
             passing.exchanges = vec![
                 Exchange {
+                    label: None,
                     request: request(Some("x".repeat(5000))),
                     outcome: ExchangeOutcome::Response(Response::new(
                         302,
@@ -721,6 +730,7 @@ mod tests {
                     duration_ms: 2.0,
                 },
                 Exchange {
+                    label: None,
                     request: request(None),
                     outcome: ExchangeOutcome::Response(Response::new(
                         500,
@@ -730,6 +740,7 @@ mod tests {
                     duration_ms: 2.0,
                 },
                 Exchange {
+                    label: None,
                     request: request(None),
                     outcome: ExchangeOutcome::Response(Response::new(
                         200,
@@ -739,6 +750,7 @@ mod tests {
                     duration_ms: 2.0,
                 },
                 Exchange {
+                    label: None,
                     request: request(None),
                     outcome: ExchangeOutcome::Error(TransportError {
                         kind: TransportErrorKind::Other,
