@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use format::comparable;
-pub use store::{SnapshotPaths, slug};
+pub use store::{SnapshotPaths, step_file_stem};
 pub use volatile::{stabilize_header, stabilize_json, stabilize_text};
 
 use crate::runner::{CheckResult, RunResult, StepResult, StepStatus, Summary};

@@ -23,17 +23,26 @@ impl SnapshotPaths {
             || "suite".to_owned(),
             |stem| stem.to_string_lossy().into_owned(),
         );
-        let mut slug = slug(step_name);
-        if slug.is_empty() {
-            slug = format!("step-{step_line}");
-        }
-        let accepted = dir.join(stem).join(format!("{slug}.snap"));
+        let accepted = dir
+            .join(stem)
+            .join(format!("{}.snap", step_file_stem(step_name, step_line)));
         let mut pending = accepted.clone().into_os_string();
         pending.push(".new");
         SnapshotPaths {
             accepted,
             pending: pending.into(),
         }
+    }
+}
+
+/// The name of a step's snapshot file without `.snap`: its name as a [`slug`], or `step-<line>`
+/// for a name with nothing to keep.
+pub fn step_file_stem(step_name: &str, step_line: usize) -> String {
+    let slug = slug(step_name);
+    if slug.is_empty() {
+        format!("step-{step_line}")
+    } else {
+        slug
     }
 }
 

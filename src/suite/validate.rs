@@ -95,9 +95,12 @@ pub(super) fn validate(
     let mut seen_names: FastMap<String, usize> = FastMap::default();
     let mut steps = Vec::with_capacity(raw.steps.len());
     let steps_path = root.key("steps");
+    // Steps with a snapshot, by the file name their name makes (`Sign in!` and `sign in` share one).
+    let mut snapshot_files: FastMap<String, (usize, String)> = FastMap::default();
     for (index, step) in raw.steps.into_iter().enumerate() {
         let path = steps_path.index(index);
-        if let Some(first) = seen_names.insert(step.name.clone(), index) {
+        let duplicate = seen_names.insert(step.name.clone(), index);
+        if let Some(first) = duplicate {
             validator.push(
                 DiagnosticKind::DuplicateName,
                 validator.spans.value(&path.key("name")),
@@ -109,7 +112,28 @@ pub(super) fn validate(
                 )),
             );
         }
-        steps.push(validator.step(step, &path, &identities));
+        let step = validator.step(step, &path, &identities);
+        if step.snapshot.is_some() && duplicate.is_none() {
+            let file = crate::snapshot::step_file_stem(&step.name, step.span.line);
+            if let Some((first, first_name)) = snapshot_files.get(&file) {
+                validator.push(
+                    DiagnosticKind::DuplicateName,
+                    validator.spans.value(&path.key("name")),
+                    format!(
+                        "steps `{first_name}` and `{}` would share the snapshot file `{file}.snap`",
+                        step.name
+                    ),
+                    "same snapshot file",
+                    Some(format!(
+                        "a snapshot is named after its step, in lowercase with other characters as `-`; rename this one or step {}",
+                        first + 1
+                    )),
+                );
+            } else {
+                snapshot_files.insert(file, (index, step.name.clone()));
+            }
+        }
+        steps.push(step);
     }
 
     let Validator {
