@@ -20,15 +20,25 @@ use crate::template::Text;
 /// How much of a response body a failed check quotes.
 const BODY_EXCERPT: usize = 120;
 
-/// Runs `set` against `request`, whose first answer was `first`, and returns one check per control
-/// and per variant, with the exchanges they were judged on, each labelled with its check's name.
+/// What an attack set did: a check per control and per variant, the exchanges they were judged on
+/// (each labelled with its check's name), and the secrets they sent.
+pub(super) struct AttackRun {
+    pub checks: Vec<CheckResult>,
+    pub exchanges: Vec<Exchange>,
+    /// The API key and every variant made of it: a truncated or case-flipped key tells the key,
+    /// and is masked like it wherever the step is shown.
+    pub secrets: Vec<String>,
+}
+
+/// Runs `set` against `request`, whose first answer was `first`.
 pub(super) async fn run(
     state: &SuiteState<'_>,
     set: &AttackSet,
     request: &OutgoingRequest,
     first: &Response,
-) -> (Vec<CheckResult>, Vec<Exchange>) {
+) -> AttackRun {
     let mut exchanges = Vec::new();
+    let mut secrets = Vec::new();
     let mut checks = vec![control("attack control before", first.status, set.span)];
     let mut planned: Vec<(Result<Variant, String>, Span, String)> = Vec::new();
     let listener = if set.jwt.iter().any(|(attack, _)| attack.uses_listener()) {
@@ -61,6 +71,7 @@ pub(super) async fn run(
     }
     if !set.api_key.is_empty() {
         let key = attack::credential(request, &set.site);
+        secrets.extend(key.iter().cloned());
         for (kind, span) in &set.api_key {
             let name = format!("api-key {}", kind.name());
             let variants = match (&key, &set.site) {
@@ -102,6 +113,10 @@ pub(super) async fn run(
                 continue;
             }
         };
+        if let attack::Sent::ApiKey(value) | attack::Sent::ApiKeyMoved { value, .. } = &variant.sent
+        {
+            secrets.push(value.clone());
+        }
         let outgoing = attack::apply(request, &set.site, &variant.sent);
         let hits_before = listener.as_ref().map_or(0, Listener::hits);
         let mut exchange = state.client.send(outgoing).await;
@@ -165,7 +180,11 @@ pub(super) async fn run(
             diff: None,
         },
     });
-    (checks, exchanges)
+    AttackRun {
+        checks,
+        exchanges,
+        secrets,
+    }
 }
 
 fn push_planned(

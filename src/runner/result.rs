@@ -123,8 +123,8 @@ pub struct StepResult {
     pub captures: Vec<CapturedValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Values of the suite's declared secrets as they stood after this step: for masking only,
-    /// never serialized.
+    /// Values of the suite's declared secrets as they stood after this step, and the variants of
+    /// its API key that attacks sent: for masking only, never serialized.
     #[serde(skip)]
     pub secrets: Vec<String>,
     /// The end of the run's work on the step, done while the run went on: never serialized.

@@ -153,7 +153,11 @@ pub(super) async fn run_step(
             .map(|(name, value)| CapturedValue { name, value })
             .collect(),
         error: outcome.error,
-        secrets: declared_secrets(state),
+        secrets: {
+            let mut secrets = declared_secrets(state);
+            secrets.extend(outcome.secrets);
+            secrets
+        },
         drafts: Drafts::default(),
     };
     (result, outcome.deferred)
@@ -180,6 +184,8 @@ struct Attempt {
     captured: Vec<(String, serde_json::Value)>,
     error: Option<String>,
     deferred: Option<DeferredAssertions>,
+    /// Secrets the attempt sent besides the declared ones (attack variants of an API key).
+    secrets: Vec<String>,
 }
 
 impl Attempt {
@@ -191,6 +197,7 @@ impl Attempt {
             captured: Vec::new(),
             error: Some(message),
             deferred: None,
+            secrets: Vec::new(),
         }
     }
 }
@@ -264,10 +271,12 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
     }
     checks.extend(race_check);
     let mut attack_exchanges = Vec::new();
+    let mut secrets = Vec::new();
     if let (Some(set), Some(untouched)) = (&step.attacks, &untouched) {
-        let (attack_checks, sent) = super::attacks::run(state, set, untouched, response).await;
-        checks.extend(attack_checks);
-        attack_exchanges = sent;
+        let attacks = super::attacks::run(state, set, untouched, response).await;
+        checks.extend(attacks.checks);
+        attack_exchanges = attacks.exchanges;
+        secrets = attacks.secrets;
     }
     let status = if checks.iter().all(|check| check.passed) {
         StepStatus::Passed
@@ -284,6 +293,7 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
         captured,
         error: None,
         deferred: defer.then_some(DeferredAssertions { url }),
+        secrets,
     }
 }
 

@@ -289,13 +289,14 @@ impl Redactor {
     fn learn(&mut self, secret: &str) {
         let secret = secret.trim();
         // A JWT's signature is what makes it a credential; its header and claims stay readable
-        // in every report, so the whole token is not a secret, and an unsigned one (a forged
-        // `alg: none`) holds none.
-        if let Some(signature) = self.signature_of_whole_jwt(secret) {
-            self.insert(signature, MIN_LEARNT_SECRET_LEN);
-            return;
+        // in every report, so the signature is the secret. An unsigned token is a credential as
+        // it stands (a target that takes `alg: none` would take it again): all of it is.
+        match self.signature_of_whole_jwt(secret) {
+            Some(signature) if !signature.is_empty() => {
+                self.insert(signature, MIN_LEARNT_SECRET_LEN);
+            }
+            _ => self.insert(secret, MIN_LEARNT_SECRET_LEN),
         }
-        self.insert(secret, MIN_LEARNT_SECRET_LEN);
     }
 
     /// The signature of `text` when `text` is one JWT and nothing else (empty when unsigned).
@@ -396,7 +397,12 @@ impl Redactor {
     }
 
     fn learn_exchange(&mut self, exchange: &Exchange) {
-        self.learn_request(&exchange.request);
+        // An attack's request carries what authprobe forged, not what the target issued: its
+        // tokens would make secrets of the genuine token's parts, and the API keys it made from
+        // the step's key are among the step's secrets already.
+        if exchange.label.is_none() {
+            self.learn_request(&exchange.request);
+        }
         if let Some(response) = exchange.response() {
             self.learn_response(response);
         }
@@ -1296,6 +1302,29 @@ mod tests {
         assert_eq!(
             masked,
             format!("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.{MASK} end")
+        );
+    }
+
+    #[test]
+    fn a_signed_bearer_shows_its_claims_and_an_unsigned_one_nothing() {
+        let signed = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl";
+        let unsigned = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.";
+        let mut redactor = Redactor::default();
+        redactor.learn_credential(&format!("Bearer {signed}"));
+        redactor.learn_credential(&format!("Bearer {unsigned}"));
+        let secrets: Vec<&str> = redactor.secrets().collect();
+        assert_eq!(secrets, ["c2lnbmF0dXJl", unsigned]);
+        assert_eq!(
+            redactor.mask_header("Authorization", &format!("Bearer {signed}")),
+            format!("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.{MASK}")
+        );
+        assert_eq!(
+            redactor.mask_header("Authorization", &format!("Bearer {unsigned}")),
+            format!("Bearer {MASK}")
+        );
+        assert_eq!(
+            redactor.mask(&format!("{{\"access_token\":\"{unsigned}\"}}")),
+            format!("{{\"access_token\":\"{MASK}\"}}")
         );
     }
 

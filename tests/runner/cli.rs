@@ -320,6 +320,57 @@ async fn a_report_dir_that_cannot_be_written_stops_the_run_before_it_starts() {
 }
 
 #[tokio::test]
+async fn the_variants_an_api_key_attack_makes_of_the_key_never_reach_a_report() {
+    let server = TestServer::start().await;
+    let dir = scratch("api-key-variants");
+    std::fs::write(
+        dir.join("keys.yaml"),
+        r#"name: keys
+secrets: [key]
+vars: { key: "Sk-LiveKey-7f3a9b2c4d" }
+steps:
+  - name: the key in a header of its own
+    request:
+      url: /echo
+      api_key: { header: X-Key, value: "{{ key }}" }
+    attacks:
+      api_key: [missing, wrong, truncated, extended, case-flipped, in-query]
+"#,
+    )
+    .expect("writes suite");
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "keys.yaml".into(),
+            "--target".into(),
+            server.url.to_string(),
+        ],
+        &dir,
+    )
+    .await;
+    // The echo server takes every key: the attacks fail, and the reports show each exchange.
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("survived masking"), "{stderr}");
+    for report in ["results.json", "index.html", "junit.xml"] {
+        let text = std::fs::read_to_string(dir.join("reports").join(report)).expect("report");
+        assert!(text.contains("attack api-key truncated"), "{report}");
+        // Each variant is made of the key: any long piece of it, in either case or shifted
+        // by one character (`wrong`), would tell the key.
+        for piece in [
+            "LiveKey",
+            "lIVEkEY",
+            "7f3a9b2c4",
+            "7F3A9B2C4",
+            "MjwfLfz",
+            "8g4b0c3d5",
+        ] {
+            assert!(!text.contains(piece), "{report} shows `{piece}`");
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_target_without_an_http_scheme_is_a_usage_error_with_a_hint() {
     let dir = scratch("target-scheme");
     for (target, hint) in [

@@ -111,7 +111,13 @@ struct TimeView {
 impl<'a> StepView<'a> {
     pub(super) fn new(id: String, file: &str, step: &'a StepResult, redactor: &Redactor) -> Self {
         let status = status_name(step.status);
-        let follow = step.exchanges.len() > 1;
+        // Hops of the step's own request: the attacks' exchanges that follow them are not.
+        let follow = step
+            .exchanges
+            .iter()
+            .filter(|exchange| exchange.label.is_none())
+            .count()
+            > 1;
         StepView {
             id,
             name: &step.name,
@@ -281,7 +287,11 @@ fn jwts_of(exchanges: &[Exchange], redactor: &Redactor) -> Vec<JwtView> {
                 if seen.iter().any(|known| known == token) {
                     continue;
                 }
-                views.push(JwtView::new(place.describe(), &found.decoded, redactor));
+                let place = match &exchange.label {
+                    Some(label) => format!("{label}: {}", place.describe()),
+                    None => place.describe(),
+                };
+                views.push(JwtView::new(place, &found.decoded, redactor));
                 seen.push(token.to_owned());
             }
         }
@@ -438,18 +448,29 @@ impl StepView<'_> {
             out.push_str("\n      </tbody></table>\n      ");
         }
         out.push_str("\n      ");
+        // The step's own exchanges (its hops) come first, then the attacks' (labelled).
+        let own = self
+            .exchanges
+            .iter()
+            .take_while(|exchange| exchange.label.is_none())
+            .count();
         for (index, exchange) in self.exchanges.iter().enumerate() {
             out.push_str("\n      ");
-            if index == 0 {
+            if index == 0 && own > 0 {
                 out.push_str("<h3>");
-                if self.exchanges.len() > 1 {
+                if own > 1 {
                     out.push_str("Requests (");
-                    number(out, self.exchanges.len());
+                    number(out, own);
                     out.push_str(" hops)");
                 } else {
                     out.push_str("Request and response");
                 }
                 out.push_str("</h3>");
+            }
+            if index == own {
+                out.push_str("<h3>Attacks (");
+                number(out, self.exchanges.len() - own);
+                out.push_str(" requests)</h3>");
             }
             exchange.write(out);
         }
@@ -774,6 +795,33 @@ mod tests {
         none.captures.clear();
         none.status = StepStatus::Skipped;
         out.push(none);
+        // The step's own request, then two attacks on it: one answered, one timed out.
+        let mut attacked = build();
+        attacked.exchanges.truncate(1);
+        let mut forged = attacked.exchanges[0].request.clone();
+        forged.url = "http://127.0.0.1:1/a".to_owned();
+        let forged_token = {
+            use base64::Engine as _;
+            let e = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+            format!("{}.{}.", e(r#"{"alg":"none"}"#), e(r#"{"sub":"forged"}"#))
+        };
+        forged.headers = vec![("authorization".to_owned(), format!("Bearer {forged_token}"))];
+        attacked.exchanges.push(Exchange {
+            label: Some("attack jwt <z>".to_owned()),
+            request: forged.clone(),
+            outcome: ExchangeOutcome::Response(Response::new(401, Vec::new(), Vec::new())),
+            duration_ms: 1.0,
+        });
+        attacked.exchanges.push(Exchange {
+            label: Some("attack control after".to_owned()),
+            request: forged,
+            outcome: ExchangeOutcome::Error(TransportError {
+                kind: TransportErrorKind::Timeout,
+                message: "no response after 10s: timed out".to_owned(),
+            }),
+            duration_ms: 1.0,
+        });
+        out.push(attacked);
         out
     }
 
@@ -795,6 +843,12 @@ mod tests {
             !html.contains("<z>"),
             "a value from the run is written unescaped"
         );
+        let attacked = &html[html.find(r#"id="step-1-7""#).expect("the attacked step")..];
+        assert!(
+            !attacked.contains("curl -i -L"),
+            "the attacks' exchanges are not hops of the step's request"
+        );
+        assert!(attacked.contains("attack jwt &lt;z&gt;: request header authorization"));
         insta::assert_snapshot!("steps_of_every_kind", html);
     }
 }
