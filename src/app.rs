@@ -102,8 +102,8 @@ fn select(selection: &SuiteSelection, suites: Vec<Suite>) -> Result<Vec<Suite>, 
         .iter()
         .flat_map(|suite| suite.tags.iter().map(String::as_str))
         .collect();
-    known.sort_unstable();
-    known.dedup();
+    known.sort_unstable_by_key(|tag| tag.to_ascii_lowercase());
+    known.dedup_by(|tag, kept| tag.eq_ignore_ascii_case(kept));
     let known = if known.is_empty() {
         "none of the suites has tags".to_owned()
     } else {
@@ -149,7 +149,7 @@ fn unused_vars(selection: &SuiteSelection, suites: &[Suite]) -> Vec<String> {
             let hint = suite::closest(name, known)
                 .map(|near| format!(" (did you mean `{near}`?)"))
                 .unwrap_or_default();
-            format!("warning: --var `{name}` is not read by any suite{hint}")
+            format!("warning: --var `{name}` is not read by any suite selected{hint}")
         })
         .collect()
 }

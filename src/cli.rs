@@ -150,7 +150,7 @@ struct RunArgs {
     #[arg(long, env = "AUTHPROBE_TARGET", value_name = "URL", value_parser = parse_target)]
     target: Option<TargetUrl>,
     /// Switch a flaw on in the built-in reference target, to watch a suite catch it (repeatable).
-    #[arg(long = "flaw", value_name = "NAME", conflicts_with = "target")]
+    #[arg(long = "flaw", value_name = "NAME")]
     flaws: Vec<Flaw>,
     /// Stop after the first failed step; the rest are reported as skipped.
     #[arg(long)]
@@ -237,6 +237,13 @@ impl ValueEnum for JwtAlgorithm {
     }
 }
 
+/// Whether `AUTHPROBE_TARGET` is set but blank: then an empty target came from it, not from
+/// `--target ""` (a CI variable that was never set), which is a mistake.
+fn target_variable_is_blank() -> bool {
+    std::env::var_os("AUTHPROBE_TARGET")
+        .is_some_and(|value| value.to_string_lossy().trim().is_empty())
+}
+
 /// A `--target` as given: empty (an `AUTHPROBE_TARGET=` left blank) means none.
 #[derive(Debug, Clone)]
 struct TargetUrl(Option<url::Url>);
@@ -266,9 +273,9 @@ fn parse_target(text: &str) -> Result<TargetUrl, String> {
     Ok(TargetUrl(Some(url)))
 }
 
-/// A leeway in whole seconds, as jsonwebtoken counts it.
+/// A leeway in whole seconds, as jsonwebtoken counts it (a part of a second counts as one).
 fn parse_leeway(text: &str) -> Result<u64, String> {
-    parse_duration(text).map(|leeway| leeway.as_secs())
+    parse_duration(text).map(|leeway| leeway.as_secs() + u64::from(leeway.subsec_nanos() > 0))
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -361,9 +368,24 @@ fn selection(args: SuiteArgs) -> Result<SuiteSelection, AppError> {
 }
 
 fn run_config(args: RunArgs) -> Result<RunConfig, AppError> {
+    // Checked here, not by clap: an `AUTHPROBE_TARGET=` left empty is no target.
+    let target = match args.target {
+        Some(TargetUrl(None)) if !target_variable_is_blank() => {
+            return Err(AppError::Usage(
+                "--target is empty: give the URL of the server to test, or leave --target out to run against the built-in reference target".to_owned(),
+            ));
+        }
+        Some(TargetUrl(url)) => url,
+        None => None,
+    };
+    if target.is_some() && !args.flaws.is_empty() {
+        return Err(AppError::Usage(
+            "--flaw switches on a flaw of the built-in reference target: it cannot be used with --target".to_owned(),
+        ));
+    }
     Ok(RunConfig {
         selection: selection(args.suites)?,
-        target: args.target.and_then(|target| target.0),
+        target,
         flaws: args.flaws.into_iter().collect(),
         fail_fast: args.fail_fast,
         timeout: args.timeout,

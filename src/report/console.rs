@@ -178,7 +178,9 @@ pub fn write_snapshot_notes(out: &mut dyn Write, summary: &SnapshotSummary) -> s
         writeln!(
             out,
             "  {style}{mark}{style:#} {} › {}: {}",
-            note.suite, note.step, note.message
+            note.suite,
+            note.step,
+            Shown(&note.message)
         )?;
         let Some(diff) = note
             .diff
@@ -195,7 +197,7 @@ pub fn write_snapshot_notes(out: &mut dyn Write, summary: &SnapshotSummary) -> s
                 Some(b'@') => DIM,
                 _ => Style::new(),
             };
-            writeln!(out, "      {style}{line}{style:#}")?;
+            writeln!(out, "      {style}{}{style:#}", Shown(line))?;
         }
         let total = diff.lines().count();
         if total > MAX_DIFF_LINES {

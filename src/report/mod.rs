@@ -63,8 +63,6 @@ impl ReportFormat {
     }
 }
 
-/// Writes the chosen file reports into `dir`, each atomically. Returns the files written. `run`
-/// must be masked already; `redactor` masks what reporters derive from it (decoded JWTs).
 /// Makes sure the reports can be written to `dir` (creating it), before a run that would
 /// otherwise find out only at its end.
 pub fn check_report_dir(dir: &Path) -> Result<(), ReportError> {
@@ -78,6 +76,8 @@ pub fn check_report_dir(dir: &Path) -> Result<(), ReportError> {
     std::fs::remove_file(&probe).map_err(failed)
 }
 
+/// Writes the chosen file reports into `dir`, each atomically. Returns the files written. `run`
+/// must be masked already; `redactor` masks what reporters derive from it (decoded JWTs).
 pub fn write_reports(
     run: &RunResult,
     dir: &Path,

@@ -46,7 +46,9 @@ static RANDOM_PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
 /// A port of a loopback address, written plainly or percent-encoded (in a `redirect_uri`): the
 /// built-in target and the stand-ins listen on a new one every run.
 static LOOPBACK_PORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(127\.0\.0\.1|localhost|\[::1\]|%5B%3A%3A1%5D)(:|%3A)[0-9]{1,5}\b")
+    Regex::new(
+        r"(?i)(^|[^a-z0-9.\-]|%2F)(127\.0\.0\.1|localhost|\[::1\]|%5B%3A%3A1%5D)(:|%3A)[0-9]{1,5}\b",
+    )
         .expect("a valid literal regex")
 });
 
@@ -162,7 +164,7 @@ pub fn stabilize_text(text: &str) -> String {
     stable.push_str(&text[last..]);
     let stable = TIMESTAMP.replace_all(&stable, "[timestamp]");
     let stable = UUID.replace_all(&stable, "[uuid]");
-    let stable = LOOPBACK_PORT.replace_all(&stable, "$1$2[port]");
+    let stable = LOOPBACK_PORT.replace_all(&stable, "$1$2$3[port]");
     RANDOM_PARAMETER
         .replace_all(&stable, |caps: &Captures<'_>| {
             format!("{}[random]", &caps[1])
@@ -277,6 +279,11 @@ mod tests {
             stabilize_text("https://staging.example:8443/cb"),
             "https://staging.example:8443/cb",
             "a named host keeps its port"
+        );
+        assert_eq!(
+            stabilize_text("http://mylocalhost:80/ http://10.127.0.0.1:81/"),
+            "http://mylocalhost:80/ http://10.127.0.0.1:81/",
+            "nor does one that merely ends like a loopback name"
         );
     }
 

@@ -385,22 +385,24 @@ impl Validator<'_> {
             .and_then(|value| self.duration(value, &path.key("timeout")));
         let retry = raw.retry.map(|retry| {
             if retry.attempts == 0 {
+                let help = "`attempts` counts every try, the first included: `attempts: 3` tries \
+                            up to three times";
                 self.push(
                     DiagnosticKind::InvalidValue,
                     self.spans.value(&path.key("retry").key("attempts")),
                     "`retry.attempts` is 0: a step is tried at least once",
                     "no attempt",
-                    Some("`attempts` counts every try, the first included: `attempts: 3` tries up to three times".to_owned()),
+                    Some(help.to_owned()),
                 );
             }
             Retry {
-            attempts: retry.attempts.max(1),
-            delay: retry
-                .delay
-                .as_ref()
-                .and_then(|value| self.duration(value, &path.key("retry").key("delay")))
-                .unwrap_or(Duration::from_millis(200)),
-        }
+                attempts: retry.attempts.max(1),
+                delay: retry
+                    .delay
+                    .as_ref()
+                    .and_then(|value| self.duration(value, &path.key("retry").key("delay")))
+                    .unwrap_or(Duration::from_millis(200)),
+            }
         });
         let assertions = match raw.expect {
             Some(expect) => self.expect(*expect, &path.key("expect")),
@@ -1512,7 +1514,8 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         "m" | "min" => number * 60.0,
         _ => return None,
     };
-    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+    // A number past what a `Duration` holds is no duration, not a panic.
+    Duration::try_from_secs_f64(seconds).ok()
 }
 
 pub(crate) fn display_value(value: &Value) -> String {
@@ -1541,5 +1544,11 @@ mod tests {
         assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
         assert_eq!(parse_duration("fast"), None);
         assert_eq!(parse_duration("30"), None, "a number without its unit");
+        assert_eq!(
+            parse_duration("99999999999999999999s"),
+            None,
+            "past a Duration"
+        );
+        assert_eq!(parse_duration("-1s"), None);
     }
 }

@@ -239,7 +239,7 @@ async fn a_var_that_no_suite_reads_is_warned_about() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "warning: --var `passwrd` is not read by any suite (did you mean `password`?)\n"
+        "warning: --var `passwrd` is not read by any suite selected (did you mean `password`?)\n"
     );
 }
 
@@ -386,6 +386,30 @@ async fn a_target_without_an_http_scheme_is_a_usage_error_with_a_hint() {
 }
 
 #[tokio::test]
+async fn an_empty_target_flag_and_a_flaw_with_a_target_are_usage_errors() {
+    let dir = scratch("target-usage");
+    let output = authprobe(vec!["run".into(), "--target".into(), "".into()], &dir).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: --target is empty"));
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "--target".into(),
+            "http://127.0.0.1:9".into(),
+            "--flaw".into(),
+            "ignore-exp".into(),
+        ],
+        &dir,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("cannot be used with --target"),
+        "{output:?}"
+    );
+}
+
+#[tokio::test]
 async fn an_empty_target_variable_counts_as_unset() {
     let dir = scratch("empty-target");
     std::fs::write(
@@ -395,7 +419,14 @@ async fn an_empty_target_variable_counts_as_unset() {
     .expect("writes suite");
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new(binary())
-            .args(["run", "offline.yaml", "--report", "json"])
+            .args([
+                "run",
+                "offline.yaml",
+                "--report",
+                "json",
+                "--flaw",
+                "ignore-exp",
+            ])
             .current_dir(&dir)
             .env("AUTHPROBE_TARGET", "")
             .env("NO_COLOR", "1")

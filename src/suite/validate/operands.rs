@@ -10,8 +10,7 @@ use crate::suite::model::Matcher;
 use crate::suite::span::NodePath;
 
 /// What a status may be written as, for the hint.
-const STATUS_FORMS: &str =
-    "write a status code (`200`), a class (`4xx`), or a matcher of codes (`one_of: [301, 302]`)";
+const STATUS_FORMS: &str = "write a status code (`200`), a class as the whole value (`4xx`), or a matcher of codes (`one_of: [301, 302]`)";
 
 impl Validator<'_> {
     /// `expect.status`: `200`, `"200"`, `4xx` (any code of the class), a template, or a matcher
@@ -55,8 +54,8 @@ impl Validator<'_> {
             validator.push(
                 DiagnosticKind::InvalidValue,
                 validator.value_span(operand_path),
-                format!("`{}` is not {what}: it can never match", display(operand)),
-                "never matches",
+                format!("`{}` is not {what}", display(operand)),
+                &format!("not {what}"),
                 Some(hint.to_owned()),
             );
         };
