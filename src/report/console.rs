@@ -147,7 +147,7 @@ impl<W: Write + Send> RunListener for ConsoleListener<W> {
 /// After the step lines: how the snapshots went, and each one that did not simply match, with its
 /// diff. The notes are masked already.
 pub fn write_snapshot_notes(out: &mut dyn Write, summary: &SnapshotSummary) -> std::io::Result<()> {
-    if summary.notes.is_empty() {
+    if summary.notes.is_empty() && summary.stale.is_empty() {
         return Ok(());
     }
     let counts: Vec<String> = [
@@ -162,6 +162,7 @@ pub fn write_snapshot_notes(out: &mut dyn Write, summary: &SnapshotSummary) -> s
         let count = summary.count(state);
         (count > 0).then(|| format!("{count} {label}"))
     })
+    .chain((!summary.stale.is_empty()).then(|| format!("{} stale", summary.stale.len())))
     .collect();
     writeln!(out, "{BOLD}snapshots:{BOLD:#} {}", counts.join(", "))?;
     for note in summary
@@ -207,6 +208,13 @@ pub fn write_snapshot_notes(out: &mut dyn Write, summary: &SnapshotSummary) -> s
                 total - MAX_DIFF_LINES
             )?;
         }
+    }
+    for file in &summary.stale {
+        writeln!(
+            out,
+            "  {SKIP}?{SKIP:#} {}: belongs to no step (renamed or removed? delete it if so)",
+            Shown(file)
+        )?;
     }
     writeln!(out)
 }

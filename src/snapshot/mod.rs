@@ -18,7 +18,7 @@ mod store;
 mod volatile;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use format::comparable;
 pub use store::{SnapshotPaths, step_file_stem};
@@ -84,6 +84,10 @@ pub struct SnapshotNote {
 pub struct SnapshotSummary {
     pub notes: Vec<SnapshotNote>,
     pub written: Vec<PathBuf>,
+    /// Snapshot files in the folders of the suites that ran that none of their steps names (a
+    /// step renamed or removed, or its snapshot switched off), as shown to people. Listed, never
+    /// deleted: an accepted snapshot changes only by hand or with `--update-snapshots`.
+    pub stale: Vec<String>,
 }
 
 impl SnapshotSummary {
@@ -170,8 +174,50 @@ pub fn check_run(
             });
         }
     }
+    // A run that stopped early did not reach every step: their files would look stale.
+    if !run.interrupted {
+        summary.stale = stale_files(suites, &options.dir, &claimed);
+    }
     run.summary = Summary::of(&run.suites);
     summary
+}
+
+/// The `.snap` and `.snap.new` files in the folders of `suites` that belong to no step of theirs.
+fn stale_files(
+    suites: &[Suite],
+    dir: &Path,
+    claimed: &HashMap<PathBuf, (String, String)>,
+) -> Vec<String> {
+    let mut folders: Vec<PathBuf> = suites
+        .iter()
+        .map(|suite| store::suite_dir(dir, &suite.source.path))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    let mut stale = Vec::new();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| {
+                let name = path.to_string_lossy();
+                let accepted = match name.strip_suffix(".new") {
+                    Some(accepted) => PathBuf::from(accepted),
+                    None => path.clone(),
+                };
+                accepted
+                    .extension()
+                    .is_some_and(|extension| extension == "snap")
+                    && !claimed.contains_key(&accepted)
+            })
+            .collect();
+        found.sort();
+        stale.extend(found.iter().map(|path| store::shown(path)));
+    }
+    stale
 }
 
 struct Outcome {

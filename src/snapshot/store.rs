@@ -19,12 +19,7 @@ pub struct SnapshotPaths {
 
 impl SnapshotPaths {
     pub fn new(dir: &Path, suite_file: &Path, step_name: &str, step_line: usize) -> Self {
-        let stem = suite_file.file_stem().map_or_else(
-            || "suite".to_owned(),
-            |stem| stem.to_string_lossy().into_owned(),
-        );
-        let accepted = dir
-            .join(stem)
+        let accepted = suite_dir(dir, suite_file)
             .join(format!("{}.snap", step_file_stem(step_name, step_line)));
         let mut pending = accepted.clone().into_os_string();
         pending.push(".new");
@@ -33,6 +28,15 @@ impl SnapshotPaths {
             pending: pending.into(),
         }
     }
+}
+
+/// The folder of a suite file's snapshots: its file name without the extension, under `dir`.
+pub fn suite_dir(dir: &Path, suite_file: &Path) -> PathBuf {
+    let stem = suite_file.file_stem().map_or_else(
+        || "suite".to_owned(),
+        |stem| stem.to_string_lossy().into_owned(),
+    );
+    dir.join(stem)
 }
 
 /// The name of a step's snapshot file without `.snap`: its name as a [`slug`], or `step-<line>`

@@ -312,3 +312,29 @@ steps:
     assert_eq!(run.code, 2, "{run:?}");
     insta::assert_snapshot!("snapshot_setting_diagnostics", run.stderr);
 }
+
+#[test]
+fn a_snapshot_no_step_names_any_more_is_listed_as_stale_and_kept() {
+    let fixture = fixture(200);
+    fixture.run(&["--update-snapshots"]);
+    assert!(fixture.workspace.exists(ACCEPTED));
+    let suite = fixture
+        .workspace
+        .read("suites/account.yaml")
+        .replace("the account is shown", "the account page is shown");
+    fixture.workspace.write("suites/account.yaml", &suite);
+
+    let run = fixture.run(&[]);
+
+    assert!(run.stdout.contains("1 pending, 1 stale"), "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "? {ACCEPTED}: belongs to no step (renamed or removed? delete it if so)"
+        )),
+        "{run:?}"
+    );
+    assert!(
+        fixture.workspace.exists(ACCEPTED),
+        "a stale snapshot is kept"
+    );
+}
