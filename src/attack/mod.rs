@@ -126,6 +126,49 @@ impl JwtAttack {
         JwtAttack::IdTokenAsAccess,
     ];
 
+    /// What it means when the target takes the forged token, for someone who is not a security
+    /// expert reading a failed check.
+    pub fn risk(self) -> &'static str {
+        match self {
+            JwtAttack::AlgNone => "it takes an unsigned token, which anyone can write",
+            JwtAttack::NullSignature => {
+                "it takes a token without its signature, which anyone can write"
+            }
+            JwtAttack::TruncatedSignature => {
+                "it takes a token whose signature was cut short: it does not check all of it"
+            }
+            JwtAttack::TamperedClaims => {
+                "it takes claims changed after signing: the signature is not checked"
+            }
+            JwtAttack::BlankSecret => "it takes a token signed with an empty secret",
+            JwtAttack::WeakSecrets => {
+                "it takes a token signed with a well-known weak secret: anyone can sign tokens"
+            }
+            JwtAttack::KeyConfusion => {
+                "it checks an HMAC signature against its public key: anyone who has the public key can sign tokens"
+            }
+            JwtAttack::EmbeddedJwk => {
+                "it trusts a key carried in the token itself: anyone can sign with a key of their own"
+            }
+            JwtAttack::Jku | JwtAttack::X5u => {
+                "it uses keys from a URL the token names: anyone can point it at keys of their own"
+            }
+            JwtAttack::KidInjection => {
+                "it finds its key from the token's `kid` unsafely (a path, a query): anyone can pick a key they know"
+            }
+            JwtAttack::Expired => "it takes an expired token",
+            JwtAttack::NbfFuture => "it takes a token that is not valid yet",
+            JwtAttack::NoExp => "it takes a token that never expires",
+            JwtAttack::WrongAud => "it takes a token issued for another service",
+            JwtAttack::WrongIss => "it takes a token from another issuer",
+            JwtAttack::Privilege => {
+                "it takes a token whose holder raised their own privileges in it"
+            }
+            JwtAttack::RefreshAsAccess => "it takes a refresh token as an access token",
+            JwtAttack::IdTokenAsAccess => "it takes an ID token as an access token",
+        }
+    }
+
     /// The name a suite writes under `attacks.jwt`.
     pub fn name(self) -> &'static str {
         match self {
@@ -215,6 +258,27 @@ impl ApiKeyAttack {
         ApiKeyAttack::InQuery,
     ];
 
+    /// What it means when the target takes the variant (see [`JwtAttack::risk`]).
+    pub fn risk(self) -> &'static str {
+        match self {
+            ApiKeyAttack::Missing => "it lets a request without a key through",
+            ApiKeyAttack::Wrong => "it takes a wrong key",
+            ApiKeyAttack::Truncated => {
+                "it takes the key with its end cut off: it compares only a prefix"
+            }
+            ApiKeyAttack::Extended => {
+                "it takes the key with characters added: it compares only a prefix"
+            }
+            ApiKeyAttack::CaseFlipped => {
+                "it takes the key in another case, which leaves far fewer keys to guess"
+            }
+            ApiKeyAttack::WhitespacePadded => "it takes the key padded with spaces",
+            ApiKeyAttack::InQuery => {
+                "it takes the key in the query string, where logs and Referer headers leak it"
+            }
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             ApiKeyAttack::Missing => "missing",
@@ -287,6 +351,8 @@ pub struct Variant {
     pub expects_no_fetch: bool,
     /// Part of the wrong-key group whose answers must all be the same.
     pub wrong_key: bool,
+    /// What it means when the target takes it.
+    pub risk: &'static str,
 }
 
 impl Variant {
@@ -300,6 +366,7 @@ impl Variant {
             sent: Sent::Bearer(token),
             expects_no_fetch: attack.uses_listener(),
             wrong_key: false,
+            risk: attack.risk(),
         }
     }
 }
@@ -371,6 +438,7 @@ pub fn api_key_variants(
         sent,
         expects_no_fetch: false,
         wrong_key: attack.is_wrong_key(),
+        risk: attack.risk(),
     }])
 }
 
@@ -381,6 +449,7 @@ pub fn no_credential_variant() -> Variant {
         sent: Sent::Bare,
         expects_no_fetch: false,
         wrong_key: false,
+        risk: "it answers a request that carries no credential at all",
     }
 }
 

@@ -245,6 +245,10 @@ fn judge(
             ", and the target fetched authprobe's key URL {times}"
         ));
     }
+    // Taken (a 2xx), or keys fetched at the token's word: say what that means for the target.
+    if !passed && ((200..300).contains(&response.status) || fetched > 0) {
+        actual.push_str(&format!(". Why it matters: {}", variant.risk));
+    }
     CheckResult {
         name,
         passed,
