@@ -98,6 +98,12 @@ pub fn load(selection: &SuiteSelection) -> Result<Vec<Suite>, AppError> {
 /// The loaded suites that `--tag`/`--skip-tag` select; none is a usage error that names the tags
 /// there are.
 fn select(selection: &SuiteSelection, suites: Vec<Suite>) -> Result<Vec<Suite>, AppError> {
+    if suites.iter().any(|suite| selection.wants(&suite.tags)) {
+        return Ok(suites
+            .into_iter()
+            .filter(|suite| selection.wants(&suite.tags))
+            .collect());
+    }
     let mut known: Vec<&str> = suites
         .iter()
         .flat_map(|suite| suite.tags.iter().map(String::as_str))
@@ -109,44 +115,31 @@ fn select(selection: &SuiteSelection, suites: Vec<Suite>) -> Result<Vec<Suite>, 
     } else {
         format!("their tags: {}", known.join(", "))
     };
-    let selected: Vec<Suite> = suites
-        .into_iter()
-        .filter(|suite| selection.wants(&suite.tags))
-        .collect();
-    if selected.is_empty() {
-        return Err(AppError::Usage(format!(
-            "no suite matches the --tag/--skip-tag filters ({known})"
-        )));
-    }
-    Ok(selected)
+    Err(AppError::Usage(format!(
+        "no suite matches the --tag/--skip-tag filters ({known})"
+    )))
 }
 
 /// A warning for each `--var` that no selected suite reads or declares: most often a typo, which
 /// would otherwise leave the suite's own value in place without a word.
 fn unused_vars(selection: &SuiteSelection, suites: &[Suite]) -> Vec<String> {
-    let used = |name: &str| {
-        suites.iter().any(|suite| {
-            suite.vars.iter().any(|(var, _)| var == name)
-                || suite
-                    .templates
-                    .variables_read()
-                    .iter()
-                    .any(|read| read == name)
+    // The variables the suites declare or read: a `--var` among them is used.
+    let known: Vec<&str> = suites
+        .iter()
+        .flat_map(|suite| {
+            suite
+                .vars
+                .iter()
+                .map(|(var, _)| var.as_str())
+                .chain(suite.templates.variables_read().iter().map(String::as_str))
         })
-    };
+        .collect();
     selection
         .vars
         .iter()
-        .filter(|(name, _)| !used(name))
+        .filter(|(name, _)| !known.contains(&name.as_str()))
         .map(|(name, _)| {
-            let known = suites.iter().flat_map(|suite| {
-                suite
-                    .vars
-                    .iter()
-                    .map(|(var, _)| var.as_str())
-                    .chain(suite.templates.variables_read().iter().map(String::as_str))
-            });
-            let hint = suite::closest(name, known)
+            let hint = suite::closest(name, known.iter().copied())
                 .map(|near| format!(" (did you mean `{near}`?)"))
                 .unwrap_or_default();
             format!("warning: --var `{name}` is not read by any suite selected{hint}")
