@@ -1,6 +1,6 @@
 //! The binary as CI runs it: exit codes, console output, results.json.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use crate::support::TestServer;
@@ -9,12 +9,29 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_authprobe")
 }
 
-/// A fresh folder for one test's suites and reports.
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("authprobe-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("creates scratch dir");
-    dir
+/// A fresh folder for one test's suites and reports, removed when the test ends.
+pub struct Scratch(tempfile::TempDir);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+pub fn scratch(name: &str) -> Scratch {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("authprobe-cli-{name}-"))
+        .tempdir()
+        .expect("creates scratch dir");
+    Scratch(dir)
 }
 
 pub async fn authprobe(args: Vec<String>, dir: &Path) -> Output {
