@@ -1,6 +1,8 @@
 //! Evaluating a [`Matcher`] against an observed value, and describing both for failure messages.
 
-use serde_json::Value;
+use std::cmp::Ordering;
+
+use serde_json::{Number, Value};
 
 use super::Bindings;
 use crate::suite::{Matcher, ValueType};
@@ -65,10 +67,10 @@ pub fn check(
             let (passed, text) = check(inner, length.as_ref(), bindings)?;
             (passed, format!("length {text}"))
         }
-        Matcher::Gt(bound) => compare(actual, *bound, ">", |a, b| a > b),
-        Matcher::Ge(bound) => compare(actual, *bound, ">=", |a, b| a >= b),
-        Matcher::Lt(bound) => compare(actual, *bound, "<", |a, b| a < b),
-        Matcher::Le(bound) => compare(actual, *bound, "<=", |a, b| a <= b),
+        Matcher::Gt(bound) => compare(actual, bound, ">", Ordering::is_gt),
+        Matcher::Ge(bound) => compare(actual, bound, ">=", Ordering::is_ge),
+        Matcher::Lt(bound) => compare(actual, bound, "<", Ordering::is_lt),
+        Matcher::Le(bound) => compare(actual, bound, "<=", Ordering::is_le),
         Matcher::OneOf(options) => {
             let mut values = Vec::with_capacity(options.len());
             for option in options {
@@ -108,12 +110,58 @@ fn as_text(value: &Value) -> String {
     }
 }
 
-fn as_number(value: &Value) -> Option<f64> {
+/// A number, or text that reads as one (a header value, a rendered template).
+fn as_number(value: &Value) -> Option<Number> {
     match value {
-        Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().parse().ok(),
+        Value::Number(number) => Some(number.clone()),
+        Value::String(text) => {
+            let text = text.trim();
+            text.parse::<Number>()
+                .ok()
+                .or_else(|| text.parse::<f64>().ok().and_then(Number::from_f64))
+        }
         _ => None,
     }
+}
+
+/// Numbers by value, exactly: integers as integers (two 64-bit ids that differ in their last
+/// digits differ, though they round to the same float), a float against an integer without
+/// rounding either.
+fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
+    match (as_integer(a), as_integer(b)) {
+        (Some(a), Some(b)) => Some(a.cmp(&b)),
+        (Some(a), None) => float_against_integer(b.as_f64()?, a).map(Ordering::reverse),
+        (None, Some(b)) => float_against_integer(a.as_f64()?, b),
+        (None, None) => a.as_f64()?.partial_cmp(&b.as_f64()?),
+    }
+}
+
+fn as_integer(number: &Number) -> Option<i128> {
+    number
+        .as_i64()
+        .map(i128::from)
+        .or_else(|| number.as_u64().map(i128::from))
+}
+
+fn float_against_integer(float: f64, integer: i128) -> Option<Ordering> {
+    if !float.is_finite() {
+        return float.partial_cmp(&0.0);
+    }
+    // Any 64-bit integer is far inside i128, and so is the whole part of a float that could be
+    // near one: beyond it, the float is larger or smaller whatever the integer.
+    const LIMIT: f64 = 1e30;
+    if float >= LIMIT {
+        return Some(Ordering::Greater);
+    }
+    if float <= -LIMIT {
+        return Some(Ordering::Less);
+    }
+    let whole = float.trunc();
+    Some(
+        (whole as i128)
+            .cmp(&integer)
+            .then_with(|| (float - whole).partial_cmp(&0.0).unwrap_or(Ordering::Equal)),
+    )
 }
 
 /// Whether `value` is written out as `text`, compared piece by piece as it is written.
@@ -135,7 +183,7 @@ fn written_as(value: &Value, text: &str) -> bool {
 /// text: header values are strings, and a rendered template is a string.
 fn loosely_equal(actual: &Value, expected: &Value) -> bool {
     match (actual, expected) {
-        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::Number(a), Value::Number(b)) => compare_numbers(a, b) == Some(Ordering::Equal),
         (Value::String(a), Value::Number(_) | Value::Bool(_)) => written_as(expected, a),
         (Value::Number(_) | Value::Bool(_), Value::String(b)) => written_as(actual, b),
         (Value::Array(a), Value::Array(b)) => {
@@ -184,13 +232,14 @@ fn length(value: &Value) -> Option<usize> {
 
 fn compare(
     actual: Option<&Value>,
-    bound: f64,
+    bound: &Number,
     symbol: &str,
-    test: fn(f64, f64) -> bool,
+    test: fn(Ordering) -> bool,
 ) -> (bool, String) {
     let passed = actual
         .and_then(as_number)
-        .is_some_and(|number| test(number, bound));
+        .and_then(|number| compare_numbers(&number, bound))
+        .is_some_and(test);
     (passed, format!("{symbol} {bound}"))
 }
 
@@ -292,7 +341,7 @@ mod tests {
 
     #[test]
     fn len_applies_its_matcher_to_the_length() {
-        let at_least_two = Matcher::Len(Box::new(Matcher::Ge(2.0)));
+        let at_least_two = Matcher::Len(Box::new(Matcher::Ge(2.into())));
         assert!(run(at_least_two.clone(), Some(json!([1, 2]))).0);
         assert!(!run(at_least_two, Some(json!("a"))).0);
         assert!(
@@ -306,12 +355,72 @@ mod tests {
 
     #[test]
     fn ordering_matchers_compare_numbers_and_numeric_strings() {
-        assert!(run(Matcher::Gt(5.0), Some(json!(6))).0);
-        assert!(!run(Matcher::Gt(5.0), Some(json!(5))).0);
-        assert!(run(Matcher::Ge(5.0), Some(json!(5))).0);
-        assert!(run(Matcher::Lt(5.0), Some(json!("4"))).0);
-        assert!(!run(Matcher::Le(5.0), Some(json!(6))).0);
-        assert!(!run(Matcher::Lt(5.0), Some(json!("x"))).0);
+        assert!(run(Matcher::Gt(5.into()), Some(json!(6))).0);
+        assert!(!run(Matcher::Gt(5.into()), Some(json!(5))).0);
+        assert!(run(Matcher::Ge(5.into()), Some(json!(5))).0);
+        assert!(run(Matcher::Lt(5.into()), Some(json!("4"))).0);
+        assert!(!run(Matcher::Le(5.into()), Some(json!(6))).0);
+        assert!(!run(Matcher::Lt(5.into()), Some(json!("x"))).0);
+    }
+
+    #[test]
+    fn large_integers_compare_exactly_where_floats_would_round_them_together() {
+        // Both round to the same f64.
+        let id = json!(1_234_567_890_123_456_789_u64);
+        let near = json!(1_234_567_890_123_456_700_u64);
+        assert!(!run(Matcher::Eq(literal(id.clone())), Some(near.clone())).0);
+        assert!(run(Matcher::Ne(literal(id.clone())), Some(near.clone())).0);
+        assert!(
+            !run(
+                Matcher::OneOf(vec![literal(id.clone())]),
+                Some(near.clone())
+            )
+            .0
+        );
+        assert!(run(Matcher::Eq(literal(id.clone())), Some(id.clone())).0);
+        assert!(run(Matcher::Eq(literal(id)), Some(json!("1234567890123456789"))).0);
+        assert!(
+            !run(
+                Matcher::Le(1_234_567_890_123_456_699_u64.into()),
+                Some(near.clone())
+            )
+            .0
+        );
+        assert!(
+            run(
+                Matcher::Gt(1_234_567_890_123_456_699_u64.into()),
+                Some(near)
+            )
+            .0
+        );
+        let two_53 = 9_007_199_254_740_992_i64;
+        assert!(!run(Matcher::Eq(literal(json!(two_53 + 1))), Some(json!(two_53))).0);
+        assert!(run(Matcher::Lt((-two_53).into()), Some(json!(-two_53 - 1))).0);
+    }
+
+    #[test]
+    fn floats_and_integers_compare_by_value_without_rounding_either() {
+        assert!(run(Matcher::Eq(literal(json!(200))), Some(json!(200.0))).0);
+        assert!(run(Matcher::Gt(5.into()), Some(json!(5.5))).0);
+        assert!(!run(Matcher::Le(5.into()), Some(json!(5.000_001))).0);
+        assert!(run(Matcher::Lt((-5).into()), Some(json!(-5.5))).0);
+        assert!(
+            run(
+                Matcher::Ge(serde_json::Number::from_f64(0.5).expect("finite")),
+                Some(json!(1))
+            )
+            .0
+        );
+        assert!(
+            run(
+                Matcher::Lt(serde_json::Number::from_f64(0.5).expect("finite")),
+                Some(json!("0.25"))
+            )
+            .0
+        );
+        assert!(run(Matcher::Gt(5.into()), Some(json!(1e300))).0);
+        assert!(run(Matcher::Lt(5.into()), Some(json!(-1e300))).0);
+        assert_eq!(run(Matcher::Gt(5.into()), Some(json!(6))).1, "> 5");
     }
 
     #[test]
@@ -327,7 +436,7 @@ mod tests {
     fn all_requires_every_matcher() {
         let matcher = Matcher::All(vec![
             Matcher::Type(ValueType::String),
-            Matcher::Len(Box::new(Matcher::Gt(3.0))),
+            Matcher::Len(Box::new(Matcher::Gt(3.into()))),
         ]);
         assert!(run(matcher.clone(), Some(json!("abcd"))).0);
         let (passed, expected) = run(matcher, Some(json!("ab")));

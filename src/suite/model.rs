@@ -256,10 +256,11 @@ pub enum Matcher {
     Exists(bool),
     Type(ValueType),
     Len(Box<Matcher>),
-    Gt(f64),
-    Ge(f64),
-    Lt(f64),
-    Le(f64),
+    /// Bounds keep the number as written: a 64-bit integer such as a user id compares exactly.
+    Gt(serde_json::Number),
+    Ge(serde_json::Number),
+    Lt(serde_json::Number),
+    Le(serde_json::Number),
     OneOf(Vec<JsonTemplate>),
 }
 

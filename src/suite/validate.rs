@@ -1312,7 +1312,7 @@ impl Validator<'_> {
                 },
                 "len" => Matcher::Len(Box::new(self.length_matcher(inner, &inner_path))),
                 "gt" | "ge" | "lt" | "le" => {
-                    let Some(bound) = inner.as_f64() else {
+                    let Value::Number(bound) = inner.clone() else {
                         self.wrong_type(&inner_path, "a number");
                         continue;
                     };

@@ -150,6 +150,20 @@ async fn json_paths_select_values_for_every_matcher() {
     )
     .await;
     assert_eq!(failed.expected, "> 40");
+    // A 64-bit id is compared exactly, though its neighbours round to the same float.
+    passes(
+        "/json",
+        "json: { $.account_id: { eq: 1234567890123456789, gt: 1234567890123456788 } }",
+        "json $.account_id",
+    )
+    .await;
+    let failed = fails(
+        "/json",
+        "json: { $.account_id: 1234567890123456700 }",
+        "json $.account_id",
+    )
+    .await;
+    assert_eq!(failed.actual, "1234567890123456789");
     let failed = fails("/json", "json: { $.nothing: 1 }", "json $.nothing").await;
     assert_eq!(failed.actual, "absent");
     let failed = fails("/landing", "json: { $.a: 1 }", "json $.a").await;

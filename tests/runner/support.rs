@@ -70,6 +70,7 @@ async fn json_document() -> impl IntoResponse {
             "user": { "email": "alice@example.com", "name": "Alice", "roles": ["user", "admin"], "age": 30 },
             "items": [ { "id": 1 }, { "id": 2 }, { "id": 3 } ],
             "empty": null,
+            "account_id": 1_234_567_890_123_456_789_u64,
             "token": sample_jwt(),
         })),
     )

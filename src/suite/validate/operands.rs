@@ -17,8 +17,11 @@ impl Validator<'_> {
     /// whose values are codes.
     pub(super) fn status_matcher(&mut self, value: &Value, path: &NodePath) -> Matcher {
         if let Some(class) = value.as_str().and_then(status_class) {
-            let lowest = f64::from(class) * 100.0;
-            return Matcher::All(vec![Matcher::Ge(lowest), Matcher::Le(lowest + 99.0)]);
+            let lowest = u64::from(class) * 100;
+            return Matcher::All(vec![
+                Matcher::Ge(lowest.into()),
+                Matcher::Le((lowest + 99).into()),
+            ]);
         }
         self.check_operands(value, path, is_status_code, "a status code", STATUS_FORMS);
         self.matcher(value, path)
