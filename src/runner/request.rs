@@ -35,6 +35,42 @@ pub(super) fn build(
     )
 }
 
+/// The API key `request` carries when `step` sends one with `api_key:` (its own or its
+/// identity's), read back from where it was placed.
+pub(super) fn api_key_sent(
+    state: &SuiteState<'_>,
+    step: &Step,
+    request: &OutgoingRequest,
+) -> Option<String> {
+    let identity = step
+        .identity
+        .as_deref()
+        .and_then(|name| state.suite.identities.get(name));
+    let auth = step
+        .request
+        .as_ref()?
+        .auth
+        .as_ref()
+        .or(identity.and_then(|identity| identity.auth.as_ref()))?;
+    let Auth::ApiKey { placement, .. } = auth else {
+        return None;
+    };
+    match placement {
+        ApiKeyPlacement::Header(name) => request
+            .headers
+            .iter()
+            .rev()
+            .find(|(header, _)| header.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.clone()),
+        ApiKeyPlacement::Query(name) => request
+            .url
+            .query_pairs()
+            .filter(|(parameter, _)| parameter == name)
+            .last()
+            .map(|(_, value)| value.into_owned()),
+    }
+}
+
 /// Renders one request spec as `identity` sends it (their credentials and cookie jar), at
 /// `resolved_url` when its URL was resolved already.
 pub(super) fn build_spec(

@@ -184,7 +184,8 @@ struct Attempt {
     captured: Vec<(String, serde_json::Value)>,
     error: Option<String>,
     deferred: Option<DeferredAssertions>,
-    /// Secrets the attempt sent besides the declared ones (attack variants of an API key).
+    /// Secrets the attempt sent besides the declared ones: its API key, and the attack variants
+    /// of it.
     secrets: Vec<String>,
 }
 
@@ -200,6 +201,11 @@ impl Attempt {
             secrets: Vec::new(),
         }
     }
+
+    fn with_secrets(mut self, secrets: Vec<String>) -> Self {
+        self.secrets = secrets;
+        self
+    }
 }
 
 /// One attempt at the step; with `defer`, its assertions are left for later.
@@ -210,6 +216,11 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
         Ok(request) => request,
         Err(message) => return Attempt::error(Vec::new(), message),
     };
+    // An API key sent under a name the redactor does not know (`X-Key`, `?k=`) is a secret all
+    // the same, whether or not the target answers.
+    let mut secrets: Vec<String> = request::api_key_sent(state, step, &request)
+        .into_iter()
+        .collect();
     let untouched = step.attacks.as_ref().map(|_| request.clone());
     let (exchanges, final_url, race_check) = match &step.race {
         Some(race) => {
@@ -222,20 +233,21 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
         }
     };
     let Some(last) = exchanges.last() else {
-        return Attempt::error(exchanges, "no request was sent".to_owned());
+        return Attempt::error(exchanges, "no request was sent".to_owned()).with_secrets(secrets);
     };
     let response = match &last.outcome {
         ExchangeOutcome::Response(response) => response,
         ExchangeOutcome::Error(error) => {
             let message = error.message.clone();
-            return Attempt::error(exchanges, message);
+            return Attempt::error(exchanges, message).with_secrets(secrets);
         }
     };
     let Some(url) = final_url.or_else(|| Url::parse(&last.request.url).ok()) else {
         return Attempt::error(
             exchanges,
             "the request URL could not be read back".to_owned(),
-        );
+        )
+        .with_secrets(secrets);
     };
     let mock_calls = state.mocks.calls();
     let jwks = super::attacks::fetch_jwks_documents(state, step, &url).await;
@@ -271,12 +283,11 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
     }
     checks.extend(race_check);
     let mut attack_exchanges = Vec::new();
-    let mut secrets = Vec::new();
     if let (Some(set), Some(untouched)) = (&step.attacks, &untouched) {
         let attacks = super::attacks::run(state, set, untouched, response).await;
         checks.extend(attacks.checks);
         attack_exchanges = attacks.exchanges;
-        secrets = attacks.secrets;
+        secrets.extend(attacks.secrets);
     }
     let status = if checks.iter().all(|check| check.passed) {
         StepStatus::Passed

@@ -388,6 +388,55 @@ steps:
 }
 
 #[tokio::test]
+async fn an_api_key_is_masked_under_any_header_or_parameter_name_and_when_the_target_is_down() {
+    let server = TestServer::start().await;
+    let dir = scratch("api-key-any-name");
+    let suite = |target: &str| {
+        format!(
+            r#"name: keys
+vars: {{ target_url: "{target}" }}
+identities:
+  service: {{ api_key: {{ query: k, value: qk_9d8c7b6a5f4e }} }}
+steps:
+  - name: the key in a header the redactor has no name for
+    request:
+      url: "{{{{ target_url }}}}/echo"
+      api_key: {{ header: X-Key, value: hk_1234567890abc }}
+  - name: the identity's key in a query parameter
+    as: service
+    request: {{ url: "{{{{ target_url }}}}/echo" }}
+"#
+        )
+    };
+    let target = server.url.as_str().trim_end_matches('/');
+    for (name, target, code) in [
+        ("answered", target, 0),
+        ("unreachable", "http://127.0.0.1:9", 1),
+    ] {
+        std::fs::write(dir.join("keys.yaml"), suite(target)).expect("writes suite");
+        let output = authprobe(
+            vec![
+                "run".into(),
+                "keys.yaml".into(),
+                "--target".into(),
+                server.url.to_string(),
+            ],
+            &dir,
+        )
+        .await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{name}: {stderr}");
+        assert!(!stderr.contains("survived masking"), "{name}: {stderr}");
+        for report in ["results.json", "index.html", "junit.xml"] {
+            let text = std::fs::read_to_string(dir.join("reports").join(report)).expect("report");
+            for key in ["hk_1234567890abc", "qk_9d8c7b6a5f4e"] {
+                assert!(!text.contains(key), "{name}: {report} shows `{key}`");
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_target_without_an_http_scheme_is_a_usage_error_with_a_hint() {
     let dir = scratch("target-scheme");
     for (target, hint) in [
