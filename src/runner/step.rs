@@ -174,7 +174,35 @@ fn declared_secrets(state: &SuiteState<'_>) -> Vec<String> {
         }
     }
     values.extend(state.mocks.secrets().iter().cloned());
+    // `--target https://user:password@staging.test` puts a password in every URL sent.
+    if let Some(password) = state.options.target.as_ref().and_then(Url::password) {
+        values.push(percent_decoded(password));
+        values.push(password.to_owned());
+    }
     values
+}
+
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (bytes[index], hex) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 struct Attempt {

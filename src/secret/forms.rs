@@ -30,9 +30,14 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
         .bytes()
         .any(|byte| !(byte.is_ascii_alphanumeric() || b"-._".contains(&byte)));
     if url_unsafe {
+        // In the path of an http(s) URL, `\\` is a separator, and the url crate writes it as `/`.
+        let as_path = secret.replace('\\', "/");
         for style in PercentStyle::ALL {
             for hex in [Hex::Upper, Hex::Lower] {
                 forms.push(percent_encode(secret, style, hex));
+                if as_path != secret {
+                    forms.push(percent_encode(&as_path, style, hex));
+                }
             }
         }
     }
@@ -44,9 +49,16 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
             || !c.is_ascii()
     });
     if json_unsafe {
+        let serde = JsonStyle::ALL[0];
         for style in JsonStyle::ALL {
             for hex in [Hex::Upper, Hex::Lower] {
-                forms.push(json_escape(secret, style, hex));
+                let escaped = json_escape(secret, style, hex);
+                // A server that echoes the JSON body it received inside a string of its own
+                // (`"data": "{\"password\": \"p\\\"w\"}"`) escapes the escapes once more.
+                if escaped.contains(['\\', '"']) {
+                    forms.push(json_escape(&escaped, serde, hex));
+                }
+                forms.push(escaped);
             }
         }
     }
@@ -112,7 +124,7 @@ struct PercentStyle {
 }
 
 impl PercentStyle {
-    const ALL: [PercentStyle; 7] = [
+    const ALL: [PercentStyle; 10] = [
         // application/x-www-form-urlencoded, as browsers and the url crate write it.
         PercentStyle {
             unreserved: b"*-._",
@@ -143,6 +155,22 @@ impl PercentStyle {
         },
         PercentStyle {
             unreserved: b"-_.!~*'();,/?:@&=+$#",
+            space_as_plus: false,
+        },
+        // The WHATWG URL standard (browsers, and the url crate that authprobe builds requests
+        // with) encodes little: in a query …
+        PercentStyle {
+            unreserved: b"!$%&()*+,-./:;=?@[\\]^_`{|}~",
+            space_as_plus: false,
+        },
+        // … in a path …
+        PercentStyle {
+            unreserved: b"!$%&'()*+,-./:;=@[\\]_|~",
+            space_as_plus: false,
+        },
+        // … and in a fragment.
+        PercentStyle {
+            unreserved: b"!#$%&'()*+,-./:;=?@[\\]^_{|}~",
             space_as_plus: false,
         },
     ];
@@ -295,6 +323,36 @@ mod tests {
                 "{form} missing from {forms:?}"
             );
         }
+    }
+
+    #[test]
+    fn lists_the_forms_a_url_built_by_the_url_crate_gives_a_secret() {
+        let secret = "a b\\c|[x]'^\"`{}<>é";
+        for prefix in ["http://t.test/me?key=", "http://t.test/", "http://t.test/#"] {
+            let url = url::Url::parse(&format!("{prefix}{secret}")).expect("a URL");
+            let written = &url.as_str()[prefix.len()..];
+            assert!(
+                encoded_forms(secret).iter().any(|form| form == written),
+                "{written} (after {prefix}) missing"
+            );
+        }
+    }
+
+    #[test]
+    fn lists_a_json_escaped_secret_escaped_again() {
+        // The body `{"password":"Hunter2\"Secret"}` echoed as a JSON string.
+        let echoed = serde_json::to_string(
+            &serde_json::json!({ "password": "Hunter2\"Secret" }).to_string(),
+        )
+        .expect("serialises");
+        let forms = encoded_forms("Hunter2\"Secret");
+        assert!(
+            forms
+                .iter()
+                .any(|form| echoed.contains(form.as_str()) && form.contains("\\\\")),
+            "{echoed} {forms:?}"
+        );
+        assert_listed("back\\slash", &["back\\\\\\\\slash"]);
     }
 
     #[test]

@@ -791,6 +791,10 @@ impl Redactor {
     /// was learnt since, and masked again from what it was otherwise.
     pub fn mask_run(&self, run: &mut RunResult) {
         self.automata_to_change().compact();
+        // `--target https://user:password@…`
+        if let Some(target) = &mut run.target {
+            self.mask_in_place(target);
+        }
         for step in run.suites.iter_mut().flat_map(|suite| &mut suite.steps) {
             match step.drafts.masked.take() {
                 Some(early) if early.is_final(self) => {}

@@ -437,6 +437,36 @@ steps:
 }
 
 #[tokio::test]
+async fn a_password_in_the_target_url_never_reaches_a_report() {
+    let server = TestServer::start().await;
+    let dir = scratch("target-password");
+    std::fs::write(
+        dir.join("s.yaml"),
+        "name: s\nsteps:\n  - name: echo\n    request: { url: /echo }\n    expect: { status: 500 }\n",
+    )
+    .expect("writes suite");
+    let target = server
+        .url
+        .as_str()
+        .replace("http://", "http://tester:S3cret%40TargetPw@");
+    let output = authprobe(
+        vec!["run".into(), "s.yaml".into(), "--target".into(), target],
+        &dir,
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("survived masking"), "{stderr}");
+    for report in ["results.json", "index.html", "junit.xml"] {
+        let text = std::fs::read_to_string(dir.join("reports").join(report)).expect("report");
+        assert!(text.contains("tester"), "{report} keeps the user name");
+        for form in ["S3cret%40TargetPw", "S3cret@TargetPw"] {
+            assert!(!text.contains(form), "{report} shows `{form}`");
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_target_without_an_http_scheme_is_a_usage_error_with_a_hint() {
     let dir = scratch("target-scheme");
     for (target, hint) in [
