@@ -121,20 +121,49 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+        if self.shows_line() {
+            return self
+                .help
+                .as_ref()
+                .map(|help| Box::new(help) as Box<dyn fmt::Display>);
+        }
+        let at = format!(
+            "at {} ({}: the line is too long to show)",
+            self.location(),
+            self.label
+        );
+        Some(Box::new(match &self.help {
+            Some(help) => format!("{at}\n{help}"),
+            None => at,
+        }))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&*self.named)
+        self.shows_line().then_some(&*self.named as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.shows_line() {
+            return None;
+        }
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(self.label.clone()),
             self.span,
         ))))
+    }
+}
+
+/// Lines longer than this (a long inline JSON body) are not quoted under a diagnostic: they would
+/// fill the terminal, and the renderer cannot place a caret past column 65,535.
+const LONGEST_LINE_SHOWN: usize = 1000;
+
+impl Diagnostic {
+    /// Whether the line is quoted, with the line before and after it as context.
+    fn shows_line(&self) -> bool {
+        let line = self.span.line.max(1);
+        (line.saturating_sub(1).max(1)..=line + 1)
+            .all(|quoted| self.source.line_len(quoted) <= LONGEST_LINE_SHOWN)
+            && self.span.column <= LONGEST_LINE_SHOWN
     }
 }
 

@@ -244,8 +244,12 @@ fn syntax_hint(message: &str) -> Option<String> {
         "write a value of that type, or remove the tag to keep the value as written"
     } else if message.starts_with("a suite file holds one YAML document") {
         "put each suite in its own file"
+    } else if message.starts_with("control character") {
+        "save the suite as UTF-8 text, without the character (an editor that shows invisible characters finds it)"
     } else if message.contains("tab") {
         "indent with spaces; YAML does not allow tabs"
+    } else if message.contains("trailing content after") {
+        "text goes on after the closing quote: inside single quotes write an apostrophe as `''`, inside double quotes a quote as `\\\"`"
     } else if message.contains("quoted scalar") {
         "a quote opened here is never closed: close it on the same line"
     } else if message.contains("mapping values are not allowed") {

@@ -55,6 +55,11 @@ impl SourceFile {
         Some((start, self.text[start..end].trim_end_matches('\r')))
     }
 
+    /// The length in bytes of a 1-based line, without its line break; 0 past the end.
+    pub fn line_len(&self, line: usize) -> usize {
+        self.line_text(line).map_or(0, |(_, text)| text.len())
+    }
+
     /// The path as it is shown to users, with forward slashes on every platform.
     pub fn display_name(&self) -> String {
         display_path(&self.path)

@@ -2,6 +2,7 @@
 //! checks that every variable is defined where it is read, and collects every mistake with its span
 //! rather than stopping at the first.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -883,13 +884,24 @@ impl Validator<'_> {
         if let Some(path) = self.json_paths.get(query) {
             return Some(Arc::clone(path));
         }
-        match JsonPath::parse(query) {
+        let parsed = if crate::template::nests_too_deep(query) {
+            Err((
+                0,
+                format!(
+                    "brackets or parentheses nested more than {} levels deep",
+                    crate::template::MAX_NESTING
+                ),
+            ))
+        } else {
+            JsonPath::parse(query).map_err(|error| (error.position(), error.message().to_string()))
+        };
+        match parsed {
             Ok(path) => {
                 let path = Arc::new(path);
                 self.json_paths.insert(query.to_owned(), Arc::clone(&path));
                 Some(path)
             }
-            Err(error) => {
+            Err((error_position, error_message)) => {
                 let dashed = query
                     .split(['.', '['])
                     .find(|segment| segment.contains('-') && !segment.contains(['\'', '"']));
@@ -914,7 +926,7 @@ impl Validator<'_> {
                     .text
                     .get(span.offset..)
                     .is_some_and(|s| s.starts_with(['"', '\'']));
-                let position = error.position().saturating_sub(1) + usize::from(quoted);
+                let position = error_position.saturating_sub(1) + usize::from(quoted);
                 if position < span.len {
                     label_span.offset += position;
                     label_span.column += position;
@@ -923,7 +935,7 @@ impl Validator<'_> {
                 self.push(
                     DiagnosticKind::BadJsonPath,
                     label_span,
-                    format!("invalid JSONPath `{query}`: {}", error.message()),
+                    format!("invalid JSONPath `{}`: {error_message}", shortened(query)),
                     "here",
                     help,
                 );
@@ -1522,6 +1534,14 @@ pub(crate) fn display_value(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         other => other.to_string(),
+    }
+}
+
+/// `text`, cut to its first 60 characters when longer: it is quoted in a one-line message.
+fn shortened(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
+        None => Cow::Borrowed(text),
     }
 }
 

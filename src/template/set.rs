@@ -101,6 +101,12 @@ impl TemplateBuilder {
             let references = Arc::clone(&compiled.references);
             return Ok((Text::Template(Arc::clone(compiled)), references));
         }
+        if super::nests_too_deep(source) {
+            return Err(format!(
+                "parentheses or brackets nested more than {} levels deep",
+                super::MAX_NESTING
+            ));
+        }
         let name = format!("t{}", self.sources.len());
         let template =
             tera::Template::new(&name, None, source).map_err(|error| syntax_message(&error))?;

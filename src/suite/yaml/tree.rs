@@ -18,11 +18,22 @@ const MAX_DEPTH: usize = 128;
 /// How many nodes aliases may add in total, so that a few lines of nested aliases (the "billion
 /// laughs") cannot take the machine's memory.
 const MAX_ALIAS_NODES: usize = 100_000;
+/// And this much text: a few nodes of long text repeated are as large as many nodes, once each
+/// copy becomes a value of its own.
+const MAX_ALIAS_BYTES: usize = 8 * 1024 * 1024;
 
 /// Parses one YAML document into its node tree: through the quick reader when the document is
 /// written in the plain block style it reads, else through yaml-rust2, which also tells every
 /// error.
 pub(super) fn build(source: &SourceFile) -> Result<Node<'_>, YamlError> {
+    if let Some((span, byte)) = first_control_character(source) {
+        return Err(YamlError::Syntax {
+            message: format!(
+                "control character U+{byte:04X} in the text, which YAML does not allow: is this a text file?"
+            ),
+            span,
+        });
+    }
     match super::quick::read(source) {
         Some(root) => Ok(root),
         None => read_fully(source),
@@ -94,6 +105,8 @@ pub(super) struct TreeBuilder<'a> {
     root: Option<Node<'a>>,
     documents: usize,
     alias_nodes: usize,
+    /// The bytes of text those nodes hold.
+    alias_bytes: usize,
     /// The first problem the parser cannot see; later events are ignored.
     error: Option<YamlError>,
 }
@@ -109,6 +122,7 @@ impl<'a> TreeBuilder<'a> {
             root: None,
             documents: 0,
             alias_nodes: 0,
+            alias_bytes: 0,
             error: None,
         }
     }
@@ -224,10 +238,22 @@ impl<'a> TreeBuilder<'a> {
             self.fail(format!("nesting deeper than {MAX_DEPTH} levels"), span);
             return;
         }
-        self.alias_nodes += count_nodes(node);
+        let (nodes, bytes) = expansion_size(node);
+        self.alias_nodes += nodes;
+        self.alias_bytes += bytes;
         if self.alias_nodes > MAX_ALIAS_NODES {
             self.fail(
                 format!("aliases expand to more than {MAX_ALIAS_NODES} nodes"),
+                span,
+            );
+            return;
+        }
+        if self.alias_bytes > MAX_ALIAS_BYTES {
+            self.fail(
+                format!(
+                    "aliases expand to more than {} MB of text",
+                    MAX_ALIAS_BYTES / 1024 / 1024
+                ),
                 span,
             );
             return;
@@ -408,14 +434,18 @@ fn depth(node: &Node<'_>) -> usize {
     }
 }
 
-fn count_nodes(node: &Node<'_>) -> usize {
-    1 + match &node.kind {
-        NodeKind::Scalar(_) => 0,
-        NodeKind::Sequence(items) => items.iter().map(count_nodes).sum(),
+/// How many nodes `node` holds, itself included, and the bytes of their text.
+fn expansion_size(node: &Node<'_>) -> (usize, usize) {
+    let add = |(nodes, bytes): (usize, usize), (more_nodes, more_bytes): (usize, usize)| {
+        (nodes + more_nodes, bytes.saturating_add(more_bytes))
+    };
+    match &node.kind {
+        NodeKind::Scalar(scalar) => (1, scalar.text.len()),
+        NodeKind::Sequence(items) => items.iter().map(expansion_size).fold((1, 0), add),
         NodeKind::Mapping(entries) => entries
             .iter()
-            .map(|entry| count_nodes(&entry.key) + count_nodes(&entry.value))
-            .sum(),
+            .map(|entry| add(expansion_size(&entry.key), expansion_size(&entry.value)))
+            .fold((1, 0), add),
     }
 }
 
@@ -495,6 +525,23 @@ fn second_document(source: &SourceFile) -> Span {
 }
 
 /// The first tab used for indentation: the parser reports the scalar it was reading instead.
+/// A NUL or other control character: some YAML parsers take one for the end of the text, and
+/// whatever follows would be left out without a word.
+fn first_control_character(source: &SourceFile) -> Option<(Span, u8)> {
+    let text = &*source.text;
+    let offset = text
+        .bytes()
+        .position(|byte| (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte == 0x7f)?;
+    let line_start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
+    let span = Span {
+        offset,
+        len: 1,
+        line: text[..offset].matches('\n').count() + 1,
+        column: text[line_start..offset].chars().count() + 1,
+    };
+    Some((span, text.as_bytes()[offset]))
+}
+
 fn first_tab(source: &SourceFile) -> Option<Span> {
     source.text.lines().enumerate().find_map(|(index, line)| {
         let indent = &line[..line.len() - line.trim_start().len()];
@@ -667,6 +714,17 @@ mod tests {
             ));
         }
         assert!(syntax_message(&laughs).starts_with("aliases expand to more than"));
+        // Few nodes, but each a long text.
+        let long = format!(
+            "a: &a \"{}\"\nb: &b [{}]\nc: [{}]\n",
+            "x".repeat(100_000),
+            vec!["*a"; 100].join(", "),
+            vec!["*b"; 100].join(", ")
+        );
+        assert_eq!(
+            syntax_message(&long),
+            "aliases expand to more than 8 MB of text"
+        );
         let deep = format!("a: {}{}\n", "[".repeat(200), "]".repeat(200));
         assert_eq!(syntax_message(&deep), "nesting deeper than 128 levels");
     }
