@@ -275,9 +275,8 @@ pub fn run(
     let mut result = runtime.block_on(async {
         let (stop, cancel) = tokio::sync::watch::channel(false);
         let interrupt = tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                let _ = stop.send(true);
-            }
+            stop_requested().await;
+            let _ = stop.send(true);
         });
         let result = runner::run(&suites, &options, &mut listener, cancel).await;
         interrupt.abort();
@@ -324,6 +323,31 @@ pub fn run(
     // take a millisecond that the operating system, taking the whole heap back at exit, does not.
     std::mem::forget((result, suites));
     Ok(code)
+}
+
+/// Ctrl-C, or SIGTERM (what CI sends a cancelled job). Once a handler is in place, a signal no
+/// longer ends the process: one that comes while the reports are written waits for them.
+async fn stop_requested() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    () = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => interrupt.await,
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await;
 }
 
 /// The console, and the end of the run's work on each step done during the run, while a later

@@ -8,17 +8,17 @@ pub const CHECK_FAILED: u8 = 1;
 pub const USAGE: u8 = 2;
 /// The run could not go on: reports could not be written, the client could not start.
 pub const RUNTIME: u8 = 3;
-/// Stopped by Ctrl-C; the reports hold what finished.
+/// Stopped by Ctrl-C or SIGTERM; the reports hold what finished.
 pub const INTERRUPTED: u8 = 130;
 
 /// The `--help` footer.
 pub const HELP: &str = "\
 Exit codes:
   0    every check passed
-  1    some check failed (the reports say which)
+  1    some check failed, or a step could not reach the target (the reports say which)
   2    usage or suite error: nothing ran
   3    runtime error that stopped the run (for example, the report folder cannot be written)
-  130  interrupted (Ctrl-C): the reports hold what finished";
+  130  interrupted (Ctrl-C or SIGTERM): the reports hold what finished";
 
 /// The `validate --help` footer: it runs nothing, so only two codes can come out of it.
 pub const VALIDATE_HELP: &str = "\

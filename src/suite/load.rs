@@ -179,7 +179,9 @@ fn shape_diagnostic(
             "wrong type",
         )
         .with_optional_help(
-            unquoted_template_hint(line).or_else(|| shape_hint(plain_type(expected))),
+            unquoted_template_hint(line)
+                .or_else(|| map_example(expected).map(str::to_owned))
+                .or_else(|| shape_hint(plain_type(expected))),
         );
     }
     Diagnostic::new(
@@ -212,8 +214,33 @@ fn plain_type(expected: &str) -> &str {
         "u32" | "usize" | "u16" | "u64" => "a whole number",
         "a boolean" => "`true` or `false`",
         "a sequence" => "a list",
+        // serde names the struct the map was to fill (`struct RawRetry`): a name of ours.
+        other if other.starts_with("struct ") => "a map",
         other => other,
     }
+}
+
+/// What the map serde expected (`struct RawRetry`) looks like when written.
+fn map_example(expected: &str) -> Option<&'static str> {
+    Some(match expected.strip_prefix("struct ")? {
+        "RawRetry" => "write `retry: { attempts: 3, delay: 1s }`",
+        "RawRequest" => "write `request: { method: GET, url: /path }`",
+        "RawExpect" => "write `expect: { status: 200 }`",
+        "RawRedirectExpect" => "write `redirect: { to: /path, query: { code: { exists: true } } }`",
+        "RawCookieExpect" => "write `session: { exists: true, http_only: true, secure: true }`",
+        "RawBasic" => "write `basic: { username: alice, password: \"{{ password }}\" }`",
+        "RawAttacks" => "write `attacks: { jwt: [alg-none, tampered-claims] }` or `{ api_key: [missing, wrong] }`",
+        "RawRace" => "write `race: { count: 10, max_success: 1 }`",
+        "RawIdentity" => "write `alice: { bearer: \"{{ token }}\" }` or `{ headers: { … } }`",
+        "RawCapture" => "write `token: { json: $.access_token }` (or `header:`, `cookie:`, `regex:` …)",
+        "RawCheck" => "write `check: { refresh_rotation: { … } }`, one kind per step",
+        "RawMocks" => "write `mocks: { google: { … } }` or `{ github: { … } }`",
+        "RawJwtExpect" => "write `$.access_token: { secret: \"{{ jwt_secret }}\", alg: [HS256] }` (or `pem:`, `jwks:`)",
+        "RawMockCallsExpect" => "write `google.token: { count: 1 }`",
+        "RawSuite" => "a suite file is a map: `name: …` and `steps: …` lines",
+        "RawStep" => "write a step as `- name: …` with `request:` under it",
+        _ => return None,
+    })
 }
 
 /// YAML reads `url: {{ token }}` as a nested map; the fix is quotes.

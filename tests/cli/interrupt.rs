@@ -1,4 +1,4 @@
-//! Ctrl-C in the middle of a run: the binary stops, writes whole reports for what finished, and
+//! Ctrl-C (or SIGTERM) in the middle of a run: the binary stops, writes whole reports for what finished, and
 //! leaves no half-written file or temporary file behind.
 
 use std::process::Stdio;
@@ -38,6 +38,16 @@ fn hanging_app(reached: mpsc::Sender<()>) -> Router {
 
 #[test]
 fn sigint_mid_run_writes_whole_reports_and_no_partial_file() {
+    stop_mid_run("-INT");
+}
+
+/// What CI sends a job it cancels.
+#[test]
+fn sigterm_mid_run_writes_whole_reports_and_no_partial_file() {
+    stop_mid_run("-TERM");
+}
+
+fn stop_mid_run(signal: &str) {
     // Arrange: a step that snapshots, then one whose request never ends.
     let (reached, hung) = mpsc::channel();
     let server = Server::start(hanging_app(reached));
@@ -69,7 +79,7 @@ steps:
     hung.recv_timeout(PATIENCE)
         .expect("the run reaches the hanging step");
     let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
+        .args([signal, &pid.to_string()])
         .status()
         .expect("runs kill");
     assert!(sent.success());
