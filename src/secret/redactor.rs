@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::{PoisonError, RwLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use regex::Regex;
@@ -266,13 +266,23 @@ impl Default for Redactor {
 pub(super) fn forms_automaton<P: AsRef<[u8]>>(
     forms: impl IntoIterator<Item = P>,
 ) -> Option<AhoCorasick> {
-    let mut forms = forms.into_iter().peekable();
-    forms.peek()?;
+    let forms: Vec<P> = forms.into_iter().collect();
+    if forms.is_empty() {
+        return None;
+    }
+    let bytes: usize = forms.iter().map(|form| form.as_ref().len()).sum();
+    // A DFA searches fastest, but building one takes time and memory in proportion to the
+    // patterns' bytes times the alphabet: seconds for a few kilobytes of a long cookie.
+    let kind = (bytes > LARGEST_FORMS_FOR_A_DFA).then_some(AhoCorasickKind::ContiguousNFA);
     AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
+        .kind(kind)
         .build(forms)
         .ok()
 }
+
+/// Forms longer than this in all are searched with an automaton that is quick to build.
+const LARGEST_FORMS_FOR_A_DFA: usize = 4096;
 
 impl Redactor {
     /// The secrets learnt so far, as they were sent or received (not their encoded forms).
