@@ -226,7 +226,7 @@ pub fn run(
         let _ = writeln!(err, "{warning}");
     }
     if !config.reports.is_empty() {
-        report::check_report_dir(&config.report_dir)?;
+        report::check_report_dir(&config.report_dir, &config.reports)?;
     }
     let mut options = RunOptions {
         target: config.target.clone(),

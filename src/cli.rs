@@ -156,7 +156,7 @@ struct RunArgs {
     #[arg(long)]
     fail_fast: bool,
     /// Per-request timeout when a step sets none: `10s`, `500ms`.
-    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = parse_timeout)]
     timeout: Duration,
     /// Accept invalid TLS certificates (never in production CI).
     #[arg(long)]
@@ -276,6 +276,15 @@ fn parse_target(text: &str) -> Result<TargetUrl, String> {
 /// A leeway in whole seconds, as jsonwebtoken counts it (a part of a second counts as one).
 fn parse_leeway(text: &str) -> Result<u64, String> {
     parse_duration(text).map(|leeway| leeway.as_secs() + u64::from(leeway.subsec_nanos() > 0))
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        zero if zero.is_zero() => {
+            Err("a timeout of zero fails every request: write `10s` or `500ms`".to_owned())
+        }
+        timeout => Ok(timeout),
+    }
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {

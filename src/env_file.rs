@@ -20,15 +20,16 @@ pub enum EnvFileError {
     },
 }
 
-/// Reads `NAME=value` lines; blank lines and `#` comments are skipped, `export ` is allowed, and a
-/// value may be wrapped in single or double quotes.
+/// Reads `NAME=value` lines; blank lines and `#` comments are skipped, `export ` is allowed, a
+/// value may be wrapped in single or double quotes, and ` # …` after a value is a comment.
 pub fn read(path: &Path) -> Result<HashMap<String, String>, EnvFileError> {
     let display = path.to_string_lossy().replace('\\', "/");
     let text = std::fs::read_to_string(path).map_err(|source| EnvFileError::Read {
         path: display.clone(),
         source,
     })?;
-    parse(&text).map_err(|(line, message)| EnvFileError::Syntax {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    parse(text).map_err(|(line, message)| EnvFileError::Syntax {
         path: display,
         line,
         message,
@@ -51,14 +52,30 @@ fn parse(text: &str) -> Result<HashMap<String, String>, (usize, String)> {
             return Err((index + 1, format!("`{name}` is not a valid variable name")));
         }
         let value = value.trim();
-        let value = ['"', '\'']
-            .iter()
-            .find_map(|quote| {
-                value
-                    .strip_prefix(*quote)
-                    .and_then(|v| v.strip_suffix(*quote))
-            })
-            .unwrap_or(value);
+        let value = match value.chars().next() {
+            Some(quote @ ('"' | '\'')) => {
+                let inner = &value[1..];
+                let Some(end) = inner.find(quote) else {
+                    return Err((
+                        index + 1,
+                        format!("the value of `{name}` opens a {quote} quote that is never closed"),
+                    ));
+                };
+                let after = inner[end + 1..].trim_start();
+                if !(after.is_empty() || after.starts_with('#')) {
+                    return Err((
+                        index + 1,
+                        format!("`{after}` follows the quoted value of `{name}`"),
+                    ));
+                }
+                &inner[..end]
+            }
+            // As in other dotenv readers, ` #` starts a comment after an unquoted value.
+            _ => value
+                .find(" #")
+                .or_else(|| value.find("\t#"))
+                .map_or(value, |comment| value[..comment].trim_end()),
+        };
         values.insert(name.to_owned(), value.to_owned());
     }
     Ok(values)
@@ -75,6 +92,17 @@ mod tests {
         assert_eq!(values["A"], "1");
         assert_eq!(values["B"], "two words");
         assert_eq!(values["C"], "x=y");
+    }
+
+    #[test]
+    fn a_comment_may_follow_a_value_and_a_quote_must_close() {
+        let values = parse("A=bar # note\nB=\"x # y\"  # note\nC=a#b\n").expect("parses");
+        assert_eq!(values["A"], "bar");
+        assert_eq!(values["B"], "x # y");
+        assert_eq!(values["C"], "a#b");
+        let (line, message) = parse("A=1\nB=\"open\n").expect_err("an open quote");
+        assert_eq!(line, 2);
+        assert!(message.contains("never closed"), "{message}");
     }
 
     #[test]

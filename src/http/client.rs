@@ -171,7 +171,10 @@ fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Tr
 }
 
 fn too_large(limit: usize, declared: Option<u64>) -> TransportError {
-    let size = declared.map_or_else(|| "more".to_owned(), |length| format!("{length} bytes"));
+    let size = declared.map_or_else(
+        || format!("more than {limit} bytes"),
+        |length| format!("{length} bytes"),
+    );
     TransportError {
         kind: TransportErrorKind::BodyTooLarge,
         message: format!(

@@ -65,7 +65,7 @@ impl ReportFormat {
 
 /// Makes sure the reports can be written to `dir` (creating it), before a run that would
 /// otherwise find out only at its end.
-pub fn check_report_dir(dir: &Path) -> Result<(), ReportError> {
+pub fn check_report_dir(dir: &Path, formats: &[ReportFormat]) -> Result<(), ReportError> {
     let probe = dir.join(format!(".authprobe-write-check.{}.tmp", std::process::id()));
     let failed = |source| ReportError::Write {
         path: dir.to_path_buf(),
@@ -73,7 +73,21 @@ pub fn check_report_dir(dir: &Path) -> Result<(), ReportError> {
     };
     std::fs::create_dir_all(dir).map_err(failed)?;
     std::fs::File::create(&probe).map_err(failed)?;
-    std::fs::remove_file(&probe).map_err(failed)
+    std::fs::remove_file(&probe).map_err(failed)?;
+    // A folder where a report goes cannot be replaced by it.
+    for format in formats {
+        let path = dir.join(format.file_name());
+        if path.is_dir() {
+            return Err(ReportError::Write {
+                source: std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "a folder is in the way of the report",
+                ),
+                path,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Writes the chosen file reports into `dir`, each atomically. Returns the files written. `run`

@@ -33,7 +33,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
     for path in paths {
         if path.is_dir() {
             let before = files.len();
-            collect_dir(path, &mut files)?;
+            collect_dir(path, &mut files, &mut Vec::new())?;
             files[before..].sort();
             if files.len() == before {
                 return Err(DiscoverError::NoSuites(path.clone()));
@@ -48,15 +48,26 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
     Ok(files)
 }
 
-fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), DiscoverError> {
+/// `visiting` holds the folders above this one, as they really are: a link back up to one of
+/// them would otherwise be followed round and round.
+fn collect_dir(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    visiting: &mut Vec<PathBuf>,
+) -> Result<(), DiscoverError> {
     let unreadable = |source| DiscoverError::Unreadable {
         path: dir.to_path_buf(),
         source,
     };
+    let real = std::fs::canonicalize(dir).map_err(unreadable)?;
+    if visiting.contains(&real) {
+        return Ok(());
+    }
+    visiting.push(real);
     for entry in std::fs::read_dir(dir).map_err(unreadable)? {
         let path = entry.map_err(unreadable)?.path();
         if path.is_dir() {
-            collect_dir(&path, files)?;
+            collect_dir(&path, files, visiting)?;
         } else if path
             .extension()
             .is_some_and(|extension| extension == "yaml" || extension == "yml")
@@ -64,13 +75,18 @@ fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), DiscoverError
             files.push(path);
         }
     }
+    visiting.pop();
     Ok(())
 }
 
 /// Reads and loads one suite file.
 pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     match std::fs::read_to_string(path) {
-        Ok(text) => load_source(SourceFile::new(path, text), options),
+        // A byte-order mark, as some Windows editors write, is not part of the suite.
+        Ok(text) => match text.strip_prefix('\u{feff}') {
+            Some(rest) => load_source(SourceFile::new(path, rest), options),
+            None => load_source(SourceFile::new(path, text), options),
+        },
         Err(error) => {
             let source = Arc::new(SourceFile::new(path, ""));
             Err(vec![Diagnostic::new(
@@ -229,13 +245,19 @@ fn map_example(expected: &str) -> Option<&'static str> {
         "RawRedirectExpect" => "write `redirect: { to: /path, query: { code: { exists: true } } }`",
         "RawCookieExpect" => "write `session: { exists: true, http_only: true, secure: true }`",
         "RawBasic" => "write `basic: { username: alice, password: \"{{ password }}\" }`",
-        "RawAttacks" => "write `attacks: { jwt: [alg-none, tampered-claims] }` or `{ api_key: [missing, wrong] }`",
+        "RawAttacks" => {
+            "write `attacks: { jwt: [alg-none, tampered-claims] }` or `{ api_key: [missing, wrong] }`"
+        }
         "RawRace" => "write `race: { count: 10, max_success: 1 }`",
         "RawIdentity" => "write `alice: { bearer: \"{{ token }}\" }` or `{ headers: { … } }`",
-        "RawCapture" => "write `token: { json: $.access_token }` (or `header:`, `cookie:`, `regex:` …)",
+        "RawCapture" => {
+            "write `token: { json: $.access_token }` (or `header:`, `cookie:`, `regex:` …)"
+        }
         "RawCheck" => "write `check: { refresh_rotation: { … } }`, one kind per step",
         "RawMocks" => "write `mocks: { google: { … } }` or `{ github: { … } }`",
-        "RawJwtExpect" => "write `$.access_token: { secret: \"{{ jwt_secret }}\", alg: [HS256] }` (or `pem:`, `jwks:`)",
+        "RawJwtExpect" => {
+            "write `$.access_token: { secret: \"{{ jwt_secret }}\", alg: [HS256] }` (or `pem:`, `jwks:`)"
+        }
         "RawMockCallsExpect" => "write `google.token: { count: 1 }`",
         "RawSuite" => "a suite file is a map: `name: …` and `steps: …` lines",
         "RawStep" => "write a step as `- name: …` with `request:` under it",

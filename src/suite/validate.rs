@@ -380,10 +380,19 @@ impl Validator<'_> {
         let request = raw
             .request
             .map(|request| self.request(*request, &path.key("request")));
-        let timeout = raw
-            .timeout
-            .as_ref()
-            .and_then(|value| self.duration(value, &path.key("timeout")));
+        let timeout = raw.timeout.as_ref().and_then(|value| {
+            let timeout = self.duration(value, &path.key("timeout"))?;
+            if timeout.is_zero() {
+                self.push(
+                    DiagnosticKind::InvalidValue,
+                    self.value_span(&path.key("timeout")),
+                    "a timeout of zero fails every request".to_owned(),
+                    "zero",
+                    Some("write how long the request may take: `500ms`, `5s`".to_owned()),
+                );
+            }
+            Some(timeout)
+        });
         let retry = raw.retry.map(|retry| {
             if retry.attempts == 0 {
                 let help = "`attempts` counts every try, the first included: `attempts: 3` tries \

@@ -334,6 +334,27 @@ async fn a_report_dir_that_cannot_be_written_stops_the_run_before_it_starts() {
         stderr.starts_with("error: failed to write reports"),
         "{stderr}"
     );
+
+    // A folder where a report file goes is found before the run too.
+    std::fs::remove_file(dir.join("reports")).expect("removes the file");
+    std::fs::create_dir_all(dir.join("reports/junit.xml")).expect("a folder in the way");
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "suite.yaml".into(),
+            "--target".into(),
+            "http://127.0.0.1:9".into(),
+        ],
+        &dir,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(3));
+    assert!(output.stdout.is_empty(), "nothing ran");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: failed to write reports/junit.xml"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]
@@ -543,4 +564,41 @@ async fn help_lists_the_exit_codes() {
     assert_eq!(output.status.code(), Some(0));
     let help = String::from_utf8_lossy(&output.stdout);
     assert!(help.contains("130  interrupted"), "{help}");
+}
+
+#[tokio::test]
+async fn a_byte_order_mark_a_folder_linked_back_up_and_a_zero_timeout_are_handled() {
+    let dir = scratch("odd-inputs");
+    std::fs::create_dir_all(dir.join("suites/sub")).expect("creates folders");
+    std::fs::write(
+        dir.join("suites/sub/bom.yaml"),
+        "\u{feff}name: with a byte-order mark\nsteps:\n  - name: a\n    request: { url: /x }\n",
+    )
+    .expect("writes suite");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", dir.join("suites/sub/up")).expect("links back up");
+    let output = authprobe(vec!["list".into(), "suites".into()], &dir).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(
+        stdout.matches("with a byte-order mark").count(),
+        1,
+        "listed once: {stdout}"
+    );
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "suites".into(),
+            "--target".into(),
+            "http://127.0.0.1:9".into(),
+            "--timeout".into(),
+            "0s".into(),
+        ],
+        &dir,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("a timeout of zero fails every request")
+    );
 }
