@@ -270,6 +270,17 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
             return Attempt::error(exchanges, message).with_secrets(secrets);
         }
     };
+    if step.follow_redirects
+        && exchanges.len() > MAX_REDIRECTS
+        && matches!(response.status, 301 | 302 | 303 | 307 | 308)
+        && response.header("location").is_some()
+    {
+        return Attempt::error(
+            exchanges,
+            format!("more than {MAX_REDIRECTS} redirects: the target redirects in a loop?"),
+        )
+        .with_secrets(secrets);
+    }
     let Some(url) = final_url.or_else(|| Url::parse(&last.request.url).ok()) else {
         return Attempt::error(
             exchanges,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::diagnostic::{Diagnostic, DiagnosticKind, closest};
 use super::model::Suite;
 use super::raw::RawSuite;
-use super::span::{SourceFile, display_path};
+use super::span::{SourceFile, Span, display_path};
 use super::validate::{LoadOptions, validate};
 use super::yaml::{self, YamlError};
 
@@ -81,12 +81,13 @@ fn collect_dir(
 
 /// Reads and loads one suite file.
 pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
-    match std::fs::read_to_string(path) {
+    match std::fs::read(path).map(String::from_utf8) {
         // A byte-order mark, as some Windows editors write, is not part of the suite.
-        Ok(text) => match text.strip_prefix('\u{feff}') {
+        Ok(Ok(text)) => match text.strip_prefix('\u{feff}') {
             Some(rest) => load_source(SourceFile::new(path, rest), options),
             None => load_source(SourceFile::new(path, text), options),
         },
+        Ok(Err(not_utf8)) => Err(vec![not_utf8_diagnostic(path, &not_utf8)]),
         Err(error) => {
             let source = Arc::new(SourceFile::new(path, ""));
             Err(vec![Diagnostic::new(
@@ -98,6 +99,42 @@ pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Suite, Vec<Diagno
             )])
         }
     }
+}
+
+/// Where the text stops being UTF-8, shown with the (valid) text before it on that line.
+fn not_utf8_diagnostic(path: &Path, error: &std::string::FromUtf8Error) -> Diagnostic {
+    let bytes = error.as_bytes();
+    let valid = error.utf8_error().valid_up_to();
+    let line_start = bytes[..valid]
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .map_or(0, |at| at + 1);
+    let line_end = bytes[valid..]
+        .iter()
+        .position(|&byte| byte == b'\n')
+        .map_or(bytes.len(), |at| valid + at);
+    // The file up to the end of that line, the bad bytes shown as U+FFFD, for the excerpt.
+    let shown = String::from_utf8_lossy(&bytes[..line_end]).into_owned();
+    let line = bytes[..valid].iter().filter(|&&byte| byte == b'\n').count() + 1;
+    let before = String::from_utf8_lossy(&bytes[line_start..valid]);
+    let span = Span {
+        offset: valid,
+        len: 1,
+        line,
+        column: before.chars().count() + 1,
+    };
+    let source = Arc::new(SourceFile::new(path, shown));
+    Diagnostic::new(
+        DiagnosticKind::UnreadableFile,
+        &source,
+        span,
+        format!(
+            "the suite file is not UTF-8 text (byte 0x{:02X})",
+            bytes[valid]
+        ),
+        "not UTF-8",
+    )
+    .with_help("save the file as UTF-8 (text in Latin-1 or UTF-16 is not read)")
 }
 
 /// Loads a suite from text already in memory.

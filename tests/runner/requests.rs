@@ -89,6 +89,20 @@ async fn each_identity_has_its_own_cookie_jar() {
 }
 
 #[tokio::test]
+async fn a_redirect_loop_fails_the_step_as_a_loop_after_ten_redirects() {
+    let server = TestServer::start().await;
+    let yaml = "name: t\nsteps:\n  - name: loops\n    request: { url: /loop }\n    follow_redirects: true\n    expect: { status: 3xx }\n";
+    let result = run_suite(yaml, &server.url).await;
+    let step = &result.suites[0].steps[0];
+    assert_eq!(step.status, StepStatus::Error);
+    assert_eq!(step.exchanges.len(), 11, "the request and ten redirects");
+    assert_eq!(
+        step.error.as_deref(),
+        Some("more than 10 redirects: the target redirects in a loop?")
+    );
+}
+
+#[tokio::test]
 async fn redirects_are_not_followed_unless_asked() {
     let server = TestServer::start().await;
     let yaml = "name: t\nsteps:\n  - name: stays\n    request: { url: /redirect }\n    expect: { status: 302 }\n  - name: follows\n    request: { url: /redirect }\n    follow_redirects: true\n    expect: { status: 200, body: landed }\n  - name: post becomes get after a redirect\n    request: { method: POST, url: /see-other, json: { a: 1 } }\n    follow_redirects: true\n    expect: { json: { $.method: GET, $.body: '' } }\n";

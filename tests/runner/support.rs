@@ -41,6 +41,7 @@ fn app() -> Router<Arc<std::sync::atomic::AtomicUsize>> {
         .route("/redirect", get(|| async { found("/landing?code=xyz&state=abc%20def") }))
         .route("/redirect-absolute", get(|| async { found("https://accounts.example.com/o/auth?client_id=web") }))
         .route("/see-other", any(|| async { Redirect::to("/echo") }))
+        .route("/loop", get(|| async { found("/loop") }))
         .route("/landing", get(|| async { "landed" }))
         .route("/html", get(|| async {
             (
