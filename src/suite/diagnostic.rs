@@ -21,6 +21,8 @@ pub enum DiagnosticKind {
     BadRegex,
     BadTemplate,
     UndefinedVariable,
+    /// `{{ env.NAME }}` with `NAME` unset: the machine's doing, not the suite's.
+    UnsetEnvironmentVariable,
     UnknownIdentity,
     DuplicateName,
     UnreadableFile,
@@ -39,6 +41,7 @@ impl DiagnosticKind {
             DiagnosticKind::BadRegex => "authprobe::bad_regex",
             DiagnosticKind::BadTemplate => "authprobe::bad_template",
             DiagnosticKind::UndefinedVariable => "authprobe::undefined_variable",
+            DiagnosticKind::UnsetEnvironmentVariable => "authprobe::unset_environment_variable",
             DiagnosticKind::UnknownIdentity => "authprobe::unknown_identity",
             DiagnosticKind::DuplicateName => "authprobe::duplicate_name",
             DiagnosticKind::UnreadableFile => "authprobe::unreadable_file",

@@ -137,6 +137,21 @@ fn not_utf8_diagnostic(path: &Path, error: &std::string::FromUtf8Error) -> Diagn
     .with_help("save the file as UTF-8 (text in Latin-1 or UTF-16 is not read)")
 }
 
+/// The tags a suite file declares, read on their own: for a file that could not be loaded, to
+/// tell whether `--tag`/`--skip-tag` leave it out. `None` when they cannot be read.
+pub fn declared_tags(path: &Path) -> Option<Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct TagsOnly {
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let source = SourceFile::new(path, text.trim_start_matches('\u{feff}'));
+    yaml::parse::<TagsOnly>(&source)
+        .ok()
+        .map(|(raw, _)| raw.tags)
+}
+
 /// Loads a suite from text already in memory.
 pub fn load_source(source: SourceFile, options: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     let source = Arc::new(source);

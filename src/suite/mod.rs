@@ -10,7 +10,7 @@ mod validate;
 mod yaml;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, closest};
-pub use load::{DiscoverError, discover, load_file, load_source};
+pub use load::{DiscoverError, declared_tags, discover, load_file, load_source};
 pub use model::*;
 pub use span::{SourceFile, Span};
 pub use validate::{BUILTIN_VARIABLES, LoadOptions, parse_duration};

@@ -1440,7 +1440,7 @@ impl Validator<'_> {
                 let span = self.value_span(path);
                 let field = path.to_string();
                 self.push(
-                    DiagnosticKind::UndefinedVariable,
+                    DiagnosticKind::UnsetEnvironmentVariable,
                     span,
                     format!("environment variable `{name}` is not set ({}, `{field}`)", self.context),
                     "reads an unset variable",

@@ -602,3 +602,46 @@ async fn a_byte_order_mark_a_folder_linked_back_up_and_a_zero_timeout_are_handle
         String::from_utf8_lossy(&output.stderr).contains("a timeout of zero fails every request")
     );
 }
+
+#[tokio::test]
+async fn a_suite_left_out_by_tags_may_read_an_environment_variable_this_machine_lacks() {
+    let server = TestServer::start().await;
+    let dir = scratch("unset-env-left-out");
+    std::fs::write(
+        dir.join("a.yaml"),
+        "name: fast\ntags: [fast]\nsteps:\n  - name: ok\n    request: { url: /landing }\n",
+    )
+    .expect("writes");
+    std::fs::write(
+        dir.join("b.yaml"),
+        "name: staging\ntags: [staging]\nvars: { k: \"{{ env.AUTHPROBE_TEST_UNSET_KEY }}\" }\nsteps:\n  - name: uses it\n    request: { url: \"/landing?k={{ k }}\" }\n",
+    )
+    .expect("writes");
+    let run = |filter: &[&str]| {
+        let mut args: Vec<String> = vec![
+            "run".into(),
+            "a.yaml".into(),
+            "b.yaml".into(),
+            "--target".into(),
+            server.url.to_string(),
+        ];
+        args.extend(filter.iter().map(|arg| (*arg).to_owned()));
+        authprobe(args, &dir)
+    };
+    for filter in [&["--skip-tag", "staging"][..], &["--tag", "fast"]] {
+        let output = run(filter).await;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{filter:?}: {output:?}");
+        assert!(
+            stdout.contains("fast") && !stdout.contains("uses it"),
+            "{stdout}"
+        );
+    }
+    // Selected, it is the mistake it always was.
+    let output = run(&["--tag", "staging"]).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("environment variable `AUTHPROBE_TEST_UNSET_KEY` is not set")
+    );
+}
