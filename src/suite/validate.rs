@@ -1420,7 +1420,11 @@ impl Validator<'_> {
                     self.value_span(path),
                     format!("invalid template in {}: {message}", self.context),
                     "invalid template",
-                    Some("templates look like `{{ name }}` or `{{ name | filter }}`; write `{{ '{{' }}` for literal braces".to_owned()),
+                    Some(if message.starts_with("unknown filter") || message.starts_with("unknown function") {
+                        "the filters are tera's (`upper`, `default`, `replace`, …) and authprobe's (`base64_encode`, `urlencode`, `jwt_set`, …), and the functions `now()` and `uuid()`: see the README's templates section".to_owned()
+                    } else {
+                        "templates look like `{{ name }}` or `{{ name | filter }}`; write `{{ '{{' }}` for literal braces".to_owned()
+                    }),
                 );
                 Text::literal(source)
             }

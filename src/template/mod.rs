@@ -9,7 +9,7 @@ mod functions;
 mod references;
 mod set;
 
-pub use references::{Reference, references};
+pub use references::{Calls, Reference, calls, references};
 pub use set::{RenderError, Scope, TemplateBuilder, TemplateSet, Text};
 
 /// How deep an expression may nest parentheses and brackets. The parsers of templates and of

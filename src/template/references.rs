@@ -35,8 +35,23 @@ pub fn references(ast: &[Node]) -> Vec<Reference> {
     walker.found
 }
 
+/// The filters and functions a parsed template calls, by name, in order of appearance: a name
+/// tera does not know fails only when the template is rendered, halfway through a run.
+pub fn calls(ast: &[Node]) -> Calls {
+    let mut walker = Walker::default();
+    walker.nodes(ast);
+    walker.calls
+}
+
+#[derive(Debug, Default)]
+pub struct Calls {
+    pub filters: Vec<String>,
+    pub functions: Vec<String>,
+}
+
 #[derive(Default)]
 struct Walker {
+    calls: Calls,
     locals: HashSet<String>,
     found: Vec<Reference>,
 }
@@ -78,6 +93,7 @@ impl Walker {
                 }
             }
             Node::FilterSection(_, section, _) => {
+                self.calls.filters.push(section.filter.name.clone());
                 self.call(&section.filter);
                 self.nodes(&section.body);
             }
@@ -99,6 +115,7 @@ impl Walker {
         let has_default = has_default || expr.filters.iter().any(|f| f.name == "default");
         self.value(&expr.val, has_default);
         for filter in &expr.filters {
+            self.calls.filters.push(filter.name.clone());
             self.call(filter);
         }
     }
@@ -141,7 +158,10 @@ impl Walker {
                     self.expr(arg, has_default);
                 }
             }
-            ExprVal::FunctionCall(call) => self.call(call),
+            ExprVal::FunctionCall(call) => {
+                self.calls.functions.push(call.name.clone());
+                self.call(call);
+            }
             ExprVal::MacroCall(call) => {
                 for arg in call.args.values() {
                     self.expr(arg, has_default);

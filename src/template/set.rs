@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::error::Error as _;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 use tera::{Context, Tera};
@@ -110,6 +110,7 @@ impl TemplateBuilder {
         let name = format!("t{}", self.sources.len());
         let template =
             tera::Template::new(&name, None, source).map_err(|error| syntax_message(&error))?;
+        check_calls(&template.ast)?;
         let compiled = Arc::new(CompiledTemplate {
             variable: lone_variable(&template.ast),
             references: references(&template.ast).into(),
@@ -143,6 +144,32 @@ impl TemplateBuilder {
 
 /// The variable's name when a template is `{{ name }}` and nothing else: no text around it, no
 /// filter, no path into the value.
+/// Refuses a filter or function that tera, with ours registered, does not have.
+fn check_calls(ast: &[tera::ast::Node]) -> Result<(), String> {
+    static KNOWN: OnceLock<Tera> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        let mut tera = Tera::default();
+        functions::register(&mut tera);
+        tera
+    });
+    let calls = super::calls(ast);
+    if let Some(filter) = calls
+        .filters
+        .iter()
+        .find(|name| known.get_filter(name).is_err())
+    {
+        return Err(format!("unknown filter `{filter}`"));
+    }
+    if let Some(function) = calls
+        .functions
+        .iter()
+        .find(|name| known.get_function(name).is_err())
+    {
+        return Err(format!("unknown function `{function}`"));
+    }
+    Ok(())
+}
+
 fn lone_variable(ast: &[tera::ast::Node]) -> Option<String> {
     use tera::ast::{ExprVal, Node};
     match ast {
@@ -253,6 +280,30 @@ mod tests {
         let mut builder = TemplateBuilder::default();
         let (text, _) = builder.compile(source).expect("compiles");
         (builder.finish().expect("builds"), text)
+    }
+
+    #[test]
+    fn an_unknown_filter_or_function_is_refused_when_compiled() {
+        let mut builder = TemplateBuilder::default();
+        assert_eq!(
+            builder.compile("{{ token | uppercase }}").err().as_deref(),
+            Some("unknown filter `uppercase`")
+        );
+        assert_eq!(
+            builder.compile("{{ uuid4() }}").err().as_deref(),
+            Some("unknown function `uuid4`")
+        );
+        assert!(
+            builder
+                .compile("{{ token | upper | base64_encode }}")
+                .is_ok()
+        );
+        assert!(builder.compile("{{ uuid() }}-{{ now(offset=60) }}").is_ok());
+        assert!(
+            builder
+                .compile("{% filter upper %}x{% endfilter %}")
+                .is_ok()
+        );
     }
 
     #[test]
