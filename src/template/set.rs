@@ -153,11 +153,10 @@ fn check_calls(ast: &[tera::ast::Node]) -> Result<(), String> {
         tera
     });
     let calls = super::calls(ast);
-    if let Some(filter) = calls
-        .filters
-        .iter()
-        .find(|name| known.get_filter(name).is_err())
-    {
+    // tera applies `default` and `safe` itself: they are not among its registered filters.
+    if let Some(filter) = calls.filters.iter().find(|name| {
+        !matches!(name.as_str(), "default" | "safe") && known.get_filter(name).is_err()
+    }) {
         return Err(format!("unknown filter `{filter}`"));
     }
     if let Some(function) = calls
