@@ -78,7 +78,7 @@ impl Diagnostic {
             span,
             help: None,
             named: Arc::new(
-                NamedSource::new(source.display_name(), Arc::clone(&source.text))
+                NamedSource::new(source.display_name(), quotable(&source.text))
                     .with_language("yaml"),
             ),
             source: Arc::clone(source),
@@ -153,6 +153,17 @@ impl miette::Diagnostic for Diagnostic {
             Some(self.label.clone()),
             self.span,
         ))))
+    }
+}
+
+/// The text as it may be quoted on a terminal: a control character (an escape sequence, a NUL)
+/// becomes `?`, one byte for one, so that every span still points where it did.
+fn quotable(text: &Arc<str>) -> Arc<str> {
+    let is_control = |c: char| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r');
+    if text.contains(is_control) {
+        Arc::from(text.replace(is_control, "?"))
+    } else {
+        Arc::clone(text)
     }
 }
 
