@@ -66,6 +66,12 @@ impl Validator<'_> {
             report(self, value, path);
             return;
         };
+        // `{}` (or a map of anything but matchers) would be compared as a JSON object: never a
+        // code or a length. Unknown matcher names are reported by the matcher itself.
+        if map.is_empty() {
+            report(self, value, path);
+            return;
+        }
         for (key, inner) in map {
             let inner_path = path.key(key);
             match (key.as_str(), inner) {
