@@ -53,24 +53,18 @@ fn parse(text: &str) -> Result<HashMap<String, String>, (usize, String)> {
         }
         let value = value.trim();
         let value = match value.chars().next() {
-            Some(quote @ ('"' | '\'')) => {
-                let inner = &value[1..];
-                let Some(end) = inner.find(quote) else {
+            Some(quote @ ('"' | '\'')) => match quoted(value, quote) {
+                Some(inner) => inner,
+                None => {
                     return Err((
                         index + 1,
                         format!("the value of `{name}` opens a {quote} quote that is never closed"),
                     ));
-                };
-                let after = inner[end + 1..].trim_start();
-                if !(after.is_empty() || after.starts_with('#')) {
-                    return Err((
-                        index + 1,
-                        format!("`{after}` follows the quoted value of `{name}`"),
-                    ));
                 }
-                &inner[..end]
-            }
-            // As in other dotenv readers, ` #` starts a comment after an unquoted value.
+            },
+            // As in other dotenv readers, ` #` starts a comment after an unquoted value (quote
+            // a value that holds one).
+            Some('#') => "",
             _ => value
                 .find(" #")
                 .or_else(|| value.find("\t#"))
@@ -79,6 +73,31 @@ fn parse(text: &str) -> Result<HashMap<String, String>, (usize, String)> {
         values.insert(name.to_owned(), value.to_owned());
     }
     Ok(values)
+}
+
+/// The inside of a value that starts with `quote`: up to the quote that ends the line, as it
+/// always was (`"{"a":1}"`, `'it's'`), or else up to the first closing quote that only a
+/// `# comment` follows (`\"` does not close a double-quoted value). `None` when none closes it.
+fn quoted(value: &str, quote: char) -> Option<&str> {
+    let inner = &value[1..];
+    if let Some(whole) = inner.strip_suffix(quote) {
+        return Some(whole);
+    }
+    let mut escaped = false;
+    for (at, c) in inner.char_indices() {
+        if quote == '"' && c == '\\' && !escaped {
+            escaped = true;
+            continue;
+        }
+        if c == quote && !escaped {
+            let after = inner[at + 1..].trim_start();
+            if after.is_empty() || after.starts_with('#') {
+                return Some(&inner[..at]);
+            }
+        }
+        escaped = false;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -96,10 +115,19 @@ mod tests {
 
     #[test]
     fn a_comment_may_follow_a_value_and_a_quote_must_close() {
-        let values = parse("A=bar # note\nB=\"x # y\"  # note\nC=a#b\n").expect("parses");
+        let values =
+            parse("A=bar # note\nB=\"x # y\"  # note\nC=a#b\nD= # note\n").expect("parses");
         assert_eq!(values["A"], "bar");
         assert_eq!(values["B"], "x # y");
         assert_eq!(values["C"], "a#b");
+        assert_eq!(values["D"], "");
+        // A quote inside a quoted value reads as it always did.
+        let values =
+            parse("A=\"a\\\"b\"\nB=\"{\"a\":1}\"\nC='it's'\nD=\"a\\\"b\" # c\n").expect("parses");
+        assert_eq!(values["A"], "a\\\"b");
+        assert_eq!(values["B"], "{\"a\":1}");
+        assert_eq!(values["C"], "it's");
+        assert_eq!(values["D"], "a\\\"b");
         let (line, message) = parse("A=1\nB=\"open\n").expect_err("an open quote");
         assert_eq!(line, 2);
         assert!(message.contains("never closed"), "{message}");

@@ -5,7 +5,7 @@ mod client;
 mod exchange;
 mod jar;
 
-pub use client::{ClientOptions, HttpClient, OutgoingRequest};
+pub use client::{ClientOptions, HttpClient, OutgoingRequest, url_as_recorded};
 pub use exchange::{
     Exchange, ExchangeOutcome, RecordedRequest, Response, TransportError, TransportErrorKind,
 };

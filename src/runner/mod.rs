@@ -112,7 +112,7 @@ pub async fn run(
         version: env!("CARGO_PKG_VERSION"),
         started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
         duration_ms: clock.elapsed().as_secs_f64() * 1000.0,
-        target: options.target.as_ref().map(Url::to_string),
+        target: options.target.as_ref().map(crate::http::url_as_recorded),
         interrupted,
         summary: Summary::of(&results),
         suites: results,

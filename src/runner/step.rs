@@ -189,6 +189,7 @@ fn percent_decoded(text: &str) -> String {
     while index < bytes.len() {
         let hex = bytes
             .get(index + 1..index + 3)
+            .filter(|pair| pair.iter().all(u8::is_ascii_hexdigit))
             .and_then(|pair| std::str::from_utf8(pair).ok())
             .and_then(|pair| u8::from_str_radix(pair, 16).ok());
         match (bytes[index], hex) {

@@ -1,6 +1,7 @@
 //! Finding suite files and loading them: read, parse, validate. Every file is loaded even when an
 //! earlier one fails, so one run shows every mistake.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -33,7 +34,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
     for path in paths {
         if path.is_dir() {
             let before = files.len();
-            collect_dir(path, &mut files, &mut Vec::new())?;
+            collect_dir(path, &mut files, &mut HashSet::new())?;
             files[before..].sort();
             if files.len() == before {
                 return Err(DiscoverError::NoSuites(path.clone()));
@@ -48,26 +49,24 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
     Ok(files)
 }
 
-/// `visiting` holds the folders above this one, as they really are: a link back up to one of
-/// them would otherwise be followed round and round.
+/// `searched` holds the folders searched so far, as they really are: a folder reached again
+/// through a link (back up, or to a sibling) is searched once, and a loop of links ends.
 fn collect_dir(
     dir: &Path,
     files: &mut Vec<PathBuf>,
-    visiting: &mut Vec<PathBuf>,
+    searched: &mut HashSet<PathBuf>,
 ) -> Result<(), DiscoverError> {
     let unreadable = |source| DiscoverError::Unreadable {
         path: dir.to_path_buf(),
         source,
     };
-    let real = std::fs::canonicalize(dir).map_err(unreadable)?;
-    if visiting.contains(&real) {
+    if !searched.insert(std::fs::canonicalize(dir).map_err(unreadable)?) {
         return Ok(());
     }
-    visiting.push(real);
     for entry in std::fs::read_dir(dir).map_err(unreadable)? {
         let path = entry.map_err(unreadable)?.path();
         if path.is_dir() {
-            collect_dir(&path, files, visiting)?;
+            collect_dir(&path, files, searched)?;
         } else if path
             .extension()
             .is_some_and(|extension| extension == "yaml" || extension == "yml")
@@ -75,7 +74,6 @@ fn collect_dir(
             files.push(path);
         }
     }
-    visiting.pop();
     Ok(())
 }
 
@@ -345,7 +343,7 @@ fn syntax_hint(message: &str) -> Option<String> {
         "write a value of that type, or remove the tag to keep the value as written"
     } else if message.starts_with("a suite file holds one YAML document") {
         "put each suite in its own file"
-    } else if message.starts_with("control character") {
+    } else if message.starts_with("a NUL character") {
         "save the suite as UTF-8 text, without the character (an editor that shows invisible characters finds it)"
     } else if message.contains("tab") {
         "indent with spaces; YAML does not allow tabs"

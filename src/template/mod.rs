@@ -12,23 +12,39 @@ mod set;
 pub use references::{Calls, Reference, calls, references};
 pub use set::{RenderError, Scope, TemplateBuilder, TemplateSet, Text};
 
-/// How deep an expression may nest parentheses and brackets. The parsers of templates and of
-/// JSONPath queries recurse once per level, and a few thousand levels overflow the stack.
+/// How deep an expression may nest parentheses and brackets, and a template its `{% %}` blocks.
+/// The parsers of templates and of JSONPath queries recurse once per level, and a few thousand
+/// levels overflow the stack.
 pub const MAX_NESTING: usize = 128;
 
-/// Whether `text` nests `(` and `[` deeper than [`MAX_NESTING`].
+/// Whether `text` nests `(` and `[`, or `{% if %}`-style blocks, deeper than [`MAX_NESTING`].
 pub fn nests_too_deep(text: &str) -> bool {
-    let mut depth = 0usize;
+    let mut brackets = 0usize;
     for byte in text.bytes() {
         match byte {
             b'(' | b'[' => {
-                depth += 1;
-                if depth > MAX_NESTING {
+                brackets += 1;
+                if brackets > MAX_NESTING {
                     return true;
                 }
             }
-            b')' | b']' => depth = depth.saturating_sub(1),
+            b')' | b']' => brackets = brackets.saturating_sub(1),
             _ => {}
+        }
+    }
+    let mut blocks = 0usize;
+    for (at, _) in text.match_indices("{%") {
+        let tag = text[at + 2..].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+        if tag.starts_with("end") {
+            blocks = blocks.saturating_sub(1);
+        } else if ["if", "for", "filter", "macro", "block", "raw"]
+            .iter()
+            .any(|opener| tag.starts_with(opener))
+        {
+            blocks += 1;
+            if blocks > MAX_NESTING {
+                return true;
+            }
         }
     }
     false

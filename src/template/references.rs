@@ -45,7 +45,10 @@ pub fn calls(ast: &[Node]) -> Calls {
 
 #[derive(Debug, Default)]
 pub struct Calls {
+    /// Filters applied in expressions: `{{ token | upper }}`.
     pub filters: Vec<String>,
+    /// Filters of `{% filter upper %}…{% endfilter %}` sections.
+    pub section_filters: Vec<String>,
     pub functions: Vec<String>,
 }
 
@@ -93,7 +96,7 @@ impl Walker {
                 }
             }
             Node::FilterSection(_, section, _) => {
-                self.calls.filters.push(section.filter.name.clone());
+                self.calls.section_filters.push(section.filter.name.clone());
                 self.call(&section.filter);
                 self.nodes(&section.body);
             }

@@ -103,7 +103,7 @@ impl TemplateBuilder {
         }
         if super::nests_too_deep(source) {
             return Err(format!(
-                "parentheses or brackets nested more than {} levels deep",
+                "parentheses, brackets or blocks nested more than {} levels deep",
                 super::MAX_NESTING
             ));
         }
@@ -142,8 +142,6 @@ impl TemplateBuilder {
     }
 }
 
-/// The variable's name when a template is `{{ name }}` and nothing else: no text around it, no
-/// filter, no path into the value.
 /// Refuses a filter or function that tera, with ours registered, does not have.
 fn check_calls(ast: &[tera::ast::Node]) -> Result<(), String> {
     static KNOWN: OnceLock<Tera> = OnceLock::new();
@@ -153,10 +151,22 @@ fn check_calls(ast: &[tera::ast::Node]) -> Result<(), String> {
         tera
     });
     let calls = super::calls(ast);
-    // tera applies `default` and `safe` itself: they are not among its registered filters.
-    if let Some(filter) = calls.filters.iter().find(|name| {
+    // tera applies `default` and `safe` itself in an expression: they are not among its
+    // registered filters (and a `{% filter %}` section cannot use them).
+    let unknown_in_expression = |name: &&String| {
         !matches!(name.as_str(), "default" | "safe") && known.get_filter(name).is_err()
-    }) {
+    };
+    if let Some(filter) = calls
+        .filters
+        .iter()
+        .find(unknown_in_expression)
+        .or_else(|| {
+            calls
+                .section_filters
+                .iter()
+                .find(|name| known.get_filter(name).is_err())
+        })
+    {
         return Err(format!("unknown filter `{filter}`"));
     }
     if let Some(function) = calls
@@ -169,6 +179,8 @@ fn check_calls(ast: &[tera::ast::Node]) -> Result<(), String> {
     Ok(())
 }
 
+/// The variable's name when a template is `{{ name }}` and nothing else: no text around it, no
+/// filter, no path into the value.
 fn lone_variable(ast: &[tera::ast::Node]) -> Option<String> {
     use tera::ast::{ExprVal, Node};
     match ast {
@@ -279,6 +291,23 @@ mod tests {
         let mut builder = TemplateBuilder::default();
         let (text, _) = builder.compile(source).expect("compiles");
         (builder.finish().expect("builds"), text)
+    }
+
+    #[test]
+    fn blocks_nested_past_the_limit_are_refused_before_tera_parses_them() {
+        let nested = |depth: usize| {
+            format!(
+                "{}x{}",
+                "{% if a %}".repeat(depth),
+                "{% endif %}".repeat(depth)
+            )
+        };
+        let mut builder = TemplateBuilder::default();
+        assert!(builder.compile(&nested(20)).is_ok());
+        assert_eq!(
+            builder.compile(&nested(1000)).err().as_deref(),
+            Some("parentheses, brackets or blocks nested more than 128 levels deep")
+        );
     }
 
     #[test]

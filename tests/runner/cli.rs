@@ -463,26 +463,35 @@ async fn a_password_in_the_target_url_never_reaches_a_report() {
     let dir = scratch("target-password");
     std::fs::write(
         dir.join("s.yaml"),
-        "name: s\nsteps:\n  - name: echo\n    request: { url: /echo }\n    expect: { status: 500 }\n",
+        "name: s\nsteps:\n  - name: echo\n    request: { url: /echo }\n    expect: { status: 500 }\n  - name: absolute\n    request: { url: \"{{ target }}/echo\" }\n",
     )
     .expect("writes suite");
-    let target = server
-        .url
-        .as_str()
-        .replace("http://", "http://tester:S3cret%40TargetPw@");
-    let output = authprobe(
-        vec!["run".into(), "s.yaml".into(), "--target".into(), target],
-        &dir,
-    )
-    .await;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(!stderr.contains("survived masking"), "{stderr}");
-    for report in ["results.json", "index.html", "junit.xml"] {
-        let text = std::fs::read_to_string(dir.join("reports").join(report)).expect("report");
-        assert!(text.contains("tester"), "{report} keeps the user name");
-        for form in ["S3cret%40TargetPw", "S3cret@TargetPw"] {
-            assert!(!text.contains(form), "{report} shows `{form}`");
+    // A long password is masked wherever it is written; a short one too, where URLs hold it.
+    for (password, forms) in [
+        (
+            "S3cret%40TargetPw",
+            &["S3cret%40TargetPw", "S3cret@TargetPw"][..],
+        ),
+        ("pw1", &[":pw1@"][..]),
+    ] {
+        let target = server
+            .url
+            .as_str()
+            .replace("http://", &format!("http://tester:{password}@"));
+        let output = authprobe(
+            vec!["run".into(), "s.yaml".into(), "--target".into(), target],
+            &dir,
+        )
+        .await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(!stderr.contains("survived masking"), "{stderr}");
+        for report in ["results.json", "index.html", "junit.xml"] {
+            let text = std::fs::read_to_string(dir.join("reports").join(report)).expect("report");
+            assert!(text.contains("tester"), "{report} keeps the user name");
+            for form in forms {
+                assert!(!text.contains(form), "{report} shows `{form}`");
+            }
         }
     }
 }
@@ -575,16 +584,24 @@ async fn a_byte_order_mark_a_folder_linked_back_up_and_a_zero_timeout_are_handle
         "\u{feff}name: with a byte-order mark\nsteps:\n  - name: a\n    request: { url: /x }\n",
     )
     .expect("writes suite");
+    std::fs::create_dir_all(dir.join("suites/other")).expect("creates a folder");
+    std::fs::write(
+        dir.join("suites/other/side.yaml"),
+        "name: beside\nsteps:\n  - name: a\n    request: { url: /x }\n",
+    )
+    .expect("writes suite");
     #[cfg(unix)]
-    std::os::unix::fs::symlink("..", dir.join("suites/sub/up")).expect("links back up");
+    {
+        std::os::unix::fs::symlink("..", dir.join("suites/sub/up")).expect("links back up");
+        std::os::unix::fs::symlink("../other", dir.join("suites/sub/side"))
+            .expect("links to a sibling");
+    }
     let output = authprobe(vec!["list".into(), "suites".into()], &dir).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
-    assert_eq!(
-        stdout.matches("with a byte-order mark").count(),
-        1,
-        "listed once: {stdout}"
-    );
+    for suite in ["with a byte-order mark", "beside"] {
+        assert_eq!(stdout.matches(suite).count(), 1, "listed once: {stdout}");
+    }
     let output = authprobe(
         vec![
             "run".into(),

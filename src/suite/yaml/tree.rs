@@ -26,11 +26,9 @@ const MAX_ALIAS_BYTES: usize = 8 * 1024 * 1024;
 /// written in the plain block style it reads, else through yaml-rust2, which also tells every
 /// error.
 pub(super) fn build(source: &SourceFile) -> Result<Node<'_>, YamlError> {
-    if let Some((span, byte)) = first_control_character(source) {
+    if let Some(span) = first_nul(source) {
         return Err(YamlError::Syntax {
-            message: format!(
-                "control character U+{byte:04X} in the text, which YAML does not allow: is this a text file?"
-            ),
+            message: "a NUL character (U+0000) in the text: is this a text file?".to_owned(),
             span,
         });
     }
@@ -524,14 +522,11 @@ fn second_document(source: &SourceFile) -> Span {
         .map_or_else(Span::default, |line| source.line_span(line))
 }
 
-/// The first tab used for indentation: the parser reports the scalar it was reading instead.
-/// A NUL or other control character: some YAML parsers take one for the end of the text, and
-/// whatever follows would be left out without a word.
-fn first_control_character(source: &SourceFile) -> Option<(Span, u8)> {
+/// A NUL: the parser takes it for the end of the text, and whatever follows would be left out
+/// without a word. (Other control characters are read as they always were.)
+fn first_nul(source: &SourceFile) -> Option<Span> {
     let text = &*source.text;
-    let offset = text
-        .bytes()
-        .position(|byte| (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte == 0x7f)?;
+    let offset = memchr::memchr(0, text.as_bytes())?;
     let line_start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
     let span = Span {
         offset,
@@ -539,9 +534,10 @@ fn first_control_character(source: &SourceFile) -> Option<(Span, u8)> {
         line: text[..offset].matches('\n').count() + 1,
         column: text[line_start..offset].chars().count() + 1,
     };
-    Some((span, text.as_bytes()[offset]))
+    Some(span)
 }
 
+/// The first tab used for indentation: the parser reports the scalar it was reading instead.
 fn first_tab(source: &SourceFile) -> Option<Span> {
     source.text.lines().enumerate().find_map(|(index, line)| {
         let indent = &line[..line.len() - line.trim_start().len()];
