@@ -85,6 +85,40 @@ fn is_sensitive_name(name: &str) -> bool {
         || name.eq_ignore_ascii_case(b"key")
 }
 
+/// A field that holds the value of the object it is in: `{ "secret": { "value": "…" } }`,
+/// `{ "session": { "id": "…" } }`.
+fn is_value_holder(name: &str) -> bool {
+    [
+        "value", "val", "raw", "data", "text", "content", "string", "id",
+    ]
+    .iter()
+    .any(|holder| name.eq_ignore_ascii_case(holder))
+}
+
+/// Standard names of credential fields. A response that lists them (`"fields": ["access_token",
+/// "id_token"]`) names secrets without holding one, and masking the names would mask every key
+/// of that name in every report.
+fn is_credential_field_name(text: &str) -> bool {
+    [
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "client_secret",
+        "code_verifier",
+        "api_key",
+        "apikey",
+        "password",
+        "session_id",
+        "session_token",
+        "auth_token",
+        "csrf_token",
+        "private_key",
+        "client_assertion",
+    ]
+    .iter()
+    .any(|name| text.eq_ignore_ascii_case(name))
+}
+
 /// The most secrets [`Redactor::catch_up_if_small`] builds automata for at once: a few hundred
 /// patterns for secrets the size of tokens (it counts secrets, not their bytes).
 pub(super) const MAX_SMALL_CATCH_UP: usize = 32;
@@ -298,6 +332,9 @@ impl Redactor {
     /// Adds a value that heuristics found (see [`MIN_LEARNT_SECRET_LEN`]).
     fn learn(&mut self, secret: &str) {
         let secret = secret.trim();
+        if is_credential_field_name(secret) {
+            return;
+        }
         // A JWT's signature is what makes it a credential; its header and claims stay readable
         // in every report, so the signature is the secret. An unsigned token is a credential as
         // it stands (a target that takes `alg: none` would take it again): all of it is.
@@ -515,13 +552,22 @@ impl Redactor {
         }
     }
 
+    /// Learns a value found under a sensitive name. A list's items are as sensitive as the list;
+    /// an object's fields are judged by their own names (`token: { access_token, token_type,
+    /// scope }` is one secret and two descriptions), except the fields that only hold the value
+    /// (`secret: { value: … }`).
     fn learn_value(&mut self, value: &Value) {
         match value {
             Value::String(text) => self.learn(text),
             Value::Number(number) => self.learn(&number.to_string()),
-            Value::Array(_) | Value::Object(_) => {
-                for leaf in leaves(value) {
-                    self.learn(&leaf);
+            Value::Array(items) => items.iter().for_each(|item| self.learn_value(item)),
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    if is_sensitive_name(key) || is_value_holder(key) {
+                        self.learn_value(inner);
+                    } else {
+                        self.learn_json(inner);
+                    }
                 }
             }
             _ => {}
@@ -1017,16 +1063,6 @@ fn exact_numbers(value: &Value) -> bool {
     }
 }
 
-fn leaves(value: &Value) -> Vec<String> {
-    match value {
-        Value::String(text) => vec![text.clone()],
-        Value::Number(number) => vec![number.to_string()],
-        Value::Array(items) => items.iter().flat_map(leaves).collect(),
-        Value::Object(map) => map.values().flat_map(leaves).collect(),
-        _ => Vec::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1369,6 +1405,38 @@ mod tests {
         );
         assert!(redactor.secrets().any(|secret| secret == "opaque-123"));
         assert!(!redactor.secrets().any(|secret| secret == "alice"));
+    }
+
+    #[test]
+    fn fields_under_a_sensitive_name_are_judged_by_their_own_names() {
+        let mut redactor = Redactor::default();
+        redactor.learn_json(&serde_json::json!({
+            "token": {
+                "access_token": "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+                "token_type": "bearer",
+                "scope": "read:user,user:email",
+            },
+            "session": { "scopes_granted": "read:user,user:email", "id": "s-0123456789" },
+            "secret": { "value": "the-wrapped-secret-value" },
+            "api_keys": ["key-number-one-1234", "key-number-two-5678"],
+            "token_response_keys": ["access_token", "id_token"],
+        }));
+        let learnt: Vec<&str> = redactor.secrets().collect();
+        for secret in [
+            "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+            "the-wrapped-secret-value",
+            "key-number-one-1234",
+            "key-number-two-5678",
+            "s-0123456789",
+        ] {
+            assert!(learnt.contains(&secret), "{secret} not learnt: {learnt:?}");
+        }
+        for description in ["read:user,user:email", "access_token", "id_token", "bearer"] {
+            assert!(
+                !learnt.contains(&description),
+                "{description} learnt: {learnt:?}"
+            );
+        }
     }
 
     #[test]
