@@ -1,6 +1,6 @@
-//! Making a response stable from run to run: the values that change every time (JWT times and
-//! signatures, timestamps, uuids, cookie values, OAuth's random parameters, and whatever a suite
-//! names by JSONPath) are replaced by placeholders before a snapshot is stored or compared.
+//! Making a response stable from run to run: the values that change every time (JWT times,
+//! signatures and key ids, timestamps, numbers within two days of now, uuids, cookie values,
+//! OAuth's random parameters and claims, and whatever a suite names by JSONPath) are replaced by placeholders before a snapshot is stored or compared.
 //!
 //! Placeholders are bracketed words: `[time]`, `[timestamp]`, `[uuid]`, `[cookie]`, `[random]`,
 //! `[signature]`, `[port]` (of a loopback address), `[key]` (a JWK's key material), `[redacted]`.
@@ -79,13 +79,21 @@ fn stabilize_value(value: &Value, key: Option<&str>) -> Value {
                     return decoded_jwt(&found.decoded);
                 }
             }
-            if key.is_some_and(is_time_key) && text.parse::<f64>().is_ok_and(looks_like_epoch) {
+            let number = text.parse::<f64>().ok();
+            if number.is_some_and(|number| {
+                (key.is_some_and(is_time_key) && looks_like_epoch(number)) || is_about_now(number)
+            }) {
                 return Value::String("[time]".to_owned());
+            }
+            if key.is_some_and(|key| RANDOM_CLAIMS.contains(&key)) {
+                return Value::String("[random]".to_owned());
             }
             Value::String(stabilize_text(text))
         }
         Value::Number(number)
-            if key.is_some_and(is_time_key) && number.as_f64().is_some_and(looks_like_epoch) =>
+            if number.as_f64().is_some_and(|number| {
+                (key.is_some_and(is_time_key) && looks_like_epoch(number)) || is_about_now(number)
+            }) =>
         {
             Value::String("[time]".to_owned())
         }
@@ -118,7 +126,7 @@ fn stabilize_value(value: &Value, key: Option<&str>) -> Value {
 /// claims replaced.
 fn decoded_jwt(decoded: &DecodedJwt) -> Value {
     let mut jwt = Map::new();
-    jwt.insert("header".to_owned(), stabilize_value(&decoded.header, None));
+    jwt.insert("header".to_owned(), stable_header(&decoded.header));
     jwt.insert("claims".to_owned(), stable_claims(&decoded.claims));
     jwt.insert(
         "signature".to_owned(),
@@ -127,6 +135,15 @@ fn decoded_jwt(decoded: &DecodedJwt) -> Value {
     let mut wrapper = Map::new();
     wrapper.insert("jwt".to_owned(), Value::Object(jwt));
     Value::Object(wrapper)
+}
+
+/// A token's header, its `kid` as `[key]`: the key it names changes as a JWK's does.
+fn stable_header(header: &Value) -> Value {
+    let mut stable = stabilize_value(header, None);
+    if let Some(kid) = stable.get_mut("kid").filter(|kid| !kid.is_null()) {
+        *kid = Value::String("[key]".to_owned());
+    }
+    stable
 }
 
 fn stable_claims(claims: &Value) -> Value {
@@ -156,7 +173,7 @@ pub fn stabilize_text(text: &str) -> String {
     let mut last = 0;
     for found in jwt::find_jwts(text) {
         stable.push_str(&text[last..found.range.start]);
-        let header = stabilize_value(&found.decoded.header, None);
+        let header = stable_header(&found.decoded.header);
         let claims = stable_claims(&found.decoded.claims);
         stable.push_str(&format!("[jwt {header} {claims}]"));
         last = found.range.end;
@@ -196,6 +213,18 @@ fn looks_like_epoch(number: f64) -> bool {
     (1e9..1e10).contains(&number) || (1e12..1e13).contains(&number)
 }
 
+/// Within two days of now, in seconds or milliseconds since the epoch: a timestamp whatever its
+/// name (`"ms": 1796470283498`). An id that happens to fall there is one in tens of thousands.
+fn is_about_now(number: f64) -> bool {
+    static NOW: LazyLock<f64> = LazyLock::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |since| since.as_secs_f64())
+    });
+    const TWO_DAYS: f64 = 2.0 * 24.0 * 3600.0;
+    (number - *NOW).abs() < TWO_DAYS || (number / 1000.0 - *NOW).abs() < TWO_DAYS
+}
+
 #[cfg(test)]
 mod tests {
     use base64::Engine as _;
@@ -227,6 +256,43 @@ mod tests {
                 "token_type": "bearer"
             })
         );
+    }
+
+    #[test]
+    fn a_key_id_random_claims_in_plain_json_and_numbers_about_now_become_placeholders() {
+        let header = URL_SAFE_NO_PAD.encode(json!({"alg": "RS256", "kid": "c2d4cf7d"}).to_string());
+        let claims = URL_SAFE_NO_PAD.encode(json!({"sub": "1"}).to_string());
+        let id_token = format!("{header}.{claims}.c2lnbmF0dXJl");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs();
+        let body = json!({
+            "id_token": id_token,
+            "claims": {"nonce": "n-0S6_WzA2Mj", "at_hash": "HK6E_P6Dh8Y93mRNtsDB1Q", "sub": "1"},
+            "secs": now,
+            "ms": now * 1000 + 498,
+            "float": now as f64 + 0.055,
+            "count": 1_500_000_000_u64,
+            "user_id": 123_456_789,
+        });
+        let stable = stabilize_json(&body, &[]);
+        assert_eq!(
+            stable["id_token"]["jwt"]["header"],
+            json!({"alg": "RS256", "kid": "[key]"})
+        );
+        assert_eq!(
+            stable["claims"],
+            json!({"nonce": "[random]", "at_hash": "[random]", "sub": "1"})
+        );
+        for field in ["secs", "ms", "float"] {
+            assert_eq!(stable[field], "[time]", "{field}");
+        }
+        assert_eq!(
+            stable["count"], 1_500_000_000_u64,
+            "far from now, under no time name"
+        );
+        assert_eq!(stable["user_id"], 123_456_789);
     }
 
     #[test]
