@@ -136,8 +136,16 @@ impl SuiteMocks {
         calls
     }
 
-    pub(super) fn secrets(&self) -> &[String] {
-        &self.secrets
+    /// The clients' secrets, and the codes and tokens the stand-ins issued to this suite so far.
+    pub(super) fn secrets(&self) -> Vec<String> {
+        let mut secrets = self.secrets.clone();
+        if let Some(google) = self.google.as_ref().and_then(google_of) {
+            secrets.extend(google.issued(&self.tenant));
+        }
+        if let Some(github) = self.github.as_ref().and_then(github_of) {
+            secrets.extend(github.issued(&self.tenant));
+        }
+        secrets
     }
 
     /// On shared stand-ins, tags a request for an authorization endpoint with the suite's tenant id:

@@ -173,7 +173,7 @@ fn declared_secrets(state: &SuiteState<'_>) -> Vec<String> {
             _ => {}
         }
     }
-    values.extend(state.mocks.secrets().iter().cloned());
+    values.extend(state.mocks.secrets());
     // `--target https://user:password@staging.test` puts a password in every URL sent.
     if let Some(password) = state.options.target.as_ref().and_then(Url::password) {
         values.push(percent_decoded(password));

@@ -132,6 +132,31 @@ async fn a_suite_drives_its_own_stand_in_and_checks_the_back_channel() {
 }
 
 #[tokio::test]
+async fn the_codes_and_tokens_a_stand_in_issued_are_secrets_of_the_steps_after() {
+    let suite = load("client.yaml", CLIENT_SUITE);
+    let result = run(&[suite], &RunOptions::default()).await;
+    assert_eq!(failures(&result), "");
+    let steps = &result.suites[0].steps;
+    let token_response: serde_json::Value = serde_json::from_slice(
+        &steps[1].exchanges[0]
+            .response()
+            .expect("the token endpoint answered")
+            .body,
+    )
+    .expect("a JSON token response");
+    // A target that received these and showed them, under any name, would show secrets.
+    let access_token = token_response["access_token"].as_str().expect("issued");
+    assert!(steps[2].secrets.iter().any(|secret| secret == access_token));
+    let code = &steps[0].captures[0].value;
+    assert!(
+        steps[1]
+            .secrets
+            .iter()
+            .any(|secret| code == secret.as_str())
+    );
+}
+
+#[tokio::test]
 async fn a_wrong_back_channel_expectation_fails_with_what_the_stand_in_saw() {
     let yaml = CLIENT_SUITE
         .replace(

@@ -137,6 +137,22 @@ impl GithubStandIn {
         state.tokens.retain(|_, token| token.tenant != tenant);
     }
 
+    /// The codes and tokens issued to a suite so far: secrets, if a target shows them.
+    pub fn issued(&self, tenant: &str) -> Vec<String> {
+        let state = self.shared.lock();
+        let codes = state
+            .codes
+            .iter()
+            .filter(|(_, code)| code.tenant == tenant)
+            .map(|(code, _)| code.clone());
+        let tokens = state
+            .tokens
+            .iter()
+            .filter(|(_, token)| token.tenant == tenant)
+            .map(|(token, _)| token.clone());
+        codes.chain(tokens).collect()
+    }
+
     pub fn calls(&self, tenant: &str) -> Vec<RecordedCall> {
         self.shared.lock().tenants.calls(tenant)
     }

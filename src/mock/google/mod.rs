@@ -185,6 +185,24 @@ impl GoogleStandIn {
             .retain(|_, grant| grant.tenant != tenant);
     }
 
+    /// The codes and tokens issued to a suite so far: secrets, if a target shows them.
+    pub fn issued(&self, tenant: &str) -> Vec<String> {
+        let state = self.shared.lock();
+        let codes = state
+            .codes
+            .iter()
+            .filter(|(_, grant)| grant.tenant == tenant);
+        let tokens = state
+            .access_tokens
+            .iter()
+            .chain(&state.refresh_tokens)
+            .filter(|(_, grant)| grant.tenant == tenant);
+        codes
+            .map(|(code, _)| code.clone())
+            .chain(tokens.map(|(token, _)| token.clone()))
+            .collect()
+    }
+
     /// The calls tied to a suite, in the order received.
     pub fn calls(&self, tenant: &str) -> Vec<RecordedCall> {
         self.shared.lock().tenants.calls(tenant)
