@@ -315,46 +315,22 @@ async fn a_report_dir_that_cannot_be_written_stops_the_run_before_it_starts() {
     let dir = scratch("report-dir-in-the-way");
     std::fs::write(dir.join("suite.yaml"), MIXED_SUITE).expect("writes suite");
     std::fs::write(dir.join("reports"), "a file where the folder would go").expect("writes");
-    let output = authprobe(
-        vec![
-            "run".into(),
-            "suite.yaml".into(),
-            "--target".into(),
-            "http://127.0.0.1:9".into(),
-            "--report-dir".into(),
-            "reports".into(),
-        ],
-        &dir,
-    )
-    .await;
-    assert_eq!(output.status.code(), Some(3));
-    assert!(output.stdout.is_empty(), "nothing ran");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.starts_with("error: failed to write reports"),
-        "{stderr}"
-    );
-
+    let refused_before_running = |expected: &'static str| {
+        let dir = &dir;
+        async move {
+            let args = ["run", "suite.yaml", "--target", "http://127.0.0.1:9"];
+            let output = authprobe(args.map(String::from).to_vec(), dir).await;
+            assert_eq!(output.status.code(), Some(3));
+            assert!(output.stdout.is_empty(), "nothing ran");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.starts_with(expected), "{stderr}");
+        }
+    };
+    refused_before_running("error: failed to write reports").await;
     // A folder where a report file goes is found before the run too.
     std::fs::remove_file(dir.join("reports")).expect("removes the file");
     std::fs::create_dir_all(dir.join("reports/junit.xml")).expect("a folder in the way");
-    let output = authprobe(
-        vec![
-            "run".into(),
-            "suite.yaml".into(),
-            "--target".into(),
-            "http://127.0.0.1:9".into(),
-        ],
-        &dir,
-    )
-    .await;
-    assert_eq!(output.status.code(), Some(3));
-    assert!(output.stdout.is_empty(), "nothing ran");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.starts_with("error: failed to write reports/junit.xml"),
-        "{stderr}"
-    );
+    refused_before_running("error: failed to write reports/junit.xml").await;
 }
 
 #[tokio::test]
