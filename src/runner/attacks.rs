@@ -40,13 +40,16 @@ pub(super) async fn run(
     let mut exchanges = Vec::new();
     let mut secrets = Vec::new();
     let mut checks = vec![control("attack control before", first.status, set.span)];
-    let mut planned: Vec<(Result<Variant, String>, Span, String)> = Vec::new();
+    let mut planned: Vec<Planned> = Vec::new();
     let listener = if set.jwt.iter().any(|(attack, _)| attack.uses_listener()) {
         start_listener().await
     } else {
         Ok(None)
     };
 
+    // Whether forged tokens go without the step's cookies, and whether `key:` is the target's.
+    let mut token_alone = false;
+    let mut key_verified = true;
     if !set.jwt.is_empty() {
         let prepared = prepare_jwt(
             state,
@@ -55,6 +58,16 @@ pub(super) async fn run(
             listener.as_ref().ok().and_then(Option::as_ref),
         )
         .await;
+        if let Ok(prepared) = &prepared {
+            let controls = token_controls(state, set, request, prepared).await;
+            token_alone = controls.token_alone;
+            exchanges.extend(controls.exchanges);
+            secrets.extend(controls.secrets);
+            if let Some(check) = controls.key_check {
+                key_verified = check.passed;
+                checks.push(check);
+            }
+        }
         for (kind, span) in &set.jwt {
             let name = format!("jwt {}", kind.name());
             let variants = match (&prepared, &listener) {
@@ -66,7 +79,8 @@ pub(super) async fn run(
                     _ => attack::jwt_variants(*kind, &prepared.inputs()),
                 },
             };
-            push_planned(&mut planned, variants, *span, name);
+            let needs_key = kind.need() == attack::Need::SigningKey;
+            push_planned(&mut planned, variants, *span, name, needs_key);
         }
     }
     if !set.api_key.is_empty() {
@@ -83,22 +97,29 @@ pub(super) async fn run(
                     Err("the step sends no API key".to_owned())
                 }
             };
-            push_planned(&mut planned, variants, *span, name);
+            push_planned(&mut planned, variants, *span, name, false);
         }
     }
     if let Some(span) = set.no_credential {
-        planned.push((
-            Ok(attack::no_credential_variant()),
+        planned.push(Planned {
+            variant: Ok(attack::no_credential_variant()),
             span,
-            "no-credential".to_owned(),
-        ));
+            name: "no-credential".to_owned(),
+            needs_key: false,
+        });
     }
 
     let bindings = Bindings::new(&state.suite.templates, &state.scope);
     let listener = listener.ok().flatten();
     let mut wrong_key_answers: Vec<(String, u16, Vec<u8>)> = Vec::new();
     let mut attributed_fetches = 0;
-    for (variant, span, name) in planned {
+    for Planned {
+        variant,
+        span,
+        name,
+        needs_key,
+    } in planned
+    {
         let variant = match variant {
             Ok(variant) => variant,
             Err(reason) => {
@@ -113,11 +134,32 @@ pub(super) async fn run(
                 continue;
             }
         };
+        if needs_key && !key_verified {
+            checks.push(CheckResult {
+                name: format!("attack {}", variant.name),
+                passed: false,
+                expected: "refused for what the variant changes".to_owned(),
+                actual: "not judged: the target refuses tokens signed with `key:` (see attack \
+                         control key), so a refusal would prove nothing"
+                    .to_owned(),
+                line: span.line,
+                diff: None,
+            });
+            continue;
+        }
         if let attack::Sent::ApiKey(value) | attack::Sent::ApiKeyMoved { value, .. } = &variant.sent
         {
             secrets.push(value.clone());
         }
-        let outgoing = attack::apply(request, &set.site, &variant.sent);
+        // Signed with the target's own key, a variant is a token the target may take (a token
+        // without `exp` never expires): its signature is a secret.
+        if let (true, attack::Sent::Bearer(token)) = (needs_key, &variant.sent) {
+            secrets.extend(signature_of(token));
+        }
+        let mut outgoing = attack::apply(request, &set.site, &variant.sent);
+        if token_alone && matches!(variant.sent, attack::Sent::Bearer(_)) {
+            without_cookies(&mut outgoing);
+        }
         let hits_before = listener.as_ref().map_or(0, Listener::hits);
         let mut exchange = state.client.send(outgoing).await;
         let fetched = listener.as_ref().map_or(0, Listener::hits) - hits_before;
@@ -187,20 +229,143 @@ pub(super) async fn run(
     }
 }
 
+/// A variant to send, or why it could not be made, under its attack's name.
+struct Planned {
+    variant: Result<Variant, String>,
+    span: Span,
+    name: String,
+    /// Re-signed with `key:`: judged only if the target takes that key.
+    needs_key: bool,
+}
+
 fn push_planned(
-    planned: &mut Vec<(Result<Variant, String>, Span, String)>,
+    planned: &mut Vec<Planned>,
     variants: Result<Vec<Variant>, String>,
     span: Span,
     name: String,
+    needs_key: bool,
 ) {
     match variants {
-        Ok(variants) => planned.extend(
-            variants
-                .into_iter()
-                .map(|variant| (Ok(variant), span, name.clone())),
-        ),
-        Err(reason) => planned.push((Err(reason), span, name)),
+        Ok(variants) => planned.extend(variants.into_iter().map(|variant| Planned {
+            variant: Ok(variant),
+            span,
+            name: name.clone(),
+            needs_key,
+        })),
+        Err(reason) => planned.push(Planned {
+            variant: Err(reason),
+            span,
+            name,
+            needs_key,
+        }),
     }
+}
+
+/// What the token controls found before the forged tokens are sent.
+struct TokenControls {
+    /// The step's token is taken without the step's cookies: forged tokens go without them
+    /// too, or a session cookie would answer for a forgery the target ignores.
+    token_alone: bool,
+    /// `attack control key`, when an attack re-signs with `key:`.
+    key_check: Option<CheckResult>,
+    exchanges: Vec<Exchange>,
+    /// The signature of the token re-signed with `key:`: a genuine one.
+    secrets: Vec<String>,
+}
+
+/// A JWT's signature, its last segment.
+fn signature_of(token: &str) -> Option<String> {
+    token
+        .rsplit_once('.')
+        .map(|(_, signature)| signature.to_owned())
+        .filter(|signature| !signature.is_empty())
+}
+
+async fn token_controls(
+    state: &SuiteState<'_>,
+    set: &AttackSet,
+    request: &OutgoingRequest,
+    prepared: &PreparedJwt,
+) -> TokenControls {
+    let mut exchanges = Vec::new();
+    let has_cookies = request
+        .headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("cookie"));
+    let mut token_alone = false;
+    let mut secrets = Vec::new();
+    if has_cookies {
+        let mut alone = request.clone();
+        without_cookies(&mut alone);
+        let mut exchange = state.client.send(alone).await;
+        token_alone = exchange
+            .response()
+            .is_some_and(|response| (200..300).contains(&response.status));
+        exchange.label = Some("attack control token without cookies".to_owned());
+        exchanges.push(exchange);
+    }
+    let uses_key = set
+        .jwt
+        .iter()
+        .any(|(kind, _)| kind.need() == attack::Need::SigningKey);
+    let resigned = if uses_key {
+        attack::resigned_unchanged(&prepared.inputs())
+    } else {
+        Ok(None)
+    };
+    let key_check = match resigned {
+        Ok(None) => None,
+        Err(reason) => Some(CheckResult {
+            name: "attack control key".to_owned(),
+            passed: false,
+            expected: "the step's token re-signed with `key:`, unchanged, is accepted (2xx)"
+                .to_owned(),
+            actual: format!("could not re-sign it: {reason}"),
+            line: set.span.line,
+            diff: None,
+        }),
+        Ok(Some(token)) => {
+            secrets.extend(signature_of(&token));
+            let mut outgoing = attack::apply(request, &set.site, &attack::Sent::Bearer(token));
+            if token_alone {
+                without_cookies(&mut outgoing);
+            }
+            let mut exchange = state.client.send(outgoing).await;
+            let status = exchange.response().map(|response| response.status);
+            let passed = status.is_some_and(|status| (200..300).contains(&status));
+            let actual = match status {
+                Some(status) if passed => format!("status {status}"),
+                Some(status) => format!(
+                    "status {status}: `key:` is not the key the target verifies with, so the \
+                     attacks re-signed with it would be refused whatever they change"
+                ),
+                None => "no response".to_owned(),
+            };
+            exchange.label = Some("attack control key".to_owned());
+            exchanges.push(exchange);
+            Some(CheckResult {
+                name: "attack control key".to_owned(),
+                passed,
+                expected: "the step's token re-signed with `key:`, unchanged, is accepted (2xx)"
+                    .to_owned(),
+                actual,
+                line: set.span.line,
+                diff: None,
+            })
+        }
+    };
+    TokenControls {
+        token_alone,
+        key_check,
+        exchanges,
+        secrets,
+    }
+}
+
+fn without_cookies(request: &mut OutgoingRequest) {
+    request
+        .headers
+        .retain(|(name, _)| !name.eq_ignore_ascii_case("cookie"));
 }
 
 /// The verdict on one variant's answer.
@@ -259,12 +424,19 @@ fn judge(
     }
 }
 
-/// Every wrong key must get one answer: a difference tells a near miss from a far one.
+/// Every wrong key must get one answer: a difference tells a near miss from a far one. Bodies
+/// are compared as snapshots compare them, without what changes from one answer to the next
+/// anyway (a timestamp, a request uuid).
 fn same_answer(answers: &[(String, u16, Vec<u8>)], span: Span) -> CheckResult {
+    let stable = |body: &[u8]| match serde_json::from_slice::<Value>(body) {
+        Ok(json) => crate::snapshot::stabilize_json(&json, &[]).to_string(),
+        Err(_) => crate::snapshot::stabilize_text(&String::from_utf8_lossy(body)),
+    };
     let (_, first_status, first_body) = &answers[0];
+    let first_body = stable(first_body);
     let passed = answers
         .iter()
-        .all(|(_, status, body)| status == first_status && body == first_body);
+        .all(|(_, status, body)| status == first_status && stable(body) == first_body);
     let actual = if passed {
         format!(
             "status {first_status} and the same body for all {}",

@@ -253,7 +253,7 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
     let untouched = step.attacks.as_ref().map(|_| request.clone());
     let (exchanges, final_url, race_check) = match &step.race {
         Some(race) => {
-            let (exchanges, check) = super::race::run(state, race, &request).await;
+            let (exchanges, check) = super::race::run(state, step, race, &request).await;
             (exchanges, None, Some(check))
         }
         None => {

@@ -26,6 +26,53 @@ enum Behaviour {
     AcceptsAnything,
     /// Grants the genuine key; a wrong key gets 403 with a body that depends on its length.
     LeaksKeyLength,
+    /// A one-time link that never expires: redirects every time.
+    RedirectsAlways,
+    /// A one-time link done right: redirects once, then refuses.
+    RedirectsOnce,
+    /// Grants the genuine key; a wrong key gets one 403, stamped with the time and a request id.
+    StampsItsRefusals,
+    /// Grants any token signed with [`TARGET_KEY`], whatever its `exp` says.
+    IgnoresExpiry,
+    /// Grants a request with the session cookie whatever its token says, or the genuine token
+    /// alone, as an API that takes either does.
+    SessionOrToken,
+}
+
+const TARGET_KEY: &str = "the-target-key";
+
+/// A token signed with `key` (HS256).
+fn signed_jwt(key: &str, claims: &str) -> String {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::Mac as _;
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#),
+        URL_SAFE_NO_PAD.encode(claims)
+    );
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).expect("any key");
+    mac.update(input.as_bytes());
+    format!(
+        "{input}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
+}
+
+/// Whether `token` carries a valid HS256 signature by `key`.
+fn verifies(token: &str, key: &str) -> bool {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::Mac as _;
+    let Some((input, signature)) = token.rsplit_once('.') else {
+        return false;
+    };
+    let Ok(signature) = URL_SAFE_NO_PAD.decode(signature) else {
+        return false;
+    };
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).expect("any key");
+    mac.update(input.as_bytes());
+    mac.verify_slice(&signature).is_ok()
 }
 
 async fn serve(behaviour: Behaviour) -> url::Url {
@@ -58,6 +105,40 @@ async fn me(State(state): State<Arc<(Behaviour, AtomicUsize)>>, headers: HeaderM
         Behaviour::CrashesOnForgeries if genuine => "ok".into_response(),
         Behaviour::CrashesOnForgeries => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         Behaviour::AcceptsAnything => "ok".into_response(),
+        Behaviour::IgnoresExpiry => match bearer.and_then(|value| value.strip_prefix("Bearer ")) {
+            Some(token) if verifies(token, TARGET_KEY) => "ok".into_response(),
+            _ => StatusCode::UNAUTHORIZED.into_response(),
+        },
+        Behaviour::SessionOrToken => {
+            let session = headers
+                .get("cookie")
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|cookies| cookies.contains("session=valid"));
+            if session || genuine {
+                "ok".into_response()
+            } else {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
+        }
+        Behaviour::RedirectsAlways => {
+            (StatusCode::FOUND, [("location", "/signed-in")]).into_response()
+        }
+        Behaviour::RedirectsOnce if seen == 0 => {
+            (StatusCode::FOUND, [("location", "/signed-in")]).into_response()
+        }
+        Behaviour::RedirectsOnce => StatusCode::BAD_REQUEST.into_response(),
+        Behaviour::StampsItsRefusals => match key {
+            Some("the-real-key") => "ok".into_response(),
+            _ => (
+                StatusCode::FORBIDDEN,
+                axum::Json(serde_json::json!({
+                    "timestamp": humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string(),
+                    "request_id": uuid::Uuid::new_v4().to_string(),
+                    "error": "Forbidden",
+                })),
+            )
+                .into_response(),
+        },
         Behaviour::LeaksKeyLength => match key {
             Some("the-real-key") => "ok".into_response(),
             Some(other) => (
@@ -160,6 +241,16 @@ async fn wrong_keys_answered_differently_fail_the_same_answer_check() {
         "{}",
         same.actual
     );
+}
+
+#[tokio::test]
+async fn wrong_keys_refused_alike_but_for_a_timestamp_and_request_id_pass_the_same_answer_check() {
+    let url = serve(Behaviour::StampsItsRefusals).await;
+    let yaml = "name: keys\nsteps:\n  - name: wrong keys are refused alike\n    request: { url: /me, api_key: the-real-key }\n    attacks:\n      api_key: [wrong, truncated, extended]\n      expect: { status: 403 }\n";
+    let result = run_suite(yaml, &url).await;
+    let step = only_step(&result);
+    let same = check(step, "attack api-key same answer for every wrong key");
+    assert!(same.passed, "{}", same.actual);
 }
 
 /// Serves `token` as `{"access_token": ...}` at `/token`.
@@ -266,6 +357,23 @@ async fn a_race_fails_when_more_requests_succeed_than_allowed_and_passes_otherwi
 }
 
 #[tokio::test]
+async fn a_race_counts_the_status_the_step_expects_as_success() {
+    let yaml = "name: race\nsteps:\n  - name: a one-time link\n    request: { url: /me }\n    expect: { status: 302 }\n    race: { count: 5 }\n";
+    let result = run_suite(yaml, &serve(Behaviour::RedirectsAlways).await).await;
+    let outcome = check(only_step(&result), "race: at most 1 of 5 succeed");
+    assert!(!outcome.passed, "{outcome:?}");
+    assert_eq!(outcome.expected, "at most 1 answer(s) with status 302");
+    assert_eq!(outcome.actual, "5 succeeded (302 ×5)");
+
+    let result = run_suite(yaml, &serve(Behaviour::RedirectsOnce).await).await;
+    let step = only_step(&result);
+    let outcome = check(step, "race: at most 1 of 5 succeed");
+    assert!(outcome.passed, "{}", outcome.actual);
+    assert_eq!(outcome.actual, "1 succeeded (302 ×1, 400 ×4)");
+    assert_eq!(step.status, StepStatus::Passed, "{:#?}", step.checks);
+}
+
+#[tokio::test]
 async fn expect_jwt_verifies_with_the_jwks_key_the_token_names() {
     let key = authprobe::jwt::RsaSigningKey::generate(1024).expect("a key");
     let jwks = serde_json::json!({ "keys": [key.jwk()] });
@@ -301,5 +409,76 @@ async fn expect_jwt_verifies_with_the_jwks_key_the_token_names() {
     assert_eq!(
         check(step, "jwt $.missing").actual,
         "no token (a string) at this path"
+    );
+}
+
+fn expiry_suite(key: &str) -> String {
+    format!(
+        "name: attacks\nsteps:\n  - name: stale tokens are refused\n    request: {{ url: /me, bearer: \"{}\" }}\n    attacks:\n      jwt: [expired, alg-none]\n      key: {key}\n",
+        signed_jwt(TARGET_KEY, r#"{"sub":"alice","exp":4102444800}"#)
+    )
+}
+
+#[tokio::test]
+async fn an_attack_re_signed_with_the_target_key_catches_a_server_that_ignores_expiry() {
+    let url = serve(Behaviour::IgnoresExpiry).await;
+    let result = run_suite(&expiry_suite(TARGET_KEY), &url).await;
+    let step = only_step(&result);
+    assert!(check(step, "attack control key").passed);
+    let expired = check(step, "attack jwt expired");
+    assert!(!expired.passed);
+    assert!(
+        expired.actual.contains("Why it matters"),
+        "{}",
+        expired.actual
+    );
+    assert!(check(step, "attack jwt alg-none (none)").passed);
+}
+
+#[tokio::test]
+async fn a_key_the_target_does_not_verify_with_fails_the_key_control_instead_of_passing_quietly() {
+    let url = serve(Behaviour::IgnoresExpiry).await;
+    let result = run_suite(&expiry_suite("not-the-target-key"), &url).await;
+    let step = only_step(&result);
+    assert_eq!(step.status, StepStatus::Failed);
+    let control = check(step, "attack control key");
+    assert!(!control.passed);
+    assert!(
+        control
+            .actual
+            .starts_with("status 401: `key:` is not the key"),
+        "{}",
+        control.actual
+    );
+    let expired = check(step, "attack jwt expired");
+    assert!(!expired.passed);
+    assert!(
+        expired.actual.starts_with("not judged"),
+        "{}",
+        expired.actual
+    );
+    // The attacks that need no key are judged as ever.
+    assert!(check(step, "attack jwt alg-none (none)").passed);
+    // The genuine re-signed token is a credential: its signature is among the step's secrets.
+    let genuine = signed_jwt("not-the-target-key", r#"{"sub":"alice","exp":4102444800}"#);
+    let signature = genuine.rsplit_once('.').expect("three parts").1;
+    assert!(step.secrets.iter().any(|secret| secret == signature));
+}
+
+#[tokio::test]
+async fn forged_tokens_go_without_the_session_cookie_when_the_token_alone_is_taken() {
+    let url = serve(Behaviour::SessionOrToken).await;
+    let yaml = format!(
+        "name: attacks\nsteps:\n  - name: forged tokens are refused\n    request: {{ url: /me, bearer: \"{}\", headers: {{ Cookie: session=valid }} }}\n    attacks:\n      jwt: [alg-none, null-signature]\n      no_credential: true\n",
+        sample_jwt()
+    );
+    let result = run_suite(&yaml, &url).await;
+    let step = only_step(&result);
+    assert_eq!(step.status, StepStatus::Passed, "{:#?}", step.checks);
+    assert!(
+        step.exchanges
+            .iter()
+            .any(|exchange| exchange.label.as_deref()
+                == Some("attack control token without cookies"))
     );
 }
