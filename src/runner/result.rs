@@ -261,12 +261,16 @@ pub(crate) mod fixtures {
             }),
             duration_ms: 2.5,
         };
-        let mut step = StepResult::skipped("a step", 7, &format!("failed on {text}"));
+        let mut step = StepResult::skipped(
+            &format!("a step named {text}"),
+            7,
+            &format!("failed on {text}"),
+        );
         step.status = StepStatus::Failed;
         step.attempts = 1;
         step.exchanges = vec![answered, failed];
         step.checks.push(CheckResult {
-            name: "json $.echo".to_owned(),
+            name: format!("json $.echo ({text})"),
             passed: false,
             expected: format!("\"{text}\""),
             actual: "\"other\"".to_owned(),

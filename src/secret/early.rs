@@ -40,6 +40,9 @@ pub(super) enum Replaced {
     Actual(usize, String),
     Capture(usize, Value),
     StepError(String),
+    StepName(String),
+    CheckName(usize, String),
+    ExchangeLabel(usize, String),
 }
 
 impl Redactor {
@@ -141,6 +144,17 @@ impl EarlyMask {
                     }
                 }
                 Replaced::StepError(error) => step.error = Some(error),
+                Replaced::StepName(name) => step.name = name,
+                Replaced::CheckName(index, name) => {
+                    if let Some(check) = step.checks.get_mut(index) {
+                        check.name = name;
+                    }
+                }
+                Replaced::ExchangeLabel(at, label) => {
+                    if let Some(exchange) = step.exchanges.get_mut(at) {
+                        exchange.label = Some(label);
+                    }
+                }
             }
         }
     }
@@ -241,6 +255,28 @@ mod tests {
             Redactor::default().mask_step_early(&mut step),
             "no secret: nothing to build"
         );
+    }
+
+    #[test]
+    fn names_and_labels_are_masked_and_put_back_like_every_other_string() {
+        let mut redactor = knowing(&[EARLY]);
+        let mut step = step_holding(TEXT);
+        step.exchanges[1].label = Some(format!("attack with {TEXT}"));
+        assert!(redactor.mask_step_early(&mut step));
+        LATER.iter().for_each(|secret| redactor.add(secret));
+        let _ = redactor.mask("");
+        assert!(redactor.mask_step_early(&mut step));
+        for shown in [
+            step.name.as_str(),
+            step.checks[0].name.as_str(),
+            step.exchanges[1].label.as_deref().unwrap_or_default(),
+        ] {
+            assert!(
+                !shown.contains("SECRET") && !shown.contains("abcd"),
+                "{shown}"
+            );
+            assert!(shown.contains(crate::secret::MASK), "{shown}");
+        }
     }
 
     #[test]

@@ -871,7 +871,17 @@ impl Redactor {
 
     /// [`Self::mask_step`], handing each value it replaces to `keep`, with where it was.
     pub(super) fn mask_step_keeping(&self, step: &mut StepResult, keep: &mut dyn FnMut(Replaced)) {
+        // Names come from the suite's text and an attack's details (the weak key it guessed):
+        // a declared secret written there is masked there too.
+        if let Some(original) = self.mask_in_place(&mut step.name) {
+            keep(Replaced::StepName(original));
+        }
         for (at, exchange) in step.exchanges.iter_mut().enumerate() {
+            if let Some(label) = &mut exchange.label {
+                if let Some(original) = self.mask_in_place(label) {
+                    keep(Replaced::ExchangeLabel(at, original));
+                }
+            }
             let request = &mut exchange.request;
             if let Some(original) = self.mask_in_place(&mut request.url) {
                 keep(Replaced::Url(at, original));
@@ -905,6 +915,9 @@ impl Redactor {
             }
         }
         for (index, check) in step.checks.iter_mut().enumerate() {
+            if let Some(original) = self.mask_in_place(&mut check.name) {
+                keep(Replaced::CheckName(index, original));
+            }
             if let Some(original) = self.mask_in_place(&mut check.expected) {
                 keep(Replaced::Expected(index, original));
             }
