@@ -101,7 +101,14 @@ fn verify(
     leeway: u64,
     out: &mut dyn Write,
 ) -> Result<u8, AppError> {
-    let decoded = crate::jwt::decode(token).map_err(AppError::Usage)?;
+    // `--help` promises exit 1 for any token that is not valid: one that is not a JWT at all too.
+    let decoded = match crate::jwt::decode(token) {
+        Ok(decoded) => decoded,
+        Err(reason) => {
+            write(out, &format!("invalid: {reason}\n"))?;
+            return Ok(exit::CHECK_FAILED);
+        }
+    };
     let alg = decoded
         .header
         .get("alg")
@@ -128,6 +135,13 @@ fn verify(
     let decoding = match key {
         VerifyKey::Secret(secret) => DecodingKey::from_secret(secret.as_bytes())
             .map_err(|_| AppError::Usage("--secret must not be empty".to_owned()))?,
+        VerifyKey::Pem(pem) if pem.contains("PRIVATE KEY-----") => {
+            return Err(AppError::Usage(
+                "--pem takes the public key, and this is a private key: derive the public one \
+                 (`openssl pkey -in key.pem -pubout`)"
+                    .to_owned(),
+            ));
+        }
         VerifyKey::Pem(pem) => DecodingKey::from_rsa_pem(pem.as_bytes())
             .or_else(|_| DecodingKey::from_ec_pem(pem.as_bytes()))
             .map_err(|_| {
@@ -160,7 +174,11 @@ fn verify(
                 ErrorKind::ImmatureSignature => {
                     format!("not valid yet: `nbf` is more than {leeway}s ahead")
                 }
-                ErrorKind::InvalidAlgorithm => format!("the key is not for alg `{alg}`"),
+                ErrorKind::InvalidAlgorithm | ErrorKind::InvalidKeyFormat => format!(
+                    "the key does not fit alg `{alg}` (HS* takes --secret, RS* and PS* an RSA \
+                     public key, ES* an EC public key)"
+                ),
+                ErrorKind::Base64(_) => "the signature is not base64url".to_owned(),
                 ErrorKind::MissingRequiredClaim(claim) => {
                     format!("no `{claim}`: the token never expires")
                 }

@@ -82,6 +82,23 @@ fn verify_exits_0_for_a_valid_token_and_1_for_each_kind_of_invalid_one() {
         (code, stdout.as_str()),
         (1, "invalid: alg `HS256` is not one of RS256\n")
     );
+    // Not a JWT at all is not valid either, and a broken signature says so.
+    let (code, stdout, _) = jwt(&["verify", "only.two", "--secret", SECRET], "");
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("invalid: not a JWT"), "{stdout}");
+    let broken = format!("{}+!", token.rsplit_once('.').expect("three parts").0);
+    let (code, stdout, _) = jwt(&["verify", &format!("{broken}."), "--secret", SECRET], "");
+    assert_eq!(code, 1, "{stdout}");
+    let private = tempfile::NamedTempFile::new().expect("a temporary file");
+    std::fs::write(
+        private.path(),
+        "-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----\n",
+    )
+    .expect("writes");
+    let pem = private.path().to_string_lossy().into_owned();
+    let (code, _, stderr) = jwt(&["verify", &token, "--pem", &pem], "");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--pem takes the public key"), "{stderr}");
     let (code, stdout, _) = jwt(&["verify", "-", "--secret", SECRET], &format!("{token}\n"));
     assert_eq!(
         (code, stdout.as_str()),
