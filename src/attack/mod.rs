@@ -542,8 +542,6 @@ fn place(request: &mut OutgoingRequest, placement: &ApiKeyPlacement, value: &str
     }
 }
 
-/// Signs `draft` with the target's test key: an RSA private key in PEM signs RS256, anything else
-/// is an HMAC secret used with the token's own HMAC algorithm (HS256 when it has another).
 /// The step's token re-signed with the suite's `key:` and nothing else changed: the control that
 /// shows the key is the one the target verifies with (else every attack re-signed with it is
 /// refused for its signature, whatever it changed).
@@ -555,6 +553,8 @@ pub fn resigned_unchanged(inputs: &JwtInputs<'_>) -> Result<Option<String>, Stri
     sign_with_test_key(&mut draft, key).map(Some)
 }
 
+/// Signs `draft` with the target's test key: an RSA private key in PEM signs RS256, anything else
+/// is an HMAC secret used with the token's own HMAC algorithm (HS256 when it has another).
 fn sign_with_test_key(draft: &mut crate::jwt::forge::Draft, key: &str) -> Result<String, String> {
     use crate::jwt::forge::HmacAlg;
     use rsa::pkcs8::DecodePrivateKey as _;

@@ -209,7 +209,6 @@ fn transport_error(error: &reqwest::Error, timeout: Duration) -> TransportError 
     }
 }
 
-/// reqwest's own message is "error sending request for url (...)"; the cause is in the chain.
 /// `url` as reports show it: a password in it (`https://user:password@staging.test`) is
 /// masked where it stands, whatever its length; the redactor, which searches by text, leaves
 /// short values alone.
@@ -226,6 +225,7 @@ pub fn url_as_recorded(url: &Url) -> String {
     )
 }
 
+/// reqwest's own message is "error sending request for url (...)"; the cause is in the chain.
 fn error_chain(error: &reqwest::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut source = error.source();

@@ -78,19 +78,16 @@ impl<W: Write + Send> ConsoleListener<W> {
         } else {
             String::new()
         };
+        // A declared secret written in a step's name is masked there too.
+        let name = self.redactor.mask(&step.name);
         if step.status == StepStatus::Skipped {
             // Nothing was sent: no time to show.
-            writeln!(
-                out,
-                "  {style}{mark}{style:#} {} {DIM}(skipped){DIM:#}",
-                step.name
-            )?;
+            writeln!(out, "  {style}{mark}{style:#} {name} {DIM}(skipped){DIM:#}")?;
             return Ok(());
         }
         writeln!(
             out,
-            "  {style}{mark}{style:#} {} {DIM}({}{retries}){DIM:#}",
-            step.name,
+            "  {style}{mark}{style:#} {name} {DIM}({}{retries}){DIM:#}",
             format_duration(step.duration_ms)
         )?;
         if let Some(error) = &step.error {

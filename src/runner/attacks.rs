@@ -47,8 +47,10 @@ pub(super) async fn run(
         Ok(None)
     };
 
-    // Whether forged tokens go without the step's cookies, and whether `key:` is the target's.
+    // Whether forged tokens go without the step's cookies, whether the cookies alone are let in
+    // (then no forged token can be judged), and whether `key:` is the target's.
     let mut token_alone = false;
+    let mut cookies_suffice = false;
     let mut key_verified = true;
     if !set.jwt.is_empty() {
         let prepared = prepare_jwt(
@@ -61,7 +63,22 @@ pub(super) async fn run(
         if let Ok(prepared) = &prepared {
             let controls = token_controls(state, set, request, prepared).await;
             token_alone = controls.token_alone;
+            cookies_suffice = controls.cookies_suffice;
             exchanges.extend(controls.exchanges);
+            if cookies_suffice {
+                checks.push(CheckResult {
+                    name: "attack control cookies".to_owned(),
+                    passed: false,
+                    expected: "the step's cookies with a broken token are refused, so that a \
+                               forged token is judged on its own"
+                        .to_owned(),
+                    actual: "accepted: the cookies let the request in whatever the token says, \
+                             and the token needs them"
+                        .to_owned(),
+                    line: set.span.line,
+                    diff: None,
+                });
+            }
             secrets.extend(controls.secrets);
             if let Some(check) = controls.key_check {
                 key_verified = check.passed;
@@ -134,6 +151,19 @@ pub(super) async fn run(
                 continue;
             }
         };
+        if cookies_suffice && matches!(variant.sent, attack::Sent::Bearer(_)) {
+            checks.push(CheckResult {
+                name: format!("attack {}", variant.name),
+                passed: false,
+                expected: "refused for what the variant changes".to_owned(),
+                actual: "not judged: the step's cookies are let in without a valid token (see \
+                         attack control cookies)"
+                    .to_owned(),
+                line: span.line,
+                diff: None,
+            });
+            continue;
+        }
         if needs_key && !key_verified {
             checks.push(CheckResult {
                 name: format!("attack {}", variant.name),
@@ -266,6 +296,9 @@ struct TokenControls {
     /// The step's token is taken without the step's cookies: forged tokens go without them
     /// too, or a session cookie would answer for a forgery the target ignores.
     token_alone: bool,
+    /// The token needs the cookies, and the cookies with a broken token are let in: a forged
+    /// token cannot be judged.
+    cookies_suffice: bool,
     /// `attack control key`, when an attack re-signs with `key:`.
     key_check: Option<CheckResult>,
     exchanges: Vec<Exchange>,
@@ -293,6 +326,7 @@ async fn token_controls(
         .iter()
         .any(|(name, _)| name.eq_ignore_ascii_case("cookie"));
     let mut token_alone = false;
+    let mut cookies_suffice = false;
     let mut secrets = Vec::new();
     if has_cookies {
         let mut alone = request.clone();
@@ -303,6 +337,17 @@ async fn token_controls(
             .is_some_and(|response| (200..300).contains(&response.status));
         exchange.label = Some("attack control token without cookies".to_owned());
         exchanges.push(exchange);
+        if !token_alone {
+            // The token needs the cookies: do they let anything in?
+            let broken = format!("{}x", prepared.token.trim_end_matches('='));
+            let outgoing = attack::apply(request, &set.site, &attack::Sent::Bearer(broken));
+            let mut exchange = state.client.send(outgoing).await;
+            cookies_suffice = exchange
+                .response()
+                .is_some_and(|response| (200..300).contains(&response.status));
+            exchange.label = Some("attack control cookies with a broken token".to_owned());
+            exchanges.push(exchange);
+        }
     }
     let uses_key = set
         .jwt
@@ -336,8 +381,9 @@ async fn token_controls(
             let actual = match status {
                 Some(status) if passed => format!("status {status}"),
                 Some(status) => format!(
-                    "status {status}: `key:` is not the key the target verifies with, so the \
-                     attacks re-signed with it would be refused whatever they change"
+                    "status {status}: the target refuses the token re-signed with `key:` (not the \
+                     key it verifies with?), so the attacks re-signed with it would be refused \
+                     whatever they change"
                 ),
                 None => "no response".to_owned(),
             };
@@ -356,6 +402,7 @@ async fn token_controls(
     };
     TokenControls {
         token_alone,
+        cookies_suffice,
         key_check,
         exchanges,
         secrets,

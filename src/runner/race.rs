@@ -1,15 +1,17 @@
 //! `race:` on a step: its request sent `count` times at once, over separate connections where the
-//! client opens them. Passes when at most `max_success` answers succeed (RFC 9700 §4.14.2: one
-//! refresh token, one new token): answers with the status the step expects, or 2xx when it
-//! expects none (a one-time link that redirects succeeds with a 302). The step's assertions and
-//! captures then read the first successful answer, or the first answer when none succeeded.
+//! client opens them. Passes when at most `max_success` answers were granted (RFC 9700 §4.14.2:
+//! one refresh token, one new token): a 2xx, or the redirect a step expects (`expect.status` of a
+//! 3xx, and its `expect.redirect` when it has one: the 302 of a one-time login link, not the 302
+//! back to the login page). A refusal is never a grant, whatever the step expects. The step's
+//! assertions and captures then read the first granted answer, or the first answer when none was.
 
 use serde_json::Value;
 use tokio::task::JoinSet;
+use url::Url;
 
 use super::suite::SuiteState;
-use crate::assert::{Bindings, CheckResult, matcher};
-use crate::http::{Exchange, OutgoingRequest};
+use crate::assert::{self, Bindings, CheckResult, MockCallsView, Observed, matcher};
+use crate::http::{Exchange, OutgoingRequest, Response};
 use crate::suite::{AssertionKind, Race, Step};
 
 /// Sends the race and returns the exchange the step goes on with, and the race's verdict.
@@ -19,26 +21,7 @@ pub(super) async fn run(
     race: &Race,
     request: &OutgoingRequest,
 ) -> (Vec<Exchange>, CheckResult) {
-    let expected_status = step
-        .assertions
-        .iter()
-        .find_map(|assertion| match &assertion.kind {
-            AssertionKind::Status(matcher) => Some(matcher),
-            _ => None,
-        });
     let bindings = Bindings::new(&state.suite.templates, &state.scope);
-    let succeeded = |status: u16| match expected_status {
-        Some(expected) => matcher::check(expected, Some(&Value::from(status)), &bindings)
-            .is_ok_and(|(matched, _)| matched),
-        None => (200..300).contains(&status),
-    };
-    let success_text = match expected_status {
-        Some(expected) => matcher::check(expected, None, &bindings).map_or_else(
-            |_| "the expected status".to_owned(),
-            |(_, text)| format!("status {text}"),
-        ),
-        None => "2xx".to_owned(),
-    };
     let mut set = JoinSet::new();
     for _ in 0..race.count {
         let client = state.client.clone();
@@ -55,10 +38,17 @@ pub(super) async fn run(
         .iter()
         .map(|exchange| exchange.response().map(|response| response.status))
         .collect();
-    let successes = statuses
+    let grants: Vec<bool> = exchanges
         .iter()
-        .filter(|status| status.is_some_and(succeeded))
-        .count();
+        .map(|exchange| {
+            let url = Url::parse(&exchange.request.url).ok();
+            match (exchange.response(), url) {
+                (Some(response), Some(url)) => is_granted(step, response, &url, &bindings),
+                _ => false,
+            }
+        })
+        .collect();
+    let successes = grants.iter().filter(|granted| **granted).count();
     let mut tally: Vec<(String, usize)> = Vec::new();
     for status in &statuses {
         let label = status.map_or_else(|| "no response".to_owned(), |status| status.to_string());
@@ -78,15 +68,52 @@ pub(super) async fn run(
             race.max_success, race.count
         ),
         passed: successes <= race.max_success as usize && exchanges.len() == race.count as usize,
-        expected: format!("at most {} answer(s) with {success_text}", race.max_success),
+        expected: format!("at most {} granted answer(s)", race.max_success),
         actual: format!("{successes} succeeded ({})", tally.join(", ")),
         line: race.span.line,
         diff: None,
     };
-    let first_success = statuses
-        .iter()
-        .position(|status| status.is_some_and(succeeded));
+    let first_success = grants.iter().position(|granted| *granted);
     let kept = first_success.unwrap_or(0);
     let exchange = exchanges.into_iter().nth(kept);
     (exchange.into_iter().collect(), check)
+}
+
+/// Whether `response` granted the request: a 2xx, or a 3xx the step expects, to where it expects.
+fn is_granted(step: &Step, response: &Response, url: &Url, bindings: &Bindings<'_>) -> bool {
+    if (200..300).contains(&response.status) {
+        return true;
+    }
+    if !(300..400).contains(&response.status) {
+        return false;
+    }
+    let status = Value::from(response.status);
+    let observed = Observed {
+        response,
+        url,
+        duration_ms: 0.0,
+        mock_calls: MockCallsView {
+            calls: &[],
+            step_mark: 0,
+        },
+        jwks: &[],
+    };
+    let mut expects_this_redirect = false;
+    for assertion in &step.assertions {
+        match &assertion.kind {
+            AssertionKind::Status(expected) => {
+                match matcher::check(expected, Some(&status), bindings) {
+                    Ok((true, _)) => expects_this_redirect = true,
+                    _ => return false,
+                }
+            }
+            AssertionKind::RedirectTo(_) | AssertionKind::RedirectQuery { .. }
+                if !assert::evaluate(assertion, &observed, bindings).passed =>
+            {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    expects_this_redirect
 }

@@ -85,14 +85,36 @@ fn is_sensitive_name(name: &str) -> bool {
         || name.eq_ignore_ascii_case(b"key")
 }
 
-/// A field that holds the value of the object it is in: `{ "secret": { "value": "…" } }`,
-/// `{ "session": { "id": "…" } }`.
-fn is_value_holder(name: &str) -> bool {
-    [
-        "value", "val", "raw", "data", "text", "content", "string", "id",
-    ]
-    .iter()
-    .any(|holder| name.eq_ignore_ascii_case(holder))
+/// A field of a secret's object that says what the secret is, not what it is worth: its type,
+/// scopes, lifetime, algorithm, owner.
+fn describes_a_secret(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.starts_with("scope")
+        || [
+            "type", "kind", "alg", "typ", "kid", "kty", "use", "iss", "aud", "exp", "iat", "nbf",
+            "expires", "expiry", "lifetime", "ttl", "issuer", "audience", "provider", "name",
+            "username", "email", "role", "roles", "status", "state", "valid",
+        ]
+        .contains(&name.as_str())
+        || [
+            "_type",
+            "_in",
+            "_at",
+            "_endpoint",
+            "_url",
+            "_uri",
+            "_exp",
+            "_iat",
+            "_nbf",
+            "_expiry",
+            "_method",
+            "_methods",
+            "_supported",
+            "_granted",
+            "_count",
+        ]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
 }
 
 /// Standard names of credential fields. A response that lists them (`"fields": ["access_token",
@@ -552,10 +574,10 @@ impl Redactor {
         }
     }
 
-    /// Learns a value found under a sensitive name. A list's items are as sensitive as the list;
-    /// an object's fields are judged by their own names (`token: { access_token, token_type,
-    /// scope }` is one secret and two descriptions), except the fields that only hold the value
-    /// (`secret: { value: … }`).
+    /// Learns a value found under a sensitive name. A list's items are as sensitive as the list,
+    /// and so are an object's fields (`credentials: { user, pass }`, a private JWK's `d`, `p`,
+    /// `q`), except those that describe the secret rather than hold it (`token: { access_token,
+    /// token_type, scope }` is one secret and two descriptions), which are judged by their names.
     fn learn_value(&mut self, value: &Value) {
         match value {
             Value::String(text) => self.learn(text),
@@ -563,10 +585,10 @@ impl Redactor {
             Value::Array(items) => items.iter().for_each(|item| self.learn_value(item)),
             Value::Object(map) => {
                 for (key, inner) in map {
-                    if is_sensitive_name(key) || is_value_holder(key) {
-                        self.learn_value(inner);
-                    } else {
+                    if describes_a_secret(key) && !is_sensitive_name(key) {
                         self.learn_json(inner);
+                    } else {
+                        self.learn_value(inner);
                     }
                 }
             }
@@ -1431,6 +1453,8 @@ mod tests {
             },
             "session": { "scopes_granted": "read:user,user:email", "id": "s-0123456789" },
             "secret": { "value": "the-wrapped-secret-value" },
+            "credentials": { "user": "service-user-x", "pass": "the-service-pass" },
+            "private_key": { "kty": "RSA", "d": "private-exponent-d", "p": "prime-p-123" },
             "api_keys": ["key-number-one-1234", "key-number-two-5678"],
             "token_response_keys": ["access_token", "id_token"],
         }));
@@ -1441,6 +1465,10 @@ mod tests {
             "key-number-one-1234",
             "key-number-two-5678",
             "s-0123456789",
+            "service-user-x",
+            "the-service-pass",
+            "private-exponent-d",
+            "prime-p-123",
         ] {
             assert!(learnt.contains(&secret), "{secret} not learnt: {learnt:?}");
         }

@@ -117,8 +117,9 @@ pub fn check_run(
             let Some(spec) = &step.snapshot else {
                 continue;
             };
-            let paths =
-                SnapshotPaths::new(&options.dir, &suite.source.path, &step.name, step.span.line);
+            // A file name is committed: a declared secret written in the step's name stays out.
+            let name = redactor.mask(&step.name);
+            let paths = SnapshotPaths::new(&options.dir, &suite.source.path, &name, step.span.line);
             let outcome = match claimed.get(&paths.accepted) {
                 Some((other_suite, other_step)) => Outcome::failed(format!(
                     "{} is already the snapshot of step `{other_step}` in suite `{other_suite}`: rename one of the steps or suite files",
@@ -165,8 +166,8 @@ pub fn check_run(
                 result.status = StepStatus::Failed;
             }
             summary.notes.push(SnapshotNote {
-                suite: suite.name.clone(),
-                step: step.name.clone(),
+                suite: redactor.mask(&suite.name).into_owned(),
+                step: redactor.mask(&step.name).into_owned(),
                 state: outcome.state,
                 passed,
                 file,

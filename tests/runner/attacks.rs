@@ -30,6 +30,8 @@ enum Behaviour {
     RedirectsAlways,
     /// A one-time link done right: redirects once, then refuses.
     RedirectsOnce,
+    /// A one-time link done right, the browser way: signs in once, then sends back to the login.
+    RedirectsOnceThenToLogin,
     /// Grants the genuine key; a wrong key gets one 403, stamped with the time and a request id.
     StampsItsRefusals,
     /// Grants any token signed with [`TARGET_KEY`], whatever its `exp` says.
@@ -37,6 +39,8 @@ enum Behaviour {
     /// Grants a request with the session cookie whatever its token says, or the genuine token
     /// alone, as an API that takes either does.
     SessionOrToken,
+    /// Wants the session cookie and some token, and checks only the cookie.
+    SessionAndAnyToken,
 }
 
 const TARGET_KEY: &str = "the-target-key";
@@ -109,6 +113,17 @@ async fn me(State(state): State<Arc<(Behaviour, AtomicUsize)>>, headers: HeaderM
             Some(token) if verifies(token, TARGET_KEY) => "ok".into_response(),
             _ => StatusCode::UNAUTHORIZED.into_response(),
         },
+        Behaviour::SessionAndAnyToken => {
+            let session = headers
+                .get("cookie")
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|cookies| cookies.contains("session=valid"));
+            if session && bearer.is_some() {
+                "ok".into_response()
+            } else {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
+        }
         Behaviour::SessionOrToken => {
             let session = headers
                 .get("cookie")
@@ -127,6 +142,12 @@ async fn me(State(state): State<Arc<(Behaviour, AtomicUsize)>>, headers: HeaderM
             (StatusCode::FOUND, [("location", "/signed-in")]).into_response()
         }
         Behaviour::RedirectsOnce => StatusCode::BAD_REQUEST.into_response(),
+        Behaviour::RedirectsOnceThenToLogin if seen == 0 => {
+            (StatusCode::FOUND, [("location", "/signed-in")]).into_response()
+        }
+        Behaviour::RedirectsOnceThenToLogin => {
+            (StatusCode::FOUND, [("location", "/login?expired")]).into_response()
+        }
         Behaviour::StampsItsRefusals => match key {
             Some("the-real-key") => "ok".into_response(),
             _ => (
@@ -362,7 +383,7 @@ async fn a_race_counts_the_status_the_step_expects_as_success() {
     let result = run_suite(yaml, &serve(Behaviour::RedirectsAlways).await).await;
     let outcome = check(only_step(&result), "race: at most 1 of 5 succeed");
     assert!(!outcome.passed, "{outcome:?}");
-    assert_eq!(outcome.expected, "at most 1 answer(s) with status 302");
+    assert_eq!(outcome.expected, "at most 1 granted answer(s)");
     assert_eq!(outcome.actual, "5 succeeded (302 ×5)");
 
     let result = run_suite(yaml, &serve(Behaviour::RedirectsOnce).await).await;
@@ -371,6 +392,24 @@ async fn a_race_counts_the_status_the_step_expects_as_success() {
     assert!(outcome.passed, "{}", outcome.actual);
     assert_eq!(outcome.actual, "1 succeeded (302 ×1, 400 ×4)");
     assert_eq!(step.status, StepStatus::Passed, "{:#?}", step.checks);
+
+    // Where the step says the redirect goes, a redirect elsewhere (back to the login) is no grant.
+    let to_where = "name: race\nsteps:\n  - name: a one-time link\n    request: { url: /me }\n    expect: { status: 302, redirect: { to: /signed-in } }\n    race: { count: 5 }\n";
+    let result = run_suite(to_where, &serve(Behaviour::RedirectsOnceThenToLogin).await).await;
+    let outcome = check(only_step(&result), "race: at most 1 of 5 succeed");
+    assert!(outcome.passed, "{}", outcome.actual);
+    assert_eq!(outcome.actual, "1 succeeded (302 ×5)");
+}
+
+#[tokio::test]
+async fn a_race_never_counts_a_refusal_as_a_grant_even_when_the_step_expects_one() {
+    let yaml = "name: race\nsteps:\n  - name: a used token is refused every time\n    request: { url: /me }\n    expect: { status: 401 }\n    race: { count: 5, max_success: 0 }\n";
+    let result = run_suite(yaml, &serve(Behaviour::RefusesEverything).await).await;
+    assert!(check(only_step(&result), "race: at most 0 of 5 succeed").passed);
+    let result = run_suite(yaml, &serve(Behaviour::AcceptsAnything).await).await;
+    let outcome = check(only_step(&result), "race: at most 0 of 5 succeed");
+    assert!(!outcome.passed);
+    assert_eq!(outcome.actual, "5 succeeded (200 ×5)");
 }
 
 #[tokio::test]
@@ -446,7 +485,7 @@ async fn a_key_the_target_does_not_verify_with_fails_the_key_control_instead_of_
     assert!(
         control
             .actual
-            .starts_with("status 401: `key:` is not the key"),
+            .starts_with("status 401: the target refuses the token re-signed with `key:`"),
         "{}",
         control.actual
     );
@@ -481,4 +520,20 @@ async fn forged_tokens_go_without_the_session_cookie_when_the_token_alone_is_tak
             .any(|exchange| exchange.label.as_deref()
                 == Some("attack control token without cookies"))
     );
+}
+
+#[tokio::test]
+async fn cookies_that_let_any_token_in_leave_the_forged_tokens_not_judged() {
+    let url = serve(Behaviour::SessionAndAnyToken).await;
+    let yaml = format!(
+        "name: attacks\nsteps:\n  - name: forged tokens are refused\n    request: {{ url: /me, bearer: \"{}\", headers: {{ Cookie: session=valid }} }}\n    attacks:\n      jwt: [alg-none]\n",
+        sample_jwt()
+    );
+    let result = run_suite(&yaml, &url).await;
+    let step = only_step(&result);
+    assert_eq!(step.status, StepStatus::Failed);
+    assert!(!check(step, "attack control cookies").passed);
+    let forged = check(step, "attack jwt alg-none (none)");
+    assert!(!forged.passed);
+    assert!(forged.actual.starts_with("not judged"), "{}", forged.actual);
 }
