@@ -20,8 +20,8 @@ const SKIP: Style = AnsiColor::Yellow.on_default();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
 
-/// Prints progress; masks secrets with what it has learnt from the steps so far. Suite and step
-/// names are printed as written: they are literal text of the suite file, never rendered.
+/// Prints progress; masks secrets with what it has learnt from the steps so far, step names
+/// included (a suite's name is printed before any step has taught a secret).
 pub struct ConsoleListener<W: Write + Send> {
     out: W,
     redactor: Redactor,

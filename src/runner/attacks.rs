@@ -65,20 +65,7 @@ pub(super) async fn run(
             token_alone = controls.token_alone;
             cookies_suffice = controls.cookies_suffice;
             exchanges.extend(controls.exchanges);
-            if cookies_suffice {
-                checks.push(CheckResult {
-                    name: "attack control cookies".to_owned(),
-                    passed: false,
-                    expected: "the step's cookies with a broken token are refused, so that a \
-                               forged token is judged on its own"
-                        .to_owned(),
-                    actual: "accepted: the cookies let the request in whatever the token says, \
-                             and the token needs them"
-                        .to_owned(),
-                    line: set.span.line,
-                    diff: None,
-                });
-            }
+            checks.extend(controls.cookies_check);
             secrets.extend(controls.secrets);
             if let Some(check) = controls.key_check {
                 key_verified = check.passed;
@@ -299,6 +286,8 @@ struct TokenControls {
     /// The token needs the cookies, and the cookies with a broken token are let in: a forged
     /// token cannot be judged.
     cookies_suffice: bool,
+    /// `attack control cookies`, when the token needs the step's cookies.
+    cookies_check: Option<CheckResult>,
     /// `attack control key`, when an attack re-signs with `key:`.
     key_check: Option<CheckResult>,
     exchanges: Vec<Exchange>,
@@ -327,6 +316,7 @@ async fn token_controls(
         .any(|(name, _)| name.eq_ignore_ascii_case("cookie"));
     let mut token_alone = false;
     let mut cookies_suffice = false;
+    let mut cookies_check = None;
     let mut secrets = Vec::new();
     if has_cookies {
         let mut alone = request.clone();
@@ -339,20 +329,40 @@ async fn token_controls(
         exchanges.push(exchange);
         if !token_alone {
             // The token needs the cookies: do they let anything in?
-            let broken = format!("{}x", prepared.token.trim_end_matches('='));
-            let outgoing = attack::apply(request, &set.site, &attack::Sent::Bearer(broken));
+            let outgoing = attack::apply(
+                request,
+                &set.site,
+                &attack::Sent::Bearer(with_broken_signature(&prepared.token)),
+            );
             let mut exchange = state.client.send(outgoing).await;
-            cookies_suffice = exchange
-                .response()
-                .is_some_and(|response| (200..300).contains(&response.status));
-            exchange.label = Some("attack control cookies with a broken token".to_owned());
+            let status = exchange.response().map(|response| response.status);
+            cookies_suffice = status.is_some_and(|status| (200..300).contains(&status));
+            exchange.label = Some("attack control cookies".to_owned());
             exchanges.push(exchange);
+            cookies_check = Some(CheckResult {
+                name: "attack control cookies".to_owned(),
+                passed: !cookies_suffice,
+                expected: "the step's cookies with a broken token are refused, so that a forged \
+                           token is judged on its own"
+                    .to_owned(),
+                actual: match status {
+                    Some(status) if cookies_suffice => format!(
+                        "status {status}: the cookies let the request in whatever the token says"
+                    ),
+                    Some(status) => format!("status {status}"),
+                    None => "no response".to_owned(),
+                },
+                line: set.span.line,
+                diff: None,
+            });
         }
     }
-    let uses_key = set
-        .jwt
-        .iter()
-        .any(|(kind, _)| kind.need() == attack::Need::SigningKey);
+    // With cookies that let anything in, a key control would pass for them, not for the key.
+    let uses_key = !cookies_suffice
+        && set
+            .jwt
+            .iter()
+            .any(|(kind, _)| kind.need() == attack::Need::SigningKey);
     let resigned = if uses_key {
         attack::resigned_unchanged(&prepared.inputs())
     } else {
@@ -403,10 +413,26 @@ async fn token_controls(
     TokenControls {
         token_alone,
         cookies_suffice,
+        cookies_check,
         key_check,
         exchanges,
         secrets,
     }
+}
+
+/// `token` with the first character of its signature changed: still base64url of the same
+/// length, no longer its signature.
+fn with_broken_signature(token: &str) -> String {
+    let Some((signed, signature)) = token.rsplit_once('.') else {
+        return format!("{token}.x");
+    };
+    let mut characters = signature.chars();
+    let swapped = match characters.next() {
+        Some('A') => 'B',
+        Some(_) => 'A',
+        None => return format!("{signed}.AAAA"),
+    };
+    format!("{signed}.{swapped}{}", characters.as_str())
 }
 
 fn without_cookies(request: &mut OutgoingRequest) {

@@ -98,7 +98,13 @@ fn is_granted(step: &Step, response: &Response, url: &Url, bindings: &Bindings<'
         },
         jwks: &[],
     };
-    let mut expects_this_redirect = false;
+    // A step that names no status but where the redirect goes expects a redirect.
+    let mut expects_this_redirect = step.assertions.iter().any(|assertion| {
+        matches!(
+            assertion.kind,
+            AssertionKind::RedirectTo(_) | AssertionKind::RedirectQuery { .. }
+        )
+    });
     for assertion in &step.assertions {
         match &assertion.kind {
             AssertionKind::Status(expected) => {

@@ -280,6 +280,22 @@ mod tests {
     }
 
     #[test]
+    fn a_suite_name_and_description_are_masked_with_the_run() {
+        let redactor = knowing(&[EARLY]);
+        let mut run = run_with(vec![step_holding(TEXT)]);
+        run.suites[0].name = format!("suite {TEXT}");
+        run.suites[0].description = Some(format!("about {TEXT}"));
+        redactor.mask_run(&mut run);
+        assert!(
+            !run.suites[0].name.contains(EARLY),
+            "{}",
+            run.suites[0].name
+        );
+        let description = run.suites[0].description.as_deref().unwrap_or_default();
+        assert!(!description.contains(EARLY), "{description}");
+    }
+
+    #[test]
     fn a_step_masked_with_every_secret_is_left_as_it_is() {
         let redactor = knowing(&[EARLY]);
         let mut run = run_with(vec![step_holding(TEXT)]);

@@ -86,32 +86,85 @@ fn is_sensitive_name(name: &str) -> bool {
 }
 
 /// A field of a secret's object that says what the secret is, not what it is worth: its type,
-/// scopes, lifetime, algorithm, owner.
+/// scopes, lifetime, algorithm, owner, where and by what it was used.
 fn describes_a_secret(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    name.starts_with("scope")
+    [
+        "scope",
+        "ip",
+        "min_",
+        "max_",
+        "last_",
+        "user_agent",
+        "expir",
+        "not_",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix))
         || [
-            "type", "kind", "alg", "typ", "kid", "kty", "use", "iss", "aud", "exp", "iat", "nbf",
-            "expires", "expiry", "lifetime", "ttl", "issuer", "audience", "provider", "name",
-            "username", "email", "role", "roles", "status", "state", "valid",
+            "type",
+            "kind",
+            "alg",
+            "algorithm",
+            "typ",
+            "kid",
+            "kty",
+            "use",
+            "iss",
+            "aud",
+            "exp",
+            "iat",
+            "nbf",
+            "expires",
+            "lifetime",
+            "ttl",
+            "issuer",
+            "audience",
+            "provider",
+            "name",
+            "username",
+            "email",
+            "role",
+            "roles",
+            "status",
+            "state",
+            "valid",
+            "created",
+            "updated",
+            "modified",
+            "issued",
+            "device",
+            "browser",
+            "platform",
+            "location",
+            "country",
+            "city",
+            "host",
+            "hostname",
+            "resource",
+            "format",
+            "length",
+            "rules",
+            "policy",
+            "agent",
         ]
         .contains(&name.as_str())
         || [
             "_type",
             "_in",
             "_at",
-            "_endpoint",
-            "_url",
-            "_uri",
+            "_on",
             "_exp",
             "_iat",
             "_nbf",
-            "_expiry",
             "_method",
             "_methods",
             "_supported",
             "_granted",
             "_count",
+            "_length",
+            "_address",
+            "_agent",
         ]
         .iter()
         .any(|suffix| name.ends_with(suffix))
@@ -561,6 +614,14 @@ impl Redactor {
     fn learn_json(&mut self, json: &Value) {
         match json {
             Value::Object(map) => {
+                // A private JWK, wherever it is (a JWKS endpoint that leaks its private keys).
+                if map.contains_key("kty") {
+                    for member in ["d", "p", "q", "dp", "dq", "qi", "k"] {
+                        if let Some(Value::String(private)) = map.get(member) {
+                            self.learn(private);
+                        }
+                    }
+                }
                 for (key, value) in map {
                     if is_sensitive_name(key) {
                         self.learn_value(value);
@@ -574,10 +635,11 @@ impl Redactor {
         }
     }
 
-    /// Learns a value found under a sensitive name. A list's items are as sensitive as the list,
-    /// and so are an object's fields (`credentials: { user, pass }`, a private JWK's `d`, `p`,
-    /// `q`), except those that describe the secret rather than hold it (`token: { access_token,
-    /// token_type, scope }` is one secret and two descriptions), which are judged by their names.
+    /// Learns a value found under a sensitive name. A list's items are as sensitive as the list.
+    /// An object's own text and number fields are secrets (`credentials: { user, pass }`, a
+    /// private JWK's `d`, `p`, `q`) unless their names describe the secret (`token: {
+    /// access_token, token_type, scope }` is one secret and two descriptions); what is nested
+    /// deeper is judged by its names, as any body is.
     fn learn_value(&mut self, value: &Value) {
         match value {
             Value::String(text) => self.learn(text),
@@ -585,7 +647,9 @@ impl Redactor {
             Value::Array(items) => items.iter().for_each(|item| self.learn_value(item)),
             Value::Object(map) => {
                 for (key, inner) in map {
-                    if describes_a_secret(key) && !is_sensitive_name(key) {
+                    if is_sensitive_name(key) {
+                        self.learn_value(inner);
+                    } else if describes_a_secret(key) || inner.is_object() || inner.is_array() {
                         self.learn_json(inner);
                     } else {
                         self.learn_value(inner);
@@ -872,6 +936,13 @@ impl Redactor {
         // `--target https://user:password@…`
         if let Some(target) = &mut run.target {
             self.mask_in_place(target);
+        }
+        // A declared secret written in a suite's name or description.
+        for suite in &mut run.suites {
+            self.mask_in_place(&mut suite.name);
+            if let Some(description) = &mut suite.description {
+                self.mask_in_place(description);
+            }
         }
         for step in run.suites.iter_mut().flat_map(|suite| &mut suite.steps) {
             match step.drafts.masked.take() {
@@ -1455,6 +1526,10 @@ mod tests {
             "secret": { "value": "the-wrapped-secret-value" },
             "credentials": { "user": "service-user-x", "pass": "the-service-pass" },
             "private_key": { "kty": "RSA", "d": "private-exponent-d", "p": "prime-p-123" },
+            "secrets": { "database_url": "postgres://app:pw-1234@db/x" },
+            "sessions": [{ "id": "s-9876543210", "ip_address": "127.0.0.1", "user_agent": "authprobe/0.1" }],
+            "keys": [{ "kty": "oct", "k": "leaked-symmetric-key" }],
+            "password": { "rules": ["uppercase", "lowercase"] },
             "api_keys": ["key-number-one-1234", "key-number-two-5678"],
             "token_response_keys": ["access_token", "id_token"],
         }));
@@ -1469,10 +1544,22 @@ mod tests {
             "the-service-pass",
             "private-exponent-d",
             "prime-p-123",
+            "postgres://app:pw-1234@db/x",
+            "s-9876543210",
+            "leaked-symmetric-key",
         ] {
             assert!(learnt.contains(&secret), "{secret} not learnt: {learnt:?}");
         }
-        for description in ["read:user,user:email", "access_token", "id_token", "bearer"] {
+        for description in [
+            "read:user,user:email",
+            "access_token",
+            "id_token",
+            "bearer",
+            "127.0.0.1",
+            "authprobe/0.1",
+            "uppercase",
+            "lowercase",
+        ] {
             assert!(
                 !learnt.contains(&description),
                 "{description} learnt: {learnt:?}"

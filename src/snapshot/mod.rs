@@ -117,9 +117,10 @@ pub fn check_run(
             let Some(spec) = &step.snapshot else {
                 continue;
             };
-            // A file name is committed: a declared secret written in the step's name stays out.
-            let name = redactor.mask(&step.name);
-            let paths = SnapshotPaths::new(&options.dir, &suite.source.path, &name, step.span.line);
+            // Named as the step is written in the suite file (which holds whatever the name
+            // holds): a name masked with the secrets one run learnt would change run to run.
+            let paths =
+                SnapshotPaths::new(&options.dir, &suite.source.path, &step.name, step.span.line);
             let outcome = match claimed.get(&paths.accepted) {
                 Some((other_suite, other_step)) => Outcome::failed(format!(
                     "{} is already the snapshot of step `{other_step}` in suite `{other_suite}`: rename one of the steps or suite files",

@@ -96,10 +96,11 @@ fn stabilize_value(value: &Value, key: Option<&str>) -> Value {
         {
             Value::String("[time]".to_owned())
         }
+        // A list's items are what its name says: `login_times: [...]`.
         Value::Array(items) => Value::Array(
             items
                 .iter()
-                .map(|item| stabilize_value(item, None))
+                .map(|item| stabilize_value(item, key))
                 .collect(),
         ),
         Value::Object(map) => {
@@ -213,13 +214,16 @@ fn is_time_key(key: &str) -> bool {
     }
     const TIME_WORDS: &[&str] = &[
         "time",
+        "times",
         "timestamp",
+        "timestamps",
         "ts",
         "ms",
         "millis",
         "secs",
         "seconds",
         "date",
+        "dates",
         "epoch",
         "now",
         "at",
@@ -228,7 +232,14 @@ fn is_time_key(key: &str) -> bool {
         "modified",
         "issued",
         "expires",
+        "expire",
         "expiry",
+        "expiration",
+        "exp",
+        "iat",
+        "nbf",
+        "until",
+        "since",
         "seen",
         "last",
     ];
@@ -301,6 +312,8 @@ mod tests {
             "issuedAtMs": 1_796_470_288_055_u64,
             "lastSeen": 1_796_470_288.055_3,
             "ts": "1796470288",
+            "accessTokenExp": 1_796_470_288_u64,
+            "login_times": [1_796_470_288_u64, 1_796_470_299_u64],
             "count": 1_796_470_288_u64,
             "items": 1_796_470_288_u64,
         });
@@ -315,9 +328,10 @@ mod tests {
         );
         assert_eq!(stable["name"], json!({"family": "Lee", "given": "Ann"}));
         assert_eq!(stable["sid"], "a-session-shown-as-is");
-        for field in ["ms", "issuedAtMs", "lastSeen", "ts"] {
+        for field in ["ms", "issuedAtMs", "lastSeen", "ts", "accessTokenExp"] {
             assert_eq!(stable[field], "[time]", "{field}");
         }
+        assert_eq!(stable["login_times"], json!(["[time]", "[time]"]));
         // An epoch-sized number under a name that is no time stays: a count, an id.
         assert_eq!(stable["count"], 1_796_470_288_u64);
         assert_eq!(stable["items"], 1_796_470_288_u64);

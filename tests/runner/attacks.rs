@@ -399,6 +399,13 @@ async fn a_race_counts_the_status_the_step_expects_as_success() {
     let outcome = check(only_step(&result), "race: at most 1 of 5 succeed");
     assert!(outcome.passed, "{}", outcome.actual);
     assert_eq!(outcome.actual, "1 succeeded (302 ×5)");
+
+    // Where only the redirect's target is named, a redirect there is a grant all the same.
+    let target_only = "name: race\nsteps:\n  - name: a one-time link\n    request: { url: /me }\n    expect: { redirect: { to: /signed-in } }\n    race: { count: 5 }\n";
+    let result = run_suite(target_only, &serve(Behaviour::RedirectsAlways).await).await;
+    let outcome = check(only_step(&result), "race: at most 1 of 5 succeed");
+    assert!(!outcome.passed, "{}", outcome.actual);
+    assert_eq!(outcome.actual, "5 succeeded (302 ×5)");
 }
 
 #[tokio::test]
