@@ -102,6 +102,10 @@ async fn me(State(state): State<Arc<(Behaviour, AtomicUsize)>>, headers: HeaderM
     let key = headers
         .get("x-api-key")
         .and_then(|value| value.to_str().ok());
+    let session = headers
+        .get("cookie")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|cookies| cookies.contains("session=valid"));
     match behaviour {
         Behaviour::RefusesEverything => StatusCode::UNAUTHORIZED.into_response(),
         Behaviour::LocksUp if seen == 0 => "ok".into_response(),
@@ -114,10 +118,6 @@ async fn me(State(state): State<Arc<(Behaviour, AtomicUsize)>>, headers: HeaderM
             _ => StatusCode::UNAUTHORIZED.into_response(),
         },
         Behaviour::SessionAndAnyToken => {
-            let session = headers
-                .get("cookie")
-                .and_then(|value| value.to_str().ok())
-                .is_some_and(|cookies| cookies.contains("session=valid"));
             if session && bearer.is_some() {
                 "ok".into_response()
             } else {
@@ -125,10 +125,6 @@ async fn me(State(state): State<Arc<(Behaviour, AtomicUsize)>>, headers: HeaderM
             }
         }
         Behaviour::SessionOrToken => {
-            let session = headers
-                .get("cookie")
-                .and_then(|value| value.to_str().ok())
-                .is_some_and(|cookies| cookies.contains("session=valid"));
             if session || genuine {
                 "ok".into_response()
             } else {
