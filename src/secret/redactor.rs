@@ -29,6 +29,34 @@ const CREDENTIAL_HEADERS: &[&str] = &[
     "x-csrf-token",
 ];
 
+/// Whether a header's whole value is a credential: a known one, or a name that says so
+/// (`X-Goog-Api-Key`, `X-RapidAPI-Key`, `X-Custom-Auth`, `X-Signature`). A challenge
+/// (`WWW-Authenticate`) describes the credential it wants and stays readable.
+fn is_credential_header(name: &str) -> bool {
+    if CREDENTIAL_HEADERS
+        .iter()
+        .any(|header| name.eq_ignore_ascii_case(header))
+    {
+        return true;
+    }
+    let name = name.to_ascii_lowercase();
+    !matches!(name.as_str(), "www-authenticate" | "proxy-authenticate")
+        && [
+            "key",
+            "token",
+            "auth",
+            "secret",
+            "signature",
+            "session",
+            "jwt",
+            "bearer",
+            "password",
+            "credential",
+        ]
+        .iter()
+        .any(|word| name.contains(word))
+}
+
 /// Field names (JSON keys, form fields, query parameters) whose values are secrets.
 fn is_sensitive_name(name: &str) -> bool {
     // Compared byte-wise, ignoring ASCII case: every key of every body passes here.
@@ -538,10 +566,7 @@ impl Redactor {
                         self.learn(cookie_value);
                     }
                 }
-            } else if CREDENTIAL_HEADERS
-                .iter()
-                .any(|header| name.eq_ignore_ascii_case(header))
-            {
+            } else if is_credential_header(name) {
                 self.learn_credential(value);
             }
         }
@@ -902,10 +927,7 @@ impl Redactor {
                     .join("; "),
             );
         }
-        if CREDENTIAL_HEADERS
-            .iter()
-            .any(|header| name.eq_ignore_ascii_case(header))
-        {
+        if is_credential_header(name) {
             return Cow::Owned(match value.split_once(' ') {
                 // A JWT keeps its header and claims readable, as everywhere else: its signature
                 // is what makes it a credential.
@@ -1511,6 +1533,29 @@ mod tests {
         );
         assert!(redactor.secrets().any(|secret| secret == "opaque-123"));
         assert!(!redactor.secrets().any(|secret| secret == "alice"));
+    }
+
+    #[test]
+    fn a_header_whose_name_says_credential_is_one() {
+        for name in [
+            "X-Goog-Api-Key",
+            "X-RapidAPI-Key",
+            "X-Custom-Auth",
+            "X-Signature",
+            "Subscription-Key",
+            "X-Jwt",
+            "authorization",
+        ] {
+            assert!(is_credential_header(name), "{name}");
+        }
+        for name in [
+            "WWW-Authenticate",
+            "Content-Type",
+            "X-Request-Id",
+            "Keep-Alive",
+        ] {
+            assert!(!is_credential_header(name), "{name}");
+        }
     }
 
     #[test]
