@@ -17,7 +17,8 @@ pub use set::{RenderError, Scope, TemplateBuilder, TemplateSet, Text};
 /// levels overflow the stack.
 pub const MAX_NESTING: usize = 128;
 
-/// Whether `text` nests `(` and `[`, or `{% if %}`-style blocks, deeper than [`MAX_NESTING`].
+/// Whether `text` nests `(` and `[`, `{% if %}`-style blocks, or chains of operators deeper than
+/// [`MAX_NESTING`].
 pub fn nests_too_deep(text: &str) -> bool {
     let mut brackets = 0usize;
     for byte in text.bytes() {
@@ -30,6 +31,38 @@ pub fn nests_too_deep(text: &str) -> bool {
             }
             b')' | b']' => brackets = brackets.saturating_sub(1),
             _ => {}
+        }
+    }
+    // Operators chained in one expression (`1 + 1 + …`, `a or b or …`) nest as deep when the
+    // template is rendered.
+    let mut operators = 0usize;
+    for (start, _) in text.match_indices("{{").chain(text.match_indices("{%")) {
+        let inside = &text[start + 2..];
+        let end = inside.find(['}', '%']).unwrap_or(inside.len());
+        operators += inside[..end]
+            .split_whitespace()
+            .filter(|word| {
+                matches!(
+                    *word,
+                    "+" | "-"
+                        | "*"
+                        | "/"
+                        | "%"
+                        | "~"
+                        | "and"
+                        | "or"
+                        | "=="
+                        | "!="
+                        | "<"
+                        | ">"
+                        | "<="
+                        | ">="
+                        | "in"
+                )
+            })
+            .count();
+        if operators > MAX_NESTING {
+            return true;
         }
     }
     let mut blocks = 0usize;

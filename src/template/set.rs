@@ -103,7 +103,7 @@ impl TemplateBuilder {
         }
         if super::nests_too_deep(source) {
             return Err(format!(
-                "parentheses, brackets or blocks nested more than {} levels deep",
+                "parentheses, brackets, blocks or operators nested or chained more than {} deep",
                 super::MAX_NESTING
             ));
         }
@@ -304,9 +304,12 @@ mod tests {
         };
         let mut builder = TemplateBuilder::default();
         assert!(builder.compile(&nested(20)).is_ok());
+        let chain = format!("{{{{ 1{} }}}}", " + 1".repeat(15_000));
+        assert!(builder.compile(&chain).is_err());
+        assert!(builder.compile("{{ a + b - 1 }} and {{ x or y }}").is_ok());
         assert_eq!(
             builder.compile(&nested(1000)).err().as_deref(),
-            Some("parentheses, brackets or blocks nested more than 128 levels deep")
+            Some("parentheses, brackets, blocks or operators nested or chained more than 128 deep")
         );
     }
 
