@@ -278,6 +278,17 @@ fn parse_leeway(text: &str) -> Result<u64, String> {
     parse_duration(text).map(|leeway| leeway.as_secs() + u64::from(leeway.subsec_nanos() > 0))
 }
 
+/// `text` with the password of every URL in it (`https://user:password@host`) masked.
+fn without_url_passwords(text: &str) -> String {
+    static USERINFO: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)([a-z][a-z0-9+.\-]*://[^/\s:@']*:)[^@\s/']*@")
+            .expect("a valid literal regex")
+    });
+    USERINFO
+        .replace_all(text, format!("${{1}}{}@", crate::secret::MASK))
+        .into_owned()
+}
+
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     match parse_duration(text)? {
         zero if zero.is_zero() => {
@@ -297,12 +308,16 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            let _ = error.print();
-            return ExitCode::from(if error.use_stderr() {
+            // clap quotes a value it refused: a `--target` with a password in it among them.
+            let shown = without_url_passwords(&error.render().ansi().to_string());
+            let code = if error.use_stderr() {
+                anstream::eprint!("{shown}");
                 exit::USAGE
             } else {
+                anstream::print!("{shown}");
                 exit::SUCCESS
-            });
+            };
+            return ExitCode::from(code);
         }
     };
     let mut stdout = anstream::stdout();

@@ -105,13 +105,15 @@ fn stabilize_value(value: &Value, key: Option<&str>) -> Value {
         ),
         Value::Object(map) => {
             let is_key = map.contains_key("kty");
+            // The fields of `timestamps: { login, logout }` are what its name says.
+            let of_times = key.filter(|key| is_time_key(key));
             Value::Object(
                 map.iter()
                     .map(|(name, item)| {
                         let stable = if is_key && KEY_MEMBERS.contains(&name.as_str()) {
                             Value::String("[key]".to_owned())
                         } else {
-                            stabilize_value(item, Some(name))
+                            stabilize_value(item, of_times.or(Some(name)))
                         };
                         (name.clone(), stable)
                     })
@@ -314,6 +316,7 @@ mod tests {
             "ts": "1796470288",
             "accessTokenExp": 1_796_470_288_u64,
             "login_times": [1_796_470_288_u64, 1_796_470_299_u64],
+            "timestamps": {"login": 1_796_470_288_u64, "logout": 1_796_470_299_u64},
             "count": 1_796_470_288_u64,
             "items": 1_796_470_288_u64,
         });
@@ -332,6 +335,10 @@ mod tests {
             assert_eq!(stable[field], "[time]", "{field}");
         }
         assert_eq!(stable["login_times"], json!(["[time]", "[time]"]));
+        assert_eq!(
+            stable["timestamps"],
+            json!({"login": "[time]", "logout": "[time]"})
+        );
         // An epoch-sized number under a name that is no time stays: a count, an id.
         assert_eq!(stable["count"], 1_796_470_288_u64);
         assert_eq!(stable["items"], 1_796_470_288_u64);

@@ -347,6 +347,8 @@ fn syntax_hint(message: &str) -> Option<String> {
         "save the suite as UTF-8 text, without the character (an editor that shows invisible characters finds it)"
     } else if message.contains("tab") {
         "indent with spaces; YAML does not allow tabs"
+    } else if message.contains("unknown escape character") {
+        "inside double quotes a backslash starts an escape (`\\n`, `\\\"`): write `\\\\` for a backslash, or use single quotes ('^\\d+$')"
     } else if message.contains("trailing content after") {
         "text goes on after the closing quote: inside single quotes write an apostrophe as `''`, inside double quotes a quote as `\\\"`"
     } else if message.contains("quoted scalar") {

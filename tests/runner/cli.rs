@@ -485,6 +485,16 @@ async fn a_target_without_an_http_scheme_is_a_usage_error_with_a_hint() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(hint), "{target}: {stderr}");
     }
+    // The refused value is quoted back without its password.
+    let target = "http://tester:Unreach-Pw-55@127.0.0.1:notaport";
+    let output = authprobe(vec!["run".into(), "--target".into(), target.into()], &dir).await;
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("http://tester:••••••@127.0.0.1"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Unreach-Pw-55"), "{stderr}");
 }
 
 #[tokio::test]
