@@ -30,6 +30,13 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
         .bytes()
         .any(|byte| !(byte.is_ascii_alphanumeric() || b"-._".contains(&byte)));
     if url_unsafe {
+        // Put into another URL (a form body carried in a `next=` parameter), encoded twice.
+        for once in [
+            percent_encode(secret, PercentStyle::ALL[0], Hex::Upper),
+            percent_encode(secret, PercentStyle::ALL[1], Hex::Upper),
+        ] {
+            forms.push(percent_encode(&once, PercentStyle::ALL[2], Hex::Upper));
+        }
         // In the path of an http(s) URL, `\\` is a separator, and the url crate writes it as `/`.
         let as_path = secret.replace('\\', "/");
         for style in PercentStyle::ALL {
@@ -57,6 +64,25 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
                 // (`"data": "{\"password\": \"p\\\"w\"}"`) escapes the escapes once more.
                 if escaped.contains(['\\', '"']) {
                     forms.push(json_escape(&escaped, serde, hex));
+                }
+                forms.push(escaped);
+            }
+        }
+    }
+    // HTML-escaped, as a form re-filled after an error shows it.
+    if secret.contains(['&', '<', '>', '"', '\'']) {
+        for quote in ["&quot;", "&#34;"] {
+            for apostrophe in ["&#x27;", "&#39;", "&#039;", "&apos;"] {
+                let mut escaped = String::with_capacity(secret.len() + 16);
+                for c in secret.chars() {
+                    match c {
+                        '&' => escaped.push_str("&amp;"),
+                        '<' => escaped.push_str("&lt;"),
+                        '>' => escaped.push_str("&gt;"),
+                        '"' => escaped.push_str(quote),
+                        '\'' => escaped.push_str(apostrophe),
+                        other => escaped.push(other),
+                    }
                 }
                 forms.push(escaped);
             }
@@ -353,6 +379,18 @@ mod tests {
             "{echoed} {forms:?}"
         );
         assert_listed("back\\slash", &["back\\\\\\\\slash"]);
+    }
+
+    #[test]
+    fn lists_a_secret_escaped_for_html_and_one_encoded_twice_for_urls() {
+        assert_listed(
+            "a/b<c>&d\"e'f",
+            &[
+                "a/b&lt;c&gt;&amp;d&quot;e&#x27;f",
+                "a/b&lt;c&gt;&amp;d&quot;e&#39;f",
+            ],
+        );
+        assert_listed("Sup3r-Secret-PW!", &["Sup3r-Secret-PW%2521"]);
     }
 
     #[test]
