@@ -311,9 +311,19 @@ pub fn run(
     written.extend(snapshots.written);
     let leaks = secret::scan_files(&written, redactor.secrets());
     for leak in &leaks {
+        // Never the secret itself: where, and how long what was found is.
+        let short = if leak.length <= SHORT_SECRET {
+            format!(
+                " ({} characters: a secret that short may be text the report writes itself, \
+                 such as a date or a word of its page)",
+                leak.length
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             err,
-            "error: a secret survived masking in {}:{}",
+            "error: a secret survived masking in {}:{}{short}",
             leak.file.display(),
             leak.line
         );
@@ -330,6 +340,9 @@ pub fn run(
     std::mem::forget((result, suites));
     Ok(code)
 }
+
+/// Found text this short, a leak may be the report's own words.
+const SHORT_SECRET: usize = 6;
 
 /// Ctrl-C, or SIGTERM (what CI sends a cancelled job). Once a handler is in place, a signal no
 /// longer ends the process: one that comes while the reports are written waits for them.

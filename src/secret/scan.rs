@@ -13,6 +13,8 @@ use super::redactor::forms_automaton;
 pub struct Leak {
     pub file: PathBuf,
     pub line: usize,
+    /// How long the text found is: a short secret may be ordinary text of the report itself.
+    pub length: usize,
 }
 
 /// Searches `files` for every form of every secret, also as HTML and XML escape it (a secret in
@@ -33,6 +35,7 @@ pub fn scan_files<'a>(files: &[PathBuf], secrets: impl Iterator<Item = &'a str>)
                 leaks.push(Leak {
                     file: file.clone(),
                     line,
+                    length: found.end() - found.start(),
                 });
                 last_line = line;
             }
@@ -105,7 +108,8 @@ mod tests {
             leaks,
             vec![Leak {
                 file: file.clone(),
-                line: 1
+                line: 1,
+                length: "a&#x2F;b&amp;c&quot;d".len(),
             }]
         );
         std::fs::remove_dir_all(&dir).expect("cleans up");

@@ -648,3 +648,34 @@ async fn a_suite_left_out_by_tags_may_read_an_environment_variable_this_machine_
             .contains("environment variable `AUTHPROBE_TEST_UNSET_KEY` is not set")
     );
 }
+
+#[tokio::test]
+async fn a_leak_as_short_as_the_reports_own_words_says_so_without_showing_the_secret() {
+    let server = TestServer::start().await;
+    let dir = scratch("short-secret");
+    std::fs::write(
+        dir.join("s.yaml"),
+        "name: s\nsecrets: [word]\nvars: { word: html }\nsteps:\n  - name: landing\n    request: { url: /landing }\n",
+    )
+    .expect("writes suite");
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "s.yaml".into(),
+            "--target".into(),
+            server.url.to_string(),
+        ],
+        &dir,
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The page's own `<html>` holds the declared secret `html`.
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: a secret survived masking in reports/index.html:")
+            && stderr.contains(
+                "(4 characters: a secret that short may be text the report writes itself"
+            ),
+        "{stderr}"
+    );
+}
