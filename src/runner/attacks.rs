@@ -25,8 +25,9 @@ const BODY_EXCERPT: usize = 120;
 pub(super) struct AttackRun {
     pub checks: Vec<CheckResult>,
     pub exchanges: Vec<Exchange>,
-    /// The API key and every variant made of it: a truncated or case-flipped key tells the key,
-    /// and is masked like it wherever the step is shown.
+    /// The API key and every variant made of it (a truncated or case-flipped key tells the key),
+    /// and the signatures of tokens signed with the target's key: masked wherever the step is
+    /// shown.
     pub secrets: Vec<String>,
 }
 
@@ -138,27 +139,26 @@ pub(super) async fn run(
                 continue;
             }
         };
-        if cookies_suffice && matches!(variant.sent, attack::Sent::Bearer(_)) {
+        // A control that failed leaves nothing to judge the variants it stands for on.
+        let unjudgeable = if cookies_suffice && matches!(variant.sent, attack::Sent::Bearer(_)) {
+            Some(
+                "the step's cookies are let in without a valid token (see attack control \
+                 cookies)",
+            )
+        } else if needs_key && !key_verified {
+            Some(
+                "the target refuses tokens signed with `key:` (see attack control key), so a \
+                 refusal would prove nothing",
+            )
+        } else {
+            None
+        };
+        if let Some(reason) = unjudgeable {
             checks.push(CheckResult {
                 name: format!("attack {}", variant.name),
                 passed: false,
                 expected: "refused for what the variant changes".to_owned(),
-                actual: "not judged: the step's cookies are let in without a valid token (see \
-                         attack control cookies)"
-                    .to_owned(),
-                line: span.line,
-                diff: None,
-            });
-            continue;
-        }
-        if needs_key && !key_verified {
-            checks.push(CheckResult {
-                name: format!("attack {}", variant.name),
-                passed: false,
-                expected: "refused for what the variant changes".to_owned(),
-                actual: "not judged: the target refuses tokens signed with `key:` (see attack \
-                         control key), so a refusal would prove nothing"
-                    .to_owned(),
+                actual: format!("not judged: {reason}"),
                 line: span.line,
                 diff: None,
             });
@@ -368,17 +368,17 @@ async fn token_controls(
     } else {
         Ok(None)
     };
+    let key_check = |passed: bool, actual: String| CheckResult {
+        name: "attack control key".to_owned(),
+        passed,
+        expected: "the step's token re-signed with `key:`, unchanged, is accepted (2xx)".to_owned(),
+        actual,
+        line: set.span.line,
+        diff: None,
+    };
     let key_check = match resigned {
         Ok(None) => None,
-        Err(reason) => Some(CheckResult {
-            name: "attack control key".to_owned(),
-            passed: false,
-            expected: "the step's token re-signed with `key:`, unchanged, is accepted (2xx)"
-                .to_owned(),
-            actual: format!("could not re-sign it: {reason}"),
-            line: set.span.line,
-            diff: None,
-        }),
+        Err(reason) => Some(key_check(false, format!("could not re-sign it: {reason}"))),
         Ok(Some(token)) => {
             secrets.extend(signature_of(&token));
             let mut outgoing = attack::apply(request, &set.site, &attack::Sent::Bearer(token));
@@ -399,15 +399,7 @@ async fn token_controls(
             };
             exchange.label = Some("attack control key".to_owned());
             exchanges.push(exchange);
-            Some(CheckResult {
-                name: "attack control key".to_owned(),
-                passed,
-                expected: "the step's token re-signed with `key:`, unchanged, is accepted (2xx)"
-                    .to_owned(),
-                actual,
-                line: set.span.line,
-                diff: None,
-            })
+            Some(key_check(passed, actual))
         }
     };
     TokenControls {

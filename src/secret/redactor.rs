@@ -57,6 +57,20 @@ fn is_credential_header(name: &str) -> bool {
         .any(|word| name.contains(word))
 }
 
+/// Name endings that say a field describes a secret (its type, lifetime, how it is used) rather
+/// than holds one.
+const DESCRIPTION_SUFFIXES: &[&str] = &[
+    "_type",
+    "_in",
+    "_at",
+    "_exp",
+    "_iat",
+    "_nbf",
+    "_method",
+    "_methods",
+    "_supported",
+];
+
 /// Field names (JSON keys, form fields, query parameters) whose values are secrets.
 fn is_sensitive_name(name: &str) -> bool {
     // Compared byte-wise, ignoring ASCII case: every key of every body passes here.
@@ -74,23 +88,10 @@ fn is_sensitive_name(name: &str) -> bool {
     // token's time claim (`access_token_exp`): masking a timestamp would hide it in every token
     // shown. And so does a discovery document's `token_endpoint_auth_methods_supported`, whose
     // `client_secret_basic` would otherwise be masked wherever it is written.
-    if [
-        "_type",
-        "_in",
-        "_at",
-        "_endpoint",
-        "_url",
-        "_uri",
-        "_exp",
-        "_iat",
-        "_nbf",
-        "_expiry",
-        "_method",
-        "_methods",
-        "_supported",
-    ]
-    .iter()
-    .any(|suffix| ends_with(suffix))
+    if DESCRIPTION_SUFFIXES
+        .iter()
+        .chain(&["_endpoint", "_url", "_uri", "_expiry"])
+        .any(|suffix| ends_with(suffix))
     {
         return false;
     }
@@ -177,25 +178,10 @@ fn describes_a_secret(name: &str) -> bool {
             "agent",
         ]
         .contains(&name.as_str())
-        || [
-            "_type",
-            "_in",
-            "_at",
-            "_on",
-            "_exp",
-            "_iat",
-            "_nbf",
-            "_method",
-            "_methods",
-            "_supported",
-            "_granted",
-            "_count",
-            "_length",
-            "_address",
-            "_agent",
-        ]
-        .iter()
-        .any(|suffix| name.ends_with(suffix))
+        || DESCRIPTION_SUFFIXES
+            .iter()
+            .chain(&["_on", "_granted", "_count", "_length", "_address", "_agent"])
+            .any(|suffix| name.ends_with(suffix))
 }
 
 /// Standard names of credential fields. A response that lists them (`"fields": ["access_token",

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::diagnostic::{Diagnostic, DiagnosticKind, closest};
 use super::model::Suite;
 use super::raw::RawSuite;
-use super::span::{SourceFile, Span, display_path};
+use super::span::{SourceFile, display_path};
 use super::validate::{LoadOptions, validate};
 use super::yaml::{self, YamlError};
 
@@ -103,25 +103,17 @@ pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Suite, Vec<Diagno
 fn not_utf8_diagnostic(path: &Path, error: &std::string::FromUtf8Error) -> Diagnostic {
     let bytes = error.as_bytes();
     let valid = error.utf8_error().valid_up_to();
-    let line_start = bytes[..valid]
-        .iter()
-        .rposition(|&byte| byte == b'\n')
-        .map_or(0, |at| at + 1);
     let line_end = bytes[valid..]
         .iter()
         .position(|&byte| byte == b'\n')
         .map_or(bytes.len(), |at| valid + at);
-    // The file up to the end of that line, the bad bytes shown as U+FFFD, for the excerpt.
-    let shown = String::from_utf8_lossy(&bytes[..line_end]).into_owned();
-    let line = bytes[..valid].iter().filter(|&&byte| byte == b'\n').count() + 1;
-    let before = String::from_utf8_lossy(&bytes[line_start..valid]);
-    let span = Span {
-        offset: valid,
-        len: 1,
-        line,
-        column: before.chars().count() + 1,
-    };
-    let source = Arc::new(SourceFile::new(path, shown));
+    // The file up to the end of that line, the bad bytes shown as U+FFFD, for the excerpt: the
+    // text before them is as it was, byte for byte.
+    let source = Arc::new(SourceFile::new(
+        path,
+        String::from_utf8_lossy(&bytes[..line_end]).into_owned(),
+    ));
+    let span = source.span_at(valid, 1);
     Diagnostic::new(
         DiagnosticKind::UnreadableFile,
         &source,

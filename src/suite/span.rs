@@ -83,6 +83,24 @@ impl SourceFile {
         }
     }
 
+    /// The span of `len` bytes at `offset`, with the 1-based line and column (in characters)
+    /// it starts at.
+    pub fn span_at(&self, offset: usize, len: usize) -> Span {
+        let starts = self.line_starts();
+        // The first start is 0: at least one line starts at or before any offset.
+        let line = starts.partition_point(|&start| start <= offset).max(1);
+        let column = self
+            .text
+            .get(starts[line - 1]..offset)
+            .map_or(1, |before| before.chars().count() + 1);
+        Span {
+            offset,
+            len,
+            line,
+            column,
+        }
+    }
+
     /// The byte offset of a 1-based line and a 1-based column counted in characters.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
         match self.line_text(line) {

@@ -525,16 +525,8 @@ fn second_document(source: &SourceFile) -> Span {
 /// A NUL: the parser takes it for the end of the text, and whatever follows would be left out
 /// without a word. (Other control characters are read as they always were.)
 fn first_nul(source: &SourceFile) -> Option<Span> {
-    let text = &*source.text;
-    let offset = memchr::memchr(0, text.as_bytes())?;
-    let line_start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
-    let span = Span {
-        offset,
-        len: 1,
-        line: text[..offset].matches('\n').count() + 1,
-        column: text[line_start..offset].chars().count() + 1,
-    };
-    Some(span)
+    let offset = memchr::memchr(0, source.text.as_bytes())?;
+    Some(source.span_at(offset, 1))
 }
 
 /// The first tab used for indentation: the parser reports the scalar it was reading instead.
