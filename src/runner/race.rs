@@ -1,9 +1,10 @@
 //! `race:` on a step: its request sent `count` times at once, over separate connections where the
 //! client opens them. Passes when at most `max_success` answers were granted (RFC 9700 §4.14.2:
-//! one refresh token, one new token): a 2xx, or the redirect a step expects (`expect.status` of a
-//! 3xx, and its `expect.redirect` when it has one: the 302 of a one-time login link, not the 302
-//! back to the login page). A refusal is never a grant, whatever the step expects. The step's
-//! assertions and captures then read the first granted answer, or the first answer when none was.
+//! one refresh token, one new token). A grant is what `race.success` describes when the suite
+//! says; otherwise a 2xx, or the redirect a step expects (`expect.status` of a 3xx, and its
+//! `expect.redirect` when it has one: the 302 of a one-time login link, not the 302 back to the
+//! login page), and never a refusal, whatever the step expects. The step's assertions and
+//! captures then read the first granted answer, or the first answer when none was.
 
 use serde_json::Value;
 use tokio::task::JoinSet;
@@ -11,7 +12,7 @@ use url::Url;
 
 use super::suite::SuiteState;
 use crate::assert::{self, Bindings, CheckResult, MockCallsView, Observed, matcher};
-use crate::http::{Exchange, OutgoingRequest, Response};
+use crate::http::{Exchange, OutgoingRequest};
 use crate::suite::{AssertionKind, Race, Step};
 
 /// Sends the race and returns the exchange the step goes on with, and the race's verdict.
@@ -42,9 +43,24 @@ pub(super) async fn run(
         .iter()
         .map(|exchange| {
             let url = Url::parse(&exchange.request.url).ok();
-            match (exchange.response(), url) {
-                (Some(response), Some(url)) => is_granted(step, response, &url, &bindings),
-                _ => false,
+            let (Some(response), Some(url)) = (exchange.response(), url) else {
+                return false;
+            };
+            let observed = Observed {
+                response,
+                url: &url,
+                duration_ms: exchange.duration_ms,
+                mock_calls: MockCallsView {
+                    calls: &[],
+                    step_mark: 0,
+                },
+                jwks: &[],
+            };
+            match &race.success {
+                Some(success) => success
+                    .iter()
+                    .all(|assertion| assert::evaluate(assertion, &observed, &bindings).passed),
+                None => is_granted(step, &observed, &bindings),
             }
         })
         .collect();
@@ -62,13 +78,21 @@ pub(super) async fn run(
         .into_iter()
         .map(|(label, count)| format!("{label} ×{count}"))
         .collect();
+    let defined_by = if race.success.is_some() {
+        " (as race.success describes)"
+    } else {
+        ""
+    };
     let check = CheckResult {
         name: format!(
             "race: at most {} of {} succeed",
             race.max_success, race.count
         ),
         passed: successes <= race.max_success as usize && exchanges.len() == race.count as usize,
-        expected: format!("at most {} granted answer(s)", race.max_success),
+        expected: format!(
+            "at most {} granted answer(s){defined_by}",
+            race.max_success
+        ),
         actual: format!("{successes} succeeded ({})", tally.join(", ")),
         line: race.span.line,
         diff: None,
@@ -79,8 +103,10 @@ pub(super) async fn run(
     (exchange.into_iter().collect(), check)
 }
 
-/// Whether `response` granted the request: a 2xx, or a 3xx the step expects, to where it expects.
-fn is_granted(step: &Step, response: &Response, url: &Url, bindings: &Bindings<'_>) -> bool {
+/// Whether the answer granted the request, when the suite does not say what a grant is: a 2xx,
+/// or a 3xx the step expects, to where it expects.
+fn is_granted(step: &Step, observed: &Observed<'_>, bindings: &Bindings<'_>) -> bool {
+    let response = observed.response;
     if (200..300).contains(&response.status) {
         return true;
     }
@@ -88,16 +114,6 @@ fn is_granted(step: &Step, response: &Response, url: &Url, bindings: &Bindings<'
         return false;
     }
     let status = Value::from(response.status);
-    let observed = Observed {
-        response,
-        url,
-        duration_ms: 0.0,
-        mock_calls: MockCallsView {
-            calls: &[],
-            step_mark: 0,
-        },
-        jwks: &[],
-    };
     // A step that names no status but where the redirect goes expects a redirect.
     let mut expects_this_redirect = step.assertions.iter().any(|assertion| {
         matches!(
@@ -114,7 +130,7 @@ fn is_granted(step: &Step, response: &Response, url: &Url, bindings: &Bindings<'
                 }
             }
             AssertionKind::RedirectTo(_) | AssertionKind::RedirectQuery { .. }
-                if !assert::evaluate(assertion, &observed, bindings).passed =>
+                if !assert::evaluate(assertion, observed, bindings).passed =>
             {
                 return false;
             }

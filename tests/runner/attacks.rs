@@ -32,6 +32,9 @@ enum Behaviour {
     RedirectsOnce,
     /// A one-time link done right, the browser way: signs in once, then sends back to the login.
     RedirectsOnceThenToLogin,
+    /// A one-time link done right, another way: signs in once, then shows a page that says the
+    /// link has expired (a 200).
+    RedirectsOnceThenExpiredPage,
     /// Grants the genuine key; a wrong key gets one 403, stamped with the time and a request id.
     StampsItsRefusals,
     /// Grants any token signed with [`TARGET_KEY`], whatever its `exp` says.
@@ -144,6 +147,10 @@ async fn me(State(state): State<Arc<(Behaviour, AtomicUsize)>>, headers: HeaderM
         Behaviour::RedirectsOnceThenToLogin => {
             (StatusCode::FOUND, [("location", "/login?expired")]).into_response()
         }
+        Behaviour::RedirectsOnceThenExpiredPage if seen == 0 => {
+            (StatusCode::FOUND, [("location", "/signed-in")]).into_response()
+        }
+        Behaviour::RedirectsOnceThenExpiredPage => "this link has expired".into_response(),
         Behaviour::StampsItsRefusals => match key {
             Some("the-real-key") => "ok".into_response(),
             _ => (
@@ -402,6 +409,52 @@ async fn a_race_counts_the_status_the_step_expects_as_success() {
     let outcome = check(only_step(&result), "race: at most 1 of 5 succeed");
     assert!(!outcome.passed, "{}", outcome.actual);
     assert_eq!(outcome.actual, "5 succeeded (302 ×5)");
+}
+
+#[tokio::test]
+async fn race_success_says_what_a_grant_is_when_a_2xx_is_not_one() {
+    // By default a 200 is a grant: the page saying the link expired counts four times.
+    let default = "name: race\nsteps:\n  - name: a one-time link\n    request: { url: /me }\n    expect: { status: 302 }\n    race: { count: 5 }\n";
+    let result = run_suite(default, &serve(Behaviour::RedirectsOnceThenExpiredPage).await).await;
+    let outcome = check(only_step(&result), "race: at most 1 of 5 succeed");
+    assert!(!outcome.passed);
+    assert_eq!(outcome.actual, "5 succeeded (200 ×4, 302 ×1)");
+
+    let described = "name: race\nsteps:\n  - name: a one-time link\n    request: { url: /me }\n    expect: { status: 302 }\n    race:\n      count: 5\n      success: { status: 302, redirect: { to: /signed-in } }\n";
+    let result = run_suite(
+        described,
+        &serve(Behaviour::RedirectsOnceThenExpiredPage).await,
+    )
+    .await;
+    let step = only_step(&result);
+    let outcome = check(step, "race: at most 1 of 5 succeed");
+    assert!(outcome.passed, "{}", outcome.actual);
+    assert_eq!(
+        outcome.expected,
+        "at most 1 granted answer(s) (as race.success describes)"
+    );
+    assert_eq!(outcome.actual, "1 succeeded (200 ×4, 302 ×1)");
+    assert_eq!(step.status, StepStatus::Passed, "{:#?}", step.checks);
+    assert_eq!(
+        step.exchanges[0].response().map(|response| response.status),
+        Some(302),
+        "the step goes on with the grant"
+    );
+
+    // A link that never expires redirects every time: five grants.
+    let result = run_suite(described, &serve(Behaviour::RedirectsAlways).await).await;
+    let outcome = check(only_step(&result), "race: at most 1 of 5 succeed");
+    assert!(!outcome.passed);
+    assert_eq!(outcome.actual, "5 succeeded (302 ×5)");
+
+    // Any part of an answer can define the grant: here its body.
+    let by_body = "name: race\nsteps:\n  - name: a coupon\n    request: { url: /me }\n    race:\n      count: 4\n      success: { body: { contains: ok } }\n";
+    let result = run_suite(by_body, &serve(Behaviour::LocksUp).await).await;
+    assert!(check(only_step(&result), "race: at most 1 of 4 succeed").passed);
+    let result = run_suite(by_body, &serve(Behaviour::AcceptsAnything).await).await;
+    let outcome = check(only_step(&result), "race: at most 1 of 4 succeed");
+    assert!(!outcome.passed);
+    assert_eq!(outcome.actual, "4 succeeded (200 ×4)");
 }
 
 #[tokio::test]

@@ -54,11 +54,14 @@ pub enum JwtKey {
     Jwks(Text),
 }
 
-/// `race:`: the step's request sent `count` times at once; at most `max_success` may get a 2xx
-/// (a refresh token used concurrently, a one-time code, a coupon).
-#[derive(Debug, Clone, Copy)]
+/// `race:`: the step's request sent `count` times at once; at most `max_success` answers may be
+/// granted (a refresh token used concurrently, a one-time code, a coupon).
+#[derive(Debug)]
 pub struct Race {
     pub span: Span,
     pub count: u32,
     pub max_success: u32,
+    /// `race.success`: an answer is granted when it passes all of these. Without them, a 2xx or
+    /// the redirect the step expects is (see `runner::race`).
+    pub success: Option<Vec<super::Assertion>>,
 }

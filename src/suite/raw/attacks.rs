@@ -76,4 +76,8 @@ pub struct RawRace {
     pub count: u32,
     #[serde(default)]
     pub max_success: Option<u32>,
+    /// What a granted answer looks like, in `expect:`'s terms, when the default (a 2xx, or the
+    /// redirect the step expects) cannot tell a grant from a refusal.
+    #[serde(default)]
+    pub success: Option<Box<super::RawExpect>>,
 }

@@ -233,11 +233,43 @@ impl Validator<'_> {
             );
             return None;
         }
+        let success = raw
+            .success
+            .map(|success| self.race_success(*success, &path.key("success")));
         Some(Race {
             span: self.key_span(path),
             count: raw.count,
             max_success,
+            success,
         })
+    }
+
+    /// `race.success`: judged on each answer alone, so only what an answer says (its status,
+    /// headers, cookies, body and redirect) can define a grant.
+    fn race_success(&mut self, mut raw: RawExpect, path: &NodePath) -> Vec<Assertion> {
+        let beyond_one_answer = [
+            ("duration", raw.duration.is_some()),
+            ("mock_calls", !raw.mock_calls.is_empty()),
+            ("jwt", !raw.jwt.is_empty()),
+        ];
+        for (key, _) in beyond_one_answer.iter().filter(|(_, written)| *written) {
+            self.push(
+                DiagnosticKind::InvalidValue,
+                self.key_span(&path.key(key)),
+                format!("`race.success` cannot judge `{key}`"),
+                "not about one answer",
+                Some(
+                    "a grant is judged on each answer by what it says: `status`, `headers`, \
+                     `cookies`, `json`, `body`, `redirect`; check the rest in the step's `expect`"
+                        .to_owned(),
+                ),
+            );
+        }
+        // Refused above: not checked a second time for what they say.
+        raw.duration = None;
+        raw.mock_calls = RawMap::default();
+        raw.jwt = RawMap::default();
+        self.expect(raw, path)
     }
 
     /// `expect.jwt`: each key a JSONPath to a token, each value how to verify it.
