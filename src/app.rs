@@ -15,7 +15,7 @@ use crate::suite::{self, Diagnostic, DiagnosticKind, LoadOptions, Suite};
 
 mod jwt_tool;
 mod stand_ins;
-pub use jwt_tool::{JwtCommand, VerifyKey, jwt};
+pub use jwt_tool::{ForgeCommand, JwtCommand, VerifyKey, jwt};
 pub use stand_ins::{
     LocalReference, mock, serve_mock, start_demo_reference, start_local_reference,
 };

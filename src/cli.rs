@@ -62,7 +62,12 @@ enum JwtArgs {
         /// The token, or `-` to read it from standard input.
         token: String,
         /// The HMAC secret (HS256/384/512).
-        #[arg(long, required_unless_present = "pem", conflicts_with = "pem")]
+        #[arg(
+            long,
+            required_unless_present = "pem",
+            conflicts_with = "pem",
+            allow_hyphen_values = true
+        )]
         secret: Option<String>,
         /// A file with the RSA or EC public key in PEM.
         #[arg(long, value_name = "FILE")]
@@ -82,14 +87,21 @@ enum JwtArgs {
         #[arg(long)]
         attack: String,
         /// The target's test signing key, for attacks that re-sign (expired, wrong-aud, ...).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         key: Option<String>,
         /// A file with the target's RSA public key in PEM, for key-confusion.
         #[arg(long, value_name = "FILE")]
         public_key: Option<PathBuf>,
-        /// Where `jku` and `x5u` point.
+        /// For jku and x5u: a server you watch for the target's fetch; the forged headers point at
+        /// `<URL>/authprobe/jwks.json` and `<URL>/authprobe/cert.pem`.
         #[arg(long, value_name = "URL")]
         listener: Option<url::Url>,
+        /// For refresh-as-access: the refresh token, sent as if it were an access token.
+        #[arg(long, value_name = "TOKEN")]
+        refresh_token: Option<String>,
+        /// For id-token-as-access: the ID token, sent as if it were an access token.
+        #[arg(long, value_name = "TOKEN")]
+        id_token: Option<String>,
     },
 }
 
@@ -534,12 +546,16 @@ fn jwt_command(args: JwtArgs) -> Result<app::JwtCommand, AppError> {
             key,
             public_key,
             listener,
-        } => app::JwtCommand::Forge {
+            refresh_token,
+            id_token,
+        } => app::JwtCommand::Forge(app::ForgeCommand {
             token: read_token(token)?,
             attack,
             key,
             public_key_pem: public_key.map(read_file).transpose()?,
             listener,
-        },
+            refresh_token,
+            id_token,
+        }),
     })
 }

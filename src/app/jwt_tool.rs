@@ -26,16 +26,24 @@ pub enum JwtCommand {
         /// Seconds of clock skew allowed on `exp` and `nbf`.
         leeway: u64,
     },
-    Forge {
-        token: String,
-        attack: String,
-        /// The target's test signing key, for the attacks that re-sign.
-        key: Option<String>,
-        /// The target's RSA public key in PEM, for key confusion.
-        public_key_pem: Option<String>,
-        /// Where `jku`/`x5u` point.
-        listener: Option<url::Url>,
-    },
+    Forge(ForgeCommand),
+}
+
+/// `authprobe jwt forge`: the token, the attack, and what the attack may need.
+#[derive(Debug, Clone)]
+pub struct ForgeCommand {
+    pub token: String,
+    pub attack: String,
+    /// The target's test signing key, for the attacks that re-sign.
+    pub key: Option<String>,
+    /// The target's RSA public key in PEM, for key confusion.
+    pub public_key_pem: Option<String>,
+    /// The base URL `jku`/`x5u` point under.
+    pub listener: Option<url::Url>,
+    /// For `refresh-as-access`.
+    pub refresh_token: Option<String>,
+    /// For `id-token-as-access`.
+    pub id_token: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,20 +64,7 @@ pub fn jwt(command: &JwtCommand, out: &mut dyn Write) -> Result<u8, AppError> {
             algorithms,
             leeway,
         } => verify(token, key, algorithms, *leeway, out),
-        JwtCommand::Forge {
-            token,
-            attack,
-            key,
-            public_key_pem,
-            listener,
-        } => forge(
-            token,
-            attack,
-            key.as_deref(),
-            public_key_pem.as_deref(),
-            listener.as_ref(),
-            out,
-        ),
+        JwtCommand::Forge(command) => forge(command, out),
     }
 }
 
@@ -149,7 +144,10 @@ fn verify(
             })?,
     };
     let mut validation = Validation::new(algorithm);
-    validation.leeway = leeway;
+    let now = jsonwebtoken::get_current_timestamp();
+    // jsonwebtoken takes the leeway from the current time: more than that wraps around (and calls
+    // every token expired); a leeway back to 1970 already accepts any `exp`.
+    validation.leeway = leeway.min(now);
     validation.validate_nbf = true;
     validation.validate_aud = false;
     // As `expect.jwt` does: a token that never expires is not a valid access token.
@@ -190,14 +188,9 @@ fn verify(
     }
 }
 
-fn forge(
-    token: &str,
-    attack_name: &str,
-    key: Option<&str>,
-    public_key_pem: Option<&str>,
-    listener: Option<&url::Url>,
-    out: &mut dyn Write,
-) -> Result<u8, AppError> {
+fn forge(command: &ForgeCommand, out: &mut dyn Write) -> Result<u8, AppError> {
+    let attack_name = command.attack.as_str();
+    let key = command.key.as_deref();
     let Some(kind) = JwtAttack::from_name(attack_name) else {
         let names = JwtAttack::names();
         let hint = names
@@ -214,16 +207,28 @@ fn forge(
         )));
     };
     let missing_flag = match kind.need() {
-        attack::Need::SigningKey if key.is_none() => Some(("signing key", "--key")),
-        attack::Need::PublicKey if public_key_pem.is_none() => Some(("public key", "--public-key")),
+        attack::Need::SigningKey if key.is_none() => Some(("the target's signing key", "--key")),
+        attack::Need::PublicKey if command.public_key_pem.is_none() => {
+            Some(("the target's public key", "--public-key"))
+        }
+        attack::Need::RefreshToken if command.refresh_token.is_none() => {
+            Some(("a refresh token the target issued", "--refresh-token"))
+        }
+        attack::Need::IdToken if command.id_token.is_none() => {
+            Some(("an ID token the target took", "--id-token"))
+        }
+        _ if kind.uses_listener() && command.listener.is_none() => Some((
+            "where the forged header points (a server you watch for the target's fetch)",
+            "--listener URL",
+        )),
         _ => None,
     };
     if let Some((what, flag)) = missing_flag {
         return Err(AppError::Usage(format!(
-            "`{attack_name}` needs the target's {what}: pass `{flag}`"
+            "`{attack_name}` needs {what}: pass `{flag}`"
         )));
     }
-    let public_keys = match public_key_pem {
+    let public_keys = match command.public_key_pem.as_deref() {
         Some(pem) => attack::forms_from_pem(pem).map_err(AppError::Usage)?,
         None => Vec::new(),
     };
@@ -236,13 +241,13 @@ fn forge(
         .map(|elapsed| elapsed.as_secs())
         .unwrap_or_default();
     let inputs = JwtInputs {
-        token: token.trim(),
+        token: command.token.trim(),
         signing_key: key,
         public_keys: &public_keys,
-        refresh_token: None,
-        id_token: None,
+        refresh_token: command.refresh_token.as_deref().map(str::trim),
+        id_token: command.id_token.as_deref().map(str::trim),
         privilege_claims: &claims,
-        listener,
+        listener: command.listener.as_ref(),
         attacker: &attacker,
         now,
     };

@@ -129,13 +129,15 @@ pub(crate) fn problems(
     let claim = |name: &str| decoded.claims.get(name).and_then(Value::as_u64);
     match claim("exp") {
         None => problems.push("no exp".to_owned()),
-        Some(exp) if exp + skew < now => problems.push(format!("expired {}s ago", now - exp)),
+        Some(exp) if exp.saturating_add(skew) < now => {
+            problems.push(format!("expired {}s ago", now - exp));
+        }
         Some(_) => {}
     }
-    if let Some(nbf) = claim("nbf").filter(|nbf| *nbf > now + skew) {
+    if let Some(nbf) = claim("nbf").filter(|nbf| *nbf > now.saturating_add(skew)) {
         problems.push(format!("nbf is {}s ahead", nbf - now));
     }
-    if let Some(iat) = claim("iat").filter(|iat| *iat > now + skew) {
+    if let Some(iat) = claim("iat").filter(|iat| *iat > now.saturating_add(skew)) {
         problems.push(format!("iat is {}s ahead", iat - now));
     }
     Ok(problems)

@@ -28,8 +28,13 @@ fn pointing(
     let listener = inputs
         .listener
         .ok_or_else(|| "authprobe's listener is not running".to_owned())?;
-    let url = listener
-        .join(path)
+    // Under the listener's own path: `--listener https://watch.example/case-7` keeps `case-7`.
+    let mut base = listener.clone();
+    if !base.path().ends_with('/') {
+        base.set_path(&format!("{}/", base.path()));
+    }
+    let url = base
+        .join(path.trim_start_matches('/'))
         .map_err(|error| format!("no listener URL: {error}"))?;
     let mut draft = Draft::from_token(inputs.token)?;
     draft

@@ -89,10 +89,7 @@ pub(super) async fn run(
             race.max_success, race.count
         ),
         passed: successes <= race.max_success as usize && exchanges.len() == race.count as usize,
-        expected: format!(
-            "at most {} granted answer(s){defined_by}",
-            race.max_success
-        ),
+        expected: format!("at most {} granted answer(s){defined_by}", race.max_success),
         actual: format!("{successes} succeeded ({})", tally.join(", ")),
         line: race.span.line,
         diff: None,

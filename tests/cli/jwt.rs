@@ -158,6 +158,99 @@ fn an_attack_that_needs_a_key_names_the_flag_that_gives_it() {
 }
 
 #[test]
+fn every_attack_input_has_a_flag_and_a_missing_one_is_named() {
+    for (attack, flag) in [
+        ("refresh-as-access", "--refresh-token"),
+        ("id-token-as-access", "--id-token"),
+        ("jku", "--listener URL"),
+        ("x5u", "--listener URL"),
+    ] {
+        let (code, stdout, stderr) = jwt(&["forge", &token(), "--attack", attack], "");
+        assert_eq!(code, 2, "{attack}: {stdout}");
+        assert!(
+            stderr.contains(&format!("pass `{flag}`")),
+            "{attack}: {stderr}"
+        );
+    }
+
+    let (code, stdout, stderr) = jwt(
+        &[
+            "forge",
+            &token(),
+            "--attack",
+            "refresh-as-access",
+            "--refresh-token",
+            "rt-123",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.split_once('\t').expect("a line").1, "rt-123\n");
+
+    // The listener's own path is kept: the forged header points under it.
+    let (code, stdout, stderr) = jwt(
+        &[
+            "forge",
+            &token(),
+            "--attack",
+            "jku",
+            "--listener",
+            "https://watch.example/case-7",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let forged = stdout.split_once('\t').expect("a line").1.trim();
+    let header = forged.split('.').next().expect("a header");
+    use base64::Engine as _;
+    let header: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(header)
+            .expect("base64url"),
+    )
+    .expect("json");
+    assert_eq!(
+        header["jku"],
+        "https://watch.example/case-7/authprobe/jwks.json"
+    );
+}
+
+#[test]
+fn a_secret_or_key_may_start_with_a_dash_and_a_huge_leeway_accepts_any_exp() {
+    let claims = json!({ "sub": "alice", "exp": 4_102_444_800u64 });
+    let key = EncodingKey::from_secret(b"-starts-with-a-dash").expect("key");
+    let dashed =
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key).expect("signs");
+    let (code, stdout, stderr) = jwt(&["verify", &dashed, "--secret", "-starts-with-a-dash"], "");
+    assert_eq!(code, 0, "{stdout}{stderr}");
+
+    // More seconds than since 1970: nothing is expired (jsonwebtoken would wrap around and call
+    // every token expired).
+    let claims = json!({ "sub": "alice", "exp": 1_000_000_000u64 });
+    let key = EncodingKey::from_secret(SECRET.as_bytes()).expect("key");
+    let old = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key).expect("signs");
+    let (code, stdout, _) = jwt(&["verify", &old, "--secret", SECRET], "");
+    assert_eq!(code, 1, "{stdout}");
+    let (code, stdout, stderr) = jwt(
+        &[
+            "verify",
+            &old,
+            "--secret",
+            SECRET,
+            "--leeway",
+            "3000000000s",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (code, _, stderr) = jwt(
+        &["forge", &token(), "--attack", "expired", "--key", "-dash"],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
 fn an_unknown_attack_is_a_usage_error_with_a_suggestion() {
     let (code, stdout, stderr) = jwt(&["forge", &token(), "--attack", "weak-secret"], "");
     assert_eq!(code, 2);

@@ -415,7 +415,11 @@ async fn a_race_counts_the_status_the_step_expects_as_success() {
 async fn race_success_says_what_a_grant_is_when_a_2xx_is_not_one() {
     // By default a 200 is a grant: the page saying the link expired counts four times.
     let default = "name: race\nsteps:\n  - name: a one-time link\n    request: { url: /me }\n    expect: { status: 302 }\n    race: { count: 5 }\n";
-    let result = run_suite(default, &serve(Behaviour::RedirectsOnceThenExpiredPage).await).await;
+    let result = run_suite(
+        default,
+        &serve(Behaviour::RedirectsOnceThenExpiredPage).await,
+    )
+    .await;
     let outcome = check(only_step(&result), "race: at most 1 of 5 succeed");
     assert!(!outcome.passed);
     assert_eq!(outcome.actual, "5 succeeded (200 ×4, 302 ×1)");
