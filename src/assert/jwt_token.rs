@@ -156,3 +156,43 @@ fn key_from_jwks(jwks: &Value, kid: Option<&str>) -> Result<DecodingKey, String>
     };
     DecodingKey::from_jwk(jwk).map_err(|_| "the JWKS key is not usable".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::template::{Scope, TemplateBuilder};
+
+    #[test]
+    fn time_claims_at_the_end_of_u64_do_not_overflow_the_skew() {
+        use base64::Engine as _;
+        let encode = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        let token = format!(
+            "{}.{}.sig",
+            encode(r#"{"alg":"HS256"}"#),
+            encode(&format!(
+                r#"{{"exp":{max},"nbf":{max},"iat":{max}}}"#,
+                max = u64::MAX
+            ))
+        );
+        let check = JwtCheck {
+            key: None,
+            algorithms: Vec::new(),
+            skew: Duration::from_secs(u64::MAX / 2),
+        };
+        let templates = TemplateBuilder::default().finish().expect("empty set");
+        let scope = Scope::default();
+        let found = problems(
+            &token,
+            &check,
+            &Bindings::new(&templates, &scope),
+            &[],
+            1_800_000_000,
+        )
+        .expect("a token");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("nbf is "), "{found:?}");
+        assert!(found[1].starts_with("iat is "), "{found:?}");
+    }
+}
