@@ -249,7 +249,11 @@ fn shape_diagnostic(
         format!("invalid value for {within}: {detail}"),
         "here",
     )
-    .with_optional_help(unquoted_template_hint(line))
+    .with_optional_help(unquoted_template_hint(line).or_else(|| {
+        detail
+            .contains("no JSON form")
+            .then(|| "write a number, or quote it (`'.nan'`) for the text".to_owned())
+    }))
 }
 
 fn line_at(source: &SourceFile, line: usize) -> &str {

@@ -118,7 +118,7 @@ impl<'de> NodeDeserializer<'de, '_> {
             Resolved::Bool(value) => visitor.visit_bool(value),
             Resolved::Unsigned(value) => visitor.visit_u64(value),
             Resolved::Signed(value) => visitor.visit_i64(value),
-            Resolved::Float(value) => visitor.visit_f64(value),
+            Resolved::Float(value) => finite(value).and_then(|value| visitor.visit_f64(value)),
             Resolved::Str(text) => visitor.visit_borrowed_str(text),
         }
     }
@@ -168,12 +168,23 @@ impl<'de> NodeDeserializer<'de, '_> {
             NodeKind::Scalar(scalar) => match resolve(scalar) {
                 Resolved::Unsigned(value) => visitor.visit_u64(value),
                 Resolved::Signed(value) => visitor.visit_i64(value),
-                Resolved::Float(value) => visitor.visit_f64(value),
+                Resolved::Float(value) => finite(value).and_then(|value| visitor.visit_f64(value)),
                 _ => Err(self.invalid_type(&visitor)),
             },
             _ => Err(self.invalid_type(&visitor)),
         };
         self.locate(result)
+    }
+}
+
+/// YAML's `.nan` and `.inf` are numbers JSON cannot write: serde_json would make them `null`.
+fn finite(value: f64) -> Result<f64, DeError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(de::Error::custom(
+            "`.nan` and `.inf` have no JSON form (they would be sent as null)",
+        ))
     }
 }
 
@@ -493,13 +504,18 @@ mod tests {
     fn plain_scalars_follow_the_core_schema() {
         assert_eq!(
             value(
-                "[~, null, '', true, False, 12, -3, 0x1F, 0o17, +7, 1.5, .inf, 010, yes, '12', 1e3]"
+                "[~, null, '', true, False, 12, -3, 0x1F, 0o17, +7, 1.5, '.inf', 010, yes, '12', 1e3]"
             ),
             json!([
-                null, null, "", true, false, 12, -3, 31, 15, 7, 1.5, null, "010", "yes", "12",
+                null, null, "", true, false, 12, -3, 31, 15, 7, 1.5, ".inf", "010", "yes", "12",
                 1000.0
             ])
         );
+        // JSON has no form for them: serde_json would make them null.
+        for text in ["[.nan]", "{ a: -.inf }", ".Inf"] {
+            let error = from_node::<Value>(&tree(text)).expect_err(text);
+            assert!(error.message.contains("no JSON form"), "{text}: {error}");
+        }
         assert_eq!(
             value("a: !!str 12\nb: |\n  12\n"),
             json!({ "a": "12", "b": "12\n" })
