@@ -42,20 +42,7 @@ pub(super) fn api_key_sent(
     step: &Step,
     request: &OutgoingRequest,
 ) -> Option<String> {
-    let identity = step
-        .identity
-        .as_deref()
-        .and_then(|name| state.suite.identities.get(name));
-    let auth = step
-        .request
-        .as_ref()?
-        .auth
-        .as_ref()
-        .or(identity.and_then(|identity| identity.auth.as_ref()))?;
-    let Auth::ApiKey { placement, .. } = auth else {
-        return None;
-    };
-    match placement {
+    match api_key_placement(state, step)? {
         ApiKeyPlacement::Header(name) => request
             .headers
             .iter()
@@ -68,6 +55,27 @@ pub(super) fn api_key_sent(
             .filter(|(parameter, _)| parameter == name)
             .last()
             .map(|(_, value)| value.into_owned()),
+    }
+}
+
+/// Where the step's `api_key` goes, its own or its identity's, when it has one.
+pub(super) fn api_key_placement<'s>(
+    state: &'s SuiteState<'_>,
+    step: &'s Step,
+) -> Option<&'s ApiKeyPlacement> {
+    let identity = step
+        .identity
+        .as_deref()
+        .and_then(|name| state.suite.identities.get(name));
+    let auth = step
+        .request
+        .as_ref()?
+        .auth
+        .as_ref()
+        .or(identity.and_then(|identity| identity.auth.as_ref()))?;
+    match auth {
+        Auth::ApiKey { placement, .. } => Some(placement),
+        _ => None,
     }
 }
 

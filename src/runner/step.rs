@@ -12,7 +12,7 @@ use super::suite::SuiteState;
 use crate::assert::{self, Bindings, MockCallsView, Observed};
 use crate::capture;
 use crate::http::{Exchange, ExchangeOutcome, OutgoingRequest};
-use crate::suite::{Assertion, Step};
+use crate::suite::{ApiKeyPlacement, Assertion, Step};
 use crate::template::{Scope, TemplateSet};
 
 const MAX_REDIRECTS: usize = 10;
@@ -406,9 +406,16 @@ async fn send_following(
                 .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
         }
         if location.origin() != url.origin() {
-            request
-                .headers
-                .retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
+            // No credential goes to another origin: `Authorization`, the step's API key under
+            // whatever name it is sent, and any header whose name says it is one.
+            let api_key_header = match request::api_key_placement(state, step) {
+                Some(ApiKeyPlacement::Header(name)) => Some(name.as_str()),
+                _ => None,
+            };
+            request.headers.retain(|(name, _)| {
+                !crate::secret::is_credential_header(name)
+                    && api_key_header.is_none_or(|key| !name.eq_ignore_ascii_case(key))
+            });
         }
         request
             .headers

@@ -32,7 +32,7 @@ const CREDENTIAL_HEADERS: &[&str] = &[
 /// Whether a header's whole value is a credential: a known one, or a name that says so
 /// (`X-Goog-Api-Key`, `X-RapidAPI-Key`, `X-Custom-Auth`, `X-Signature`). A challenge
 /// (`WWW-Authenticate`) describes the credential it wants and stays readable.
-fn is_credential_header(name: &str) -> bool {
+pub fn is_credential_header(name: &str) -> bool {
     if CREDENTIAL_HEADERS
         .iter()
         .any(|header| name.eq_ignore_ascii_case(header))

@@ -103,6 +103,54 @@ async fn a_redirect_loop_fails_the_step_as_a_loop_after_ten_redirects() {
 }
 
 #[tokio::test]
+async fn a_followed_redirect_to_another_origin_carries_no_credential() {
+    let target = TestServer::start().await;
+    let elsewhere = TestServer::start().await;
+    let step = |name: &str, to: &str, expect: [(&str, &str); 3]| {
+        let json: String = expect
+            .iter()
+            .map(|(header, matcher)| format!("        \"$.headers['{header}']\": {matcher}\n"))
+            .collect();
+        format!(
+            "  - name: {name}\n    request:\n      url: /redirect-to?to={to}\n      api_key: {{ header: X-Key, value: k-123 }}\n      headers: {{ X-Custom-Auth: s-456, X-Trace: t-789 }}\n    follow_redirects: true\n    expect:\n      status: 200\n      json:\n{json}"
+        )
+    };
+    let gone = "{ exists: false }";
+    let yaml = format!(
+        "name: t\nsteps:\n{}{}",
+        step(
+            "to another origin",
+            &format!("{}echo", elsewhere.url),
+            [
+                ("x-key", gone),
+                ("x-custom-auth", gone),
+                ("x-trace", "t-789")
+            ]
+        ),
+        step(
+            "on the same origin",
+            "/echo",
+            [
+                ("x-key", "k-123"),
+                ("x-custom-auth", "s-456"),
+                ("x-trace", "t-789")
+            ]
+        ),
+    );
+    let result = run_suite(&yaml, &target.url).await;
+    for step in &result.suites[0].steps {
+        assert_eq!(
+            step.status,
+            StepStatus::Passed,
+            "{}: {:#?} {:?}",
+            step.name,
+            step.checks,
+            step.error
+        );
+    }
+}
+
+#[tokio::test]
 async fn redirects_are_not_followed_unless_asked() {
     let server = TestServer::start().await;
     let yaml = "name: t\nsteps:\n  - name: stays\n    request: { url: /redirect }\n    expect: { status: 302 }\n  - name: follows\n    request: { url: /redirect }\n    follow_redirects: true\n    expect: { status: 200, body: landed }\n  - name: post becomes get after a redirect\n    request: { method: POST, url: /see-other, json: { a: 1 } }\n    follow_redirects: true\n    expect: { json: { $.method: GET, $.body: '' } }\n";

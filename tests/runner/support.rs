@@ -42,6 +42,9 @@ fn app() -> Router<Arc<std::sync::atomic::AtomicUsize>> {
         .route("/redirect-absolute", get(|| async { found("https://accounts.example.com/o/auth?client_id=web") }))
         .route("/see-other", any(|| async { Redirect::to("/echo") }))
         .route("/loop", get(|| async { found("/loop") }))
+        .route("/redirect-to", get(|Query(query): Query<HashMap<String, String>>| async move {
+            (StatusCode::FOUND, [("location", query.get("to").cloned().unwrap_or_default())])
+        }))
         .route("/landing", get(|| async { "landed" }))
         .route("/html", get(|| async {
             (
