@@ -427,6 +427,21 @@ impl Validator<'_> {
                 identities,
             )
         });
+        if raw.race.is_some() && retry.is_some() {
+            // A failed race spends the credential: the retry would send it again, be refused
+            // every time, and pass the step with the race's evidence gone.
+            self.push(
+                DiagnosticKind::InvalidValue,
+                self.key_span(&path.key("retry")),
+                "a `race:` step cannot `retry:`",
+                "would hide a lost race",
+                Some(
+                    "a retry sends the credential the race spent and passes when it is refused; \
+                     remove `retry:`"
+                        .to_owned(),
+                ),
+            );
+        }
         let race = raw.race.and_then(|race| self.race(race, &path.key("race")));
         let captures = self.captures(raw.capture, &path.key("capture"));
         for capture in &captures {

@@ -247,6 +247,12 @@ impl Validator<'_> {
     /// `race.success`: judged on each answer alone, so only what an answer says (its status,
     /// headers, cookies, body and redirect) can define a grant.
     fn race_success(&mut self, mut raw: RawExpect, path: &NodePath) -> Vec<Assertion> {
+        let says_nothing = raw.status.is_none()
+            && raw.headers.is_empty()
+            && raw.cookies.is_empty()
+            && raw.json.is_empty()
+            && raw.body.is_none()
+            && raw.redirect.is_none();
         let beyond_one_answer = [
             ("duration", raw.duration.is_some()),
             ("mock_calls", !raw.mock_calls.is_empty()),
@@ -269,7 +275,19 @@ impl Validator<'_> {
         raw.duration = None;
         raw.mock_calls = RawMap::default();
         raw.jwt = RawMap::default();
-        self.expect(raw, path)
+        let success = self.expect(raw, path);
+        if says_nothing {
+            self.push(
+                DiagnosticKind::InvalidValue,
+                self.key_span(path),
+                "`race.success` says nothing an answer must be",
+                "every answer would be a grant",
+                Some(
+                    "write what a granted answer looks like: `success: { status: 200 }`".to_owned(),
+                ),
+            );
+        }
+        success
     }
 
     /// `expect.jwt`: each key a JSONPath to a token, each value how to verify it.
