@@ -55,6 +55,8 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
         ) || c.is_control()
             || !c.is_ascii()
     });
+    // HTML-escaped, as a form re-filled after an error shows it.
+    let mut html_forms = html_escaped(secret);
     if json_unsafe {
         let serde = JsonStyle::ALL[0];
         for style in JsonStyle::ALL {
@@ -65,29 +67,13 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
                 if escaped.contains(['\\', '"']) {
                     forms.push(json_escape(&escaped, serde, hex));
                 }
+                // An error page that shows the JSON it received HTML-escapes it (`p\&quot;w`).
+                html_forms.extend(html_escaped(&escaped));
                 forms.push(escaped);
             }
         }
     }
-    // HTML-escaped, as a form re-filled after an error shows it.
-    if secret.contains(['&', '<', '>', '"', '\'']) {
-        for quote in ["&quot;", "&#34;"] {
-            for apostrophe in ["&#x27;", "&#39;", "&#039;", "&apos;"] {
-                let mut escaped = String::with_capacity(secret.len() + 16);
-                for c in secret.chars() {
-                    match c {
-                        '&' => escaped.push_str("&amp;"),
-                        '<' => escaped.push_str("&lt;"),
-                        '>' => escaped.push_str("&gt;"),
-                        '"' => escaped.push_str(quote),
-                        '\'' => escaped.push_str(apostrophe),
-                        other => escaped.push(other),
-                    }
-                }
-                forms.push(escaped);
-            }
-        }
-    }
+    forms.extend(html_forms);
     let slash_escaped: Vec<String> = forms
         .iter()
         .filter(|form| form.contains('/'))
@@ -97,6 +83,32 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
     forms.retain(|form| form.len() >= MIN_SECRET_LEN);
     forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     forms.dedup();
+    forms
+}
+
+/// `text` as HTML escapers write it (`&quot;` or `&#34;`; `&#x27;`, `&#39;`, `&#039;` or
+/// `&apos;`); nothing when it has no character they change.
+fn html_escaped(text: &str) -> Vec<String> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return Vec::new();
+    }
+    let mut forms = Vec::with_capacity(8);
+    for quote in ["&quot;", "&#34;"] {
+        for apostrophe in ["&#x27;", "&#39;", "&#039;", "&apos;"] {
+            let mut escaped = String::with_capacity(text.len() + 16);
+            for c in text.chars() {
+                match c {
+                    '&' => escaped.push_str("&amp;"),
+                    '<' => escaped.push_str("&lt;"),
+                    '>' => escaped.push_str("&gt;"),
+                    '"' => escaped.push_str(quote),
+                    '\'' => escaped.push_str(apostrophe),
+                    other => escaped.push(other),
+                }
+            }
+            forms.push(escaped);
+        }
+    }
     forms
 }
 
@@ -391,6 +403,11 @@ mod tests {
             ],
         );
         assert_listed("Sup3r-Secret-PW!", &["Sup3r-Secret-PW%2521"]);
+        // JSON-escaped, then HTML-escaped: an error page showing the JSON body it received.
+        assert_listed(
+            "QQQ7\"dq\"",
+            &["QQQ7\\&quot;dq\\&quot;", "QQQ7\\&#34;dq\\&#34;"],
+        );
     }
 
     #[test]

@@ -80,6 +80,22 @@ fn leaky_app() -> Router {
             }),
         )
         .route(
+            // An error page that shows the JSON it received, HTML-escaped (`p\&quot;w`).
+            "/html-echo",
+            post(|body: String| async move {
+                let escaped = body
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+                    .replace('"', "&quot;");
+                (
+                    StatusCode::BAD_REQUEST,
+                    [(header::CONTENT_TYPE, "text/html")],
+                    format!("<p>could not read {escaped}</p>"),
+                )
+            }),
+        )
+        .route(
             "/oauth/token",
             post(|headers: HeaderMap, body: String| async move {
                 let authorization = headers
@@ -128,6 +144,12 @@ steps:
       json: { client_secret: "{{ client_secret }}", nested: { pw: "{{ password }}" } }
     expect: { status: 200 }
     snapshot: true
+  - name: an error page shows the JSON it was sent
+    request:
+      method: POST
+      url: /html-echo
+      json: { password: "{{ password }}" }
+    expect: { status: 400 }
 "#;
 
 /// Every shape a secret can take in a file: as is, base64 and base64url (padded or not),
@@ -146,6 +168,13 @@ fn encodings(secret: &str) -> Vec<String> {
     let json = serde_json::to_string(secret).expect("a JSON string");
     let json = json[1..json.len() - 1].to_owned();
     forms.push(json.replace('/', "\\/"));
+    // As an HTML page shows a JSON body it was sent.
+    forms.push(
+        json.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;"),
+    );
     forms.push(json);
     let escaped: Vec<String> = forms
         .iter()
