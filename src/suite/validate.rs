@@ -248,7 +248,17 @@ impl Validator<'_> {
             let var_path = path.key(&name);
             self.check_variable_name(&name, &var_path);
             self.set_context(format_args!("var `{name}`"));
+            let before = self.diagnostics.len();
             let template = self.json_template(&value, &var_path);
+            if self.options.cli_vars.contains(&name) {
+                // A `--var` wins: the suite's own value, and any environment variable it reads,
+                // go unused.
+                let mut found = self.diagnostics.split_off(before);
+                found.retain(|diagnostic| {
+                    diagnostic.kind != DiagnosticKind::UnsetEnvironmentVariable
+                });
+                self.diagnostics.extend(found);
+            }
             self.define(&name);
             vars.push((name, template));
         }
@@ -1463,9 +1473,14 @@ impl Validator<'_> {
                     span,
                     format!("environment variable `{name}` is not set ({}, `{field}`)", self.context),
                     "reads an unset variable",
-                    Some(format!(
-                        "set {name}, put it in an --env-file, or give a fallback: `{{{{ env.{name} | default(value=\"…\") }}}}`"
-                    )),
+                    Some(match self.context.strip_prefix("var `").and_then(|var| var.strip_suffix('`')) {
+                        Some(var) => format!(
+                            "set {name}, put it in an --env-file, give a fallback: `{{{{ env.{name} | default(value=\"…\") }}}}`, or give `{var}` with `--var {var}=…`"
+                        ),
+                        None => format!(
+                            "set {name}, put it in an --env-file, or give a fallback: `{{{{ env.{name} | default(value=\"…\") }}}}`"
+                        ),
+                    }),
                 );
             }
             return;

@@ -640,13 +640,16 @@ async fn a_suite_left_out_by_tags_may_read_an_environment_variable_this_machine_
             "{stdout}"
         );
     }
-    // Selected, it is the mistake it always was.
+    // Selected, it is the mistake it always was …
     let output = run(&["--tag", "staging"]).await;
     assert_eq!(output.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&output.stderr)
             .contains("environment variable `AUTHPROBE_TEST_UNSET_KEY` is not set")
     );
+    // … unless a --var gives the var that reads it: the suite's own value goes unused.
+    let output = run(&["--tag", "staging", "--var", "k=from-the-command-line"]).await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
 }
 
 #[tokio::test]
