@@ -308,6 +308,21 @@ pub fn run(
     for file in &written {
         let _ = writeln!(out, "report: {}", file.display());
     }
+    let (removed, kept) = if config.reports.is_empty() {
+        Default::default()
+    } else {
+        report::remove_stale_reports(&config.report_dir, &config.reports)
+    };
+    for file in &removed {
+        let _ = writeln!(out, "removed {}: an earlier run's report", file.display());
+    }
+    for (file, error) in &kept {
+        let _ = writeln!(
+            err,
+            "warning: {} is an earlier run's report and could not be removed: {error}",
+            file.display()
+        );
+    }
     written.extend(snapshots.written);
     let leaks = secret::scan_files(&written, redactor.secrets());
     for leak in &leaks {

@@ -92,6 +92,50 @@ pub fn check_report_dir(dir: &Path, formats: &[ReportFormat]) -> Result<(), Repo
 
 /// Writes the chosen file reports into `dir`, each atomically. Returns the files written. `run`
 /// must be masked already; `redactor` masks what reporters derive from it (decoded JWTs).
+/// The reports of the formats not written this run that an earlier run left in `dir`, removed:
+/// they describe another run (a CI test tab would read last week's `junit.xml` beside this
+/// run's `results.json`). Only a file that says it is authprobe's is touched. Returns the files
+/// removed, and those that could not be.
+pub fn remove_stale_reports(
+    dir: &Path,
+    formats: &[ReportFormat],
+) -> (Vec<PathBuf>, Vec<(PathBuf, std::io::Error)>) {
+    let mut removed = Vec::new();
+    let mut failed = Vec::new();
+    for &format in ReportFormat::ALL
+        .iter()
+        .filter(|format| !formats.contains(format))
+    {
+        let path = dir.join(format.file_name());
+        if !is_our_report(&path, format) {
+            continue;
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed.push(path),
+            Err(error) => failed.push((path, error)),
+        }
+    }
+    (removed, failed)
+}
+
+/// Whether the file at `path` begins as authprobe writes a report of `format`.
+fn is_our_report(path: &Path, format: ReportFormat) -> bool {
+    use std::io::Read as _;
+    let marker = match format {
+        ReportFormat::Json => "\"tool\": \"authprobe\"",
+        ReportFormat::Junit => "<testsuites name=\"authprobe\"",
+        ReportFormat::Html => "<title>authprobe report:",
+    };
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut start = Vec::with_capacity(4096);
+    if file.take(4096).read_to_end(&mut start).is_err() {
+        return false;
+    }
+    String::from_utf8_lossy(&start).contains(marker)
+}
+
 pub fn write_reports(
     run: &RunResult,
     dir: &Path,

@@ -239,3 +239,46 @@ fn the_html_report_is_self_contained_and_escapes_what_the_target_sent() {
     );
     assert!(html.contains("body cut: showing the start of 19.5 KiB"));
 }
+
+#[test]
+fn a_run_removes_the_reports_an_earlier_run_left_in_other_formats_and_nothing_else() {
+    let server = Server::start(fixture_app());
+    let workspace = Workspace::new();
+    workspace.write(
+        "suites/one.yaml",
+        "name: one\nsteps:\n  - name: me\n    request: { url: /users/me }\n",
+    );
+    let every = workspace.run(&server.url, &[]);
+    assert_eq!(every.code, 0, "{every:?}");
+    assert!(workspace.exists("reports/junit.xml") && workspace.exists("reports/index.html"));
+    // Somebody else's file of the same name is not a report of ours.
+    workspace.write("elsewhere/index.html", "<!DOCTYPE html><title>docs</title>");
+    workspace.write(
+        "elsewhere/junit.xml",
+        "<testsuites name=\"pytest\"></testsuites>",
+    );
+
+    let json_only = workspace.run(&server.url, &["--report", "json"]);
+    assert_eq!(json_only.code, 0, "{json_only:?}");
+    assert!(workspace.exists("reports/results.json"));
+    assert!(!workspace.exists("reports/junit.xml"), "{json_only:?}");
+    assert!(!workspace.exists("reports/index.html"), "{json_only:?}");
+    assert!(
+        json_only
+            .stdout
+            .contains("removed reports/junit.xml: an earlier run's report"),
+        "{json_only:?}"
+    );
+
+    let elsewhere = workspace.run(
+        &server.url,
+        &["--report", "json", "--report-dir", "elsewhere"],
+    );
+    assert_eq!(elsewhere.code, 0, "{elsewhere:?}");
+    assert!(!elsewhere.stdout.contains("removed"), "{elsewhere:?}");
+    assert_eq!(
+        workspace.read("elsewhere/index.html"),
+        "<!DOCTYPE html><title>docs</title>"
+    );
+    assert!(workspace.exists("elsewhere/junit.xml"));
+}
