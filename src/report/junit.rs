@@ -18,6 +18,10 @@
 //! </testsuites>
 //! ```
 //!
+//! An interrupted run (Ctrl-C, a cancelled CI job) ends its last suite with an errored
+//! `run interrupted` testcase: the steps that did not run are not in the results, and a CI test
+//! tab would otherwise show the run green.
+//!
 //! A step that failed several checks has one `<failure>` (many consumers show only the first)
 //! whose message names the first check and whose text lists them all, with snapshot diffs.
 //! Written by hand: the format is a dozen elements, and the one subtle part, escaping, is here
@@ -38,33 +42,66 @@ pub(super) fn render(run: &RunResult) -> Vec<u8> {
         skipped,
         ..
     } = run.summary;
+    let interrupted = usize::from(run.interrupted);
     let _ = writeln!(
         xml,
-        "<testsuites name=\"{}\" tests=\"{steps}\" failures=\"{failed}\" errors=\"{errored}\" skipped=\"{skipped}\" time=\"{}\" timestamp=\"{}\">",
+        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"{}\" skipped=\"{skipped}\" time=\"{}\" timestamp=\"{}\">",
         attribute(run.tool),
+        steps + interrupted,
+        errored + interrupted,
         seconds(run.duration_ms),
         attribute(&run.started_at)
     );
-    for suite in &run.suites {
+    let last = run.suites.len().saturating_sub(1);
+    for (index, suite) in run.suites.iter().enumerate() {
         let counts = Summary::of(std::slice::from_ref(suite));
+        let ends_the_run = usize::from(run.interrupted && index == last);
         let _ = writeln!(
             xml,
             "  <testsuite name=\"{}\" file=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">",
             attribute(&suite.name),
             attribute(&suite.file),
-            counts.steps,
+            counts.steps + ends_the_run,
             counts.failed,
-            counts.errored,
+            counts.errored + ends_the_run,
             counts.skipped,
             seconds(suite.duration_ms)
         );
         for step in &suite.steps {
             testcase(&mut xml, &suite.name, &suite.file, step);
         }
+        if ends_the_run == 1 {
+            interruption(&mut xml, &suite.name, Some(&suite.file));
+        }
+        xml.push_str("  </testsuite>\n");
+    }
+    if run.interrupted && run.suites.is_empty() {
+        let _ = writeln!(
+            xml,
+            "  <testsuite name=\"{0}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000\">",
+            attribute(run.tool)
+        );
+        interruption(&mut xml, run.tool, None);
         xml.push_str("  </testsuite>\n");
     }
     xml.push_str("</testsuites>\n");
     xml.into_bytes()
+}
+
+/// The testcase that says the run stopped before its end.
+fn interruption(xml: &mut String, suite: &str, file: Option<&str>) {
+    let message = "the run was interrupted (Ctrl-C or SIGTERM): the step under way and every \
+                   step and suite after it did not run";
+    let _ = writeln!(
+        xml,
+        "    <testcase name=\"run interrupted\" classname=\"{}\"{} time=\"0.000\">\n      <error message=\"{}\" type=\"interrupted\"/>\n    </testcase>",
+        attribute(suite),
+        file.map_or(String::new(), |file| format!(
+            " file=\"{}\"",
+            attribute(file)
+        )),
+        attribute(message)
+    );
 }
 
 fn testcase(xml: &mut String, suite: &str, file: &str, step: &StepResult) {
@@ -227,6 +264,40 @@ mod tests {
             </testcase>
             <testcase name="later" classname="Suite &lt;one&gt;" file="suites/one.yaml" line="9" time="0.000">
               <skipped message="skipped: an earlier step failed (--fail-fast)"/>
+            </testcase>
+          </testsuite>
+        </testsuites>
+        "#);
+    }
+
+    #[test]
+    fn an_interrupted_run_ends_with_an_errored_testcase_that_says_so() {
+        let mut passed = StepResult::skipped("first", 3, "");
+        passed.status = StepStatus::Passed;
+        let mut run = run_with(vec![passed]);
+        run.interrupted = true;
+        let xml = String::from_utf8(render(&run)).expect("UTF-8");
+        insta::assert_snapshot!(xml, @r#"
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites name="authprobe" tests="2" failures="0" errors="1" skipped="0" time="0.012" timestamp="2026-12-04T20:00:00Z">
+          <testsuite name="Suite &lt;one&gt;" file="suites/one.yaml" tests="2" failures="0" errors="1" skipped="0" time="0.012">
+            <testcase name="first" classname="Suite &lt;one&gt;" file="suites/one.yaml" line="3" time="0.000"/>
+            <testcase name="run interrupted" classname="Suite &lt;one&gt;" file="suites/one.yaml" time="0.000">
+              <error message="the run was interrupted (Ctrl-C or SIGTERM): the step under way and every step and suite after it did not run" type="interrupted"/>
+            </testcase>
+          </testsuite>
+        </testsuites>
+        "#);
+
+        run.suites.clear();
+        run.summary = Summary::of(&run.suites);
+        let xml = String::from_utf8(render(&run)).expect("UTF-8");
+        insta::assert_snapshot!(xml, @r#"
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites name="authprobe" tests="1" failures="0" errors="1" skipped="0" time="0.012" timestamp="2026-12-04T20:00:00Z">
+          <testsuite name="authprobe" tests="1" failures="0" errors="1" skipped="0" time="0.000">
+            <testcase name="run interrupted" classname="authprobe" time="0.000">
+              <error message="the run was interrupted (Ctrl-C or SIGTERM): the step under way and every step and suite after it did not run" type="interrupted"/>
             </testcase>
           </testsuite>
         </testsuites>

@@ -107,6 +107,11 @@ steps:
         junit.starts_with("<?xml") && junit.ends_with("</testsuites>\n"),
         "{junit}"
     );
+    // A CI test tab must not show an interrupted run green.
+    assert!(
+        junit.contains("<testcase name=\"run interrupted\"") && junit.contains("errors=\"1\""),
+        "{junit}"
+    );
     let html = workspace.read("reports/index.html");
     assert!(html.ends_with("</html>\n") && html.contains("interrupted"));
     let pending = workspace.read("snapshots/slow/a-quick-step.snap.new");
