@@ -21,7 +21,9 @@ pub enum EnvFileError {
 }
 
 /// Reads `NAME=value` lines; blank lines and `#` comments are skipped, `export ` is allowed, a
-/// value may be wrapped in single or double quotes, and ` # …` after a value is a comment.
+/// value may be wrapped in single quotes (taken as written) or double quotes (where `\"`, `\\`,
+/// `\n`, `\r` and `\t` are escapes, as bash and python-dotenv read them), and ` # …` after a value
+/// is a comment.
 pub fn read(path: &Path) -> Result<HashMap<String, String>, EnvFileError> {
     let display = path.to_string_lossy().replace('\\', "/");
     let text = std::fs::read_to_string(path).map_err(|source| EnvFileError::Read {
@@ -53,8 +55,17 @@ fn parse(text: &str) -> Result<HashMap<String, String>, (usize, String)> {
         }
         let value = value.trim();
         let value = match value.chars().next() {
-            Some(quote @ ('"' | '\'')) => match quoted(value, quote) {
-                Some(inner) => inner,
+            Some('"') => match quoted(value, '"') {
+                Some(inner) => unescaped(inner),
+                None => {
+                    return Err((
+                        index + 1,
+                        format!("the value of `{name}` opens a \" quote that is never closed"),
+                    ));
+                }
+            },
+            Some(quote @ '\'') => match quoted(value, quote) {
+                Some(inner) => inner.to_owned(),
                 None => {
                     return Err((
                         index + 1,
@@ -64,13 +75,14 @@ fn parse(text: &str) -> Result<HashMap<String, String>, (usize, String)> {
             },
             // As in other dotenv readers, ` #` starts a comment after an unquoted value (quote
             // a value that holds one).
-            Some('#') => "",
+            Some('#') => String::new(),
             _ => value
                 .find(" #")
                 .or_else(|| value.find("\t#"))
-                .map_or(value, |comment| value[..comment].trim_end()),
+                .map_or(value, |comment| value[..comment].trim_end())
+                .to_owned(),
         };
-        values.insert(name.to_owned(), value.to_owned());
+        values.insert(name.to_owned(), value);
     }
     Ok(values)
 }
@@ -100,6 +112,34 @@ fn quoted(value: &str, quote: char) -> Option<&str> {
     None
 }
 
+/// A double-quoted value's escapes read: `\"`, `\\`, `\'`, `\n`, `\r`, `\t`; any other backslash
+/// stays (`"C:\data"`, a regex's `\d`), as python-dotenv keeps it.
+fn unescaped(inner: &str) -> String {
+    let mut value = String::with_capacity(inner.len());
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            value.push(c);
+            continue;
+        }
+        let escaped = match chars.peek() {
+            Some('"') => '"',
+            Some('\\') => '\\',
+            Some('\'') => '\'',
+            Some('n') => '\n',
+            Some('r') => '\r',
+            Some('t') => '\t',
+            _ => {
+                value.push('\\');
+                continue;
+            }
+        };
+        chars.next();
+        value.push(escaped);
+    }
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,16 +161,32 @@ mod tests {
         assert_eq!(values["B"], "x # y");
         assert_eq!(values["C"], "a#b");
         assert_eq!(values["D"], "");
-        // A quote inside a quoted value reads as it always did.
+        // A quote inside a quoted value: escaped in double quotes, as dotenv reads it, or a
+        // line that ends with the quote it opened with.
         let values =
             parse("A=\"a\\\"b\"\nB=\"{\"a\":1}\"\nC='it's'\nD=\"a\\\"b\" # c\n").expect("parses");
-        assert_eq!(values["A"], "a\\\"b");
+        assert_eq!(values["A"], "a\"b");
         assert_eq!(values["B"], "{\"a\":1}");
         assert_eq!(values["C"], "it's");
-        assert_eq!(values["D"], "a\\\"b");
+        assert_eq!(values["D"], "a\"b");
         let (line, message) = parse("A=1\nB=\"open\n").expect_err("an open quote");
         assert_eq!(line, 2);
         assert!(message.contains("never closed"), "{message}");
+    }
+
+    #[test]
+    fn double_quotes_read_escapes_and_single_quotes_take_the_value_as_written() {
+        let values = parse(concat!(
+            "A=\"back\\\\slash\"\n",
+            "B=\"line\\nbreak\\ttab\"\n",
+            "C=\"C:\\data\\d+\"\n",
+            "D='pa\\\"ss\\n'\n",
+        ))
+        .expect("parses");
+        assert_eq!(values["A"], "back\\slash");
+        assert_eq!(values["B"], "line\nbreak\ttab");
+        assert_eq!(values["C"], "C:\\data\\d+");
+        assert_eq!(values["D"], "pa\\\"ss\\n");
     }
 
     #[test]
