@@ -231,6 +231,13 @@ pub fn run(
     for warning in unused_vars(&config.selection, &suites) {
         let _ = writeln!(err, "{warning}");
     }
+    if config.blank_target_variable {
+        let _ = writeln!(
+            err,
+            "warning: AUTHPROBE_TARGET is set but empty: the suites run against the built-in \
+             reference target, not your server"
+        );
+    }
     if !config.reports.is_empty() {
         report::check_report_dir(&config.report_dir, &config.reports)?;
     }

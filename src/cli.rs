@@ -419,9 +419,11 @@ fn run_config(args: RunArgs) -> Result<RunConfig, AppError> {
             "--flaw switches on a flaw of the built-in reference target: it cannot be used with --target".to_owned(),
         ));
     }
+    let blank_target_variable = target.is_none() && target_variable_is_blank();
     Ok(RunConfig {
         selection: selection(args.suites)?,
         target,
+        blank_target_variable,
         flaws: args.flaws.into_iter().collect(),
         fail_fast: args.fail_fast,
         timeout: args.timeout,

@@ -38,6 +38,9 @@ pub struct RunConfig {
     pub selection: SuiteSelection,
     /// `None` starts the built-in reference target and runs against it.
     pub target: Option<Url>,
+    /// `AUTHPROBE_TARGET` was set but blank (a CI secret not available to this job): the run
+    /// says, lest a green run against the reference target pass for one against the server.
+    pub blank_target_variable: bool,
     /// The reference target's flaws (only without `target`).
     pub flaws: FlawSet,
     pub fail_fast: bool,

@@ -15,6 +15,7 @@ fn config(flaws: FlawSet, report_dir: PathBuf) -> RunConfig {
             ..SuiteSelection::default()
         },
         target: None,
+        blank_target_variable: false,
         flaws,
         fail_fast: false,
         timeout: Duration::from_secs(10),

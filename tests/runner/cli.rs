@@ -548,8 +548,14 @@ async fn an_empty_target_variable_counts_as_unset() {
     .await
     .expect("joins");
     assert_eq!(output.status.code(), Some(0), "{output:?}");
-    // No target given: the built-in reference target answers.
+    // No target given: the built-in reference target answers, and the run says so.
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("reference target: "));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(
+            "warning: AUTHPROBE_TARGET is set but empty: the suites run against the built-in reference target"
+        ),
+        "{output:?}"
+    );
 }
 
 #[tokio::test]
