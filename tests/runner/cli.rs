@@ -434,6 +434,30 @@ steps:
 }
 
 #[tokio::test]
+async fn an_api_key_as_short_as_a_word_is_not_taken_for_a_secret() {
+    let server = TestServer::start().await;
+    let dir = scratch("api-key-word");
+    std::fs::write(
+        dir.join("keys.yaml"),
+        "name: keys\nsteps:\n  - name: a wrong key is refused\n    request:\n      url: /echo\n      api_key: { header: X-Key, value: wrong }\n",
+    )
+    .expect("writes suite");
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "keys.yaml".into(),
+            "--target".into(),
+            server.url.to_string(),
+        ],
+        &dir,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let results = std::fs::read_to_string(dir.join("reports/results.json")).expect("report");
+    assert!(results.contains("\"a wrong key is refused\""), "{results}");
+}
+
+#[tokio::test]
 async fn a_password_in_the_target_url_never_reaches_a_report() {
     let server = TestServer::start().await;
     let dir = scratch("target-password");
