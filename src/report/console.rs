@@ -78,8 +78,10 @@ impl<W: Write + Send> ConsoleListener<W> {
         } else {
             String::new()
         };
-        // A declared secret written in a step's name is masked there too.
+        // A declared secret written in a step's name is masked there too; a bidi override in
+        // it would reorder the line.
         let name = self.redactor.mask(&step.name);
+        let name = Shown(&name);
         if step.status == StepStatus::Skipped {
             // Nothing was sent: no time to show.
             writeln!(out, "  {style}{mark}{style:#} {name} {DIM}(skipped){DIM:#}")?;

@@ -17,6 +17,7 @@
 
 mod steps;
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
@@ -265,8 +266,8 @@ struct ReportView<'a> {
 #[derive(Serialize)]
 struct FailureLink<'a> {
     id: String,
-    suite: &'a str,
-    step: &'a str,
+    suite: Cow<'a, str>,
+    step: Cow<'a, str>,
     status: &'static str,
     reason: String,
 }
@@ -274,8 +275,8 @@ struct FailureLink<'a> {
 #[derive(Serialize)]
 struct SuiteView<'a> {
     id: String,
-    name: &'a str,
-    description: Option<&'a str>,
+    name: Cow<'a, str>,
+    description: Option<Cow<'a, str>>,
     file: &'a str,
     tags: &'a [String],
     status: &'static str,
@@ -301,10 +302,10 @@ impl<'a> ReportView<'a> {
                     })
                     .map(move |(step_index, step)| FailureLink {
                         id: step_id(suite_index, step_index),
-                        suite: &suite.name,
-                        step: &step.name,
+                        suite: steps::visible(&suite.name),
+                        step: steps::visible(&step.name),
                         status: status_name(step.status),
-                        reason: failure_reason(step),
+                        reason: steps::visible(&failure_reason(step)).into_owned(),
                     })
             })
             .collect();
@@ -354,8 +355,8 @@ impl<'a> SuiteView<'a> {
         let summary = Summary::of(std::slice::from_ref(suite));
         SuiteView {
             id: format!("suite-{}", index + 1),
-            name: &suite.name,
-            description: suite.description.as_deref(),
+            name: steps::visible(&suite.name),
+            description: suite.description.as_deref().map(steps::visible),
             file: &suite.file,
             tags: &suite.tags,
             status: if !summary.all_passed() {
@@ -429,6 +430,25 @@ mod tests {
             !html.contains("<!--authprobe steps"),
             "a place left unfilled"
         );
+    }
+
+    #[test]
+    fn characters_a_page_would_hide_or_use_to_reorder_text_are_shown_as_escapes() {
+        use crate::runner::result::fixtures::{run_with, step_holding};
+        let mut step = step_holding("gnp\u{202e}exe\u{0}end");
+        step.name = "login \u{202e}deliaf".to_owned();
+        let mut run = run_with(vec![step]);
+        run.suites[0].name = "Suite \u{2067}one".to_owned();
+        run.summary = Summary::of(&run.suites);
+        let html = page(&run);
+        for hidden in ['\u{202e}', '\u{2067}', '\u{0}'] {
+            assert!(!html.contains(hidden), "{hidden:?} in the page");
+        }
+        assert!(html.contains("login \\u{202e}deliaf"), "the failures list");
+        assert!(html.contains("Suite \\u{2067}one"), "the suite's heading");
+        assert!(html.contains("gnp\\u{202e}exe\\u{0000}end"), "a body");
+        // Text that is only unusual stays as it is.
+        assert_eq!(steps::visible("مرحبا\ttab"), "مرحبا\ttab");
     }
 
     #[test]

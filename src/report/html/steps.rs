@@ -350,10 +350,16 @@ impl JwtView {
     }
 }
 
-/// Appends `text` to `out` with `& < > " ' /` escaped, as tera escapes HTML.
+/// Appends `text` to `out` with `& < > " ' /` escaped, as tera escapes HTML, and the characters a
+/// page would not show as they are written as `\u{202e}`: control characters (a NUL in a binary
+/// body) and those that reorder a line (a bidi override would make an actual value read
+/// backwards, or spill into the expected one beside it).
 fn escape(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
     let mut written = 0;
-    for (index, byte) in text.bytes().enumerate() {
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
         let entity = match byte {
             b'&' => "&amp;",
             b'<' => "&lt;",
@@ -361,14 +367,55 @@ fn escape(out: &mut String, text: &str) {
             b'"' => "&quot;",
             b'\'' => "&#x27;",
             b'/' => "&#x2F;",
-            _ => continue,
+            // The lead bytes of C0 and DEL, C1 (U+0080..U+009F), U+061C and U+200E..U+2069.
+            0x00..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f | 0xc2 | 0xd8 | 0xe2 => {
+                let c = text[index..].chars().next().unwrap_or_default();
+                if is_hidden_on_a_page(c) {
+                    out.push_str(&text[written..index]);
+                    let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
+                    index += c.len_utf8();
+                    written = index;
+                } else {
+                    index += c.len_utf8();
+                }
+                continue;
+            }
+            _ => {
+                index += 1;
+                continue;
+            }
         };
         // The bytes escaped are ASCII: `index` is on a character boundary.
         out.push_str(&text[written..index]);
         out.push_str(entity);
-        written = index + 1;
+        index += 1;
+        written = index;
     }
     out.push_str(&text[written..]);
+}
+
+/// `text` with the characters [`escape`] writes as `\u{…}` written so, for what tera escapes.
+pub(super) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(is_hidden_on_a_page) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hidden_on_a_page(c) {
+            let _ = write!(shown, "\\u{{{:04x}}}", u32::from(c));
+        } else {
+            shown.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(shown)
+}
+
+fn is_hidden_on_a_page(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// Appends a number; writing into a `String` cannot fail.
