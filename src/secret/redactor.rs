@@ -425,13 +425,14 @@ impl Redactor {
             return;
         }
         // A JWT's signature is what makes it a credential; its header and claims stay readable
-        // in every report, so the signature is the secret. An unsigned token is a credential as
-        // it stands (a target that takes `alg: none` would take it again): all of it is.
+        // in every report, so the signature is the secret. An unsigned token (a forgery sent
+        // with `jwt_drop_signature`, an `alg: none` variant) has none: anyone can write it from
+        // the header and claims the report shows, and masking it would hide those of the
+        // genuine token it was made from, in every step.
         match self.signature_of_whole_jwt(secret) {
-            Some(signature) if !signature.is_empty() => {
-                self.insert(signature, MIN_LEARNT_SECRET_LEN);
-            }
-            _ => self.insert(secret, MIN_LEARNT_SECRET_LEN),
+            Some("") => {}
+            Some(signature) => self.insert(signature, MIN_LEARNT_SECRET_LEN),
+            None => self.insert(secret, MIN_LEARNT_SECRET_LEN),
         }
     }
 
@@ -1470,25 +1471,34 @@ mod tests {
     }
 
     #[test]
-    fn a_signed_bearer_shows_its_claims_and_an_unsigned_one_nothing() {
+    fn a_signed_bearer_shows_its_claims_and_an_unsigned_one_all_of_it() {
         let signed = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl";
         let unsigned = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.";
+        // The genuine token with its signature dropped (`jwt_drop_signature`).
+        let dropped = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.";
         let mut redactor = Redactor::default();
         redactor.learn_credential(&format!("Bearer {signed}"));
         redactor.learn_credential(&format!("Bearer {unsigned}"));
+        redactor.learn_credential(&format!("Bearer {dropped}"));
         let secrets: Vec<&str> = redactor.secrets().collect();
-        assert_eq!(secrets, ["c2lnbmF0dXJl", unsigned]);
+        assert_eq!(
+            secrets,
+            ["c2lnbmF0dXJl"],
+            "a forgery anyone can write is no secret"
+        );
         assert_eq!(
             redactor.mask_header("Authorization", &format!("Bearer {signed}")),
             format!("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.{MASK}")
         );
+        for forged in [unsigned, dropped] {
+            assert_eq!(
+                redactor.mask_header("Authorization", &format!("Bearer {forged}")),
+                format!("Bearer {forged}")
+            );
+        }
         assert_eq!(
-            redactor.mask_header("Authorization", &format!("Bearer {unsigned}")),
-            format!("Bearer {MASK}")
-        );
-        assert_eq!(
-            redactor.mask(&format!("{{\"access_token\":\"{unsigned}\"}}")),
-            format!("{{\"access_token\":\"{MASK}\"}}")
+            redactor.mask(&format!("{{\"access_token\":\"{signed}\"}}")),
+            format!("{{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.{MASK}\"}}")
         );
     }
 
