@@ -17,18 +17,32 @@ pub struct RecordedRequest {
 }
 
 /// A response as received. Header names are lowercase; the body is kept whole (up to the limit).
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    #[serde(serialize_with = "serialize_body")]
     pub body: Vec<u8>,
-    #[serde(skip)]
     json: OnceLock<Option<Value>>,
 }
 
-fn serialize_body<S: serde::Serializer>(body: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&String::from_utf8_lossy(body))
+/// `body` when the body is UTF-8 text, `body_base64` when it is not (an image, a gzip body): as
+/// text, its bytes would be lost to replacement characters.
+impl Serialize for Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine as _;
+        use serde::ser::SerializeStruct as _;
+        let mut response = serializer.serialize_struct("Response", 3)?;
+        response.serialize_field("status", &self.status)?;
+        response.serialize_field("headers", &self.headers)?;
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => response.serialize_field("body", text)?,
+            Err(_) => response.serialize_field(
+                "body_base64",
+                &base64::engine::general_purpose::STANDARD.encode(&self.body),
+            )?,
+        }
+        response.end()
+    }
 }
 
 impl Response {
@@ -156,5 +170,24 @@ impl Exchange {
             ExchangeOutcome::Response(response) => Some(response),
             ExchangeOutcome::Error(_) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_text_when_it_is_utf8_and_base64_when_it_is_not() {
+        let text = Response::new(200, Vec::new(), b"{\"a\":1}".to_vec());
+        assert_eq!(
+            serde_json::to_value(&text).expect("serializes"),
+            serde_json::json!({ "status": 200, "headers": [], "body": "{\"a\":1}" })
+        );
+        let png = Response::new(200, Vec::new(), vec![0x89, b'P', b'N', b'G', 0xff, 0]);
+        assert_eq!(
+            serde_json::to_value(&png).expect("serializes"),
+            serde_json::json!({ "status": 200, "headers": [], "body_base64": "iVBOR/8A" })
+        );
     }
 }

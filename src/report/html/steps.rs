@@ -201,7 +201,10 @@ impl<'a> ExchangeView<'a> {
             ExchangeOutcome::Response(response) => (
                 Some(response.status),
                 headers(&response.headers),
-                (!response.body.is_empty()).then(|| BodyView::new(&response.text(), body_limit)),
+                (!response.body.is_empty()).then(|| match std::str::from_utf8(&response.body) {
+                    Ok(text) => BodyView::new(text, body_limit),
+                    Err(_) => BodyView::binary(&response.body),
+                }),
                 None,
             ),
             ExchangeOutcome::Error(error) => (None, Vec::new(), None, Some(error)),
@@ -239,6 +242,22 @@ fn headers(pairs: &[(String, String)]) -> Vec<HeaderView<'_>> {
 }
 
 impl BodyView {
+    /// A body that is not UTF-8 text: its size and its first bytes in hex.
+    fn binary(body: &[u8]) -> Self {
+        const SHOWN: usize = 64;
+        let mut text =
+            String::from("not UTF-8 text (results.json has it as body_base64); it begins:\n");
+        for (index, byte) in body.iter().take(SHOWN).enumerate() {
+            let separator = if index % 16 == 15 { "\n" } else { " " };
+            let _ = write!(text, "{byte:02x}{separator}");
+        }
+        BodyView {
+            text: text.trim_end().to_owned(),
+            size: format!("{} binary", format_size(body.len())),
+            truncated: false,
+        }
+    }
+
     /// Pretty JSON when it is JSON; cut at `limit` bytes on a character boundary.
     fn new(text: &str, limit: usize) -> Self {
         let pretty = serde_json::from_str::<Value>(text)
@@ -719,6 +738,21 @@ mod tests {
         let small = BodyView::new(r#"{"a":1}"#, MAX_BODY_BYTES);
         assert_eq!(small.text, "{\n  \"a\": 1\n}");
         assert!(!small.truncated);
+    }
+
+    #[test]
+    fn a_binary_body_shows_its_true_size_and_first_bytes() {
+        let mut body = vec![0x89, b'P', b'N', b'G'];
+        body.resize(10_240, 0xff);
+        let view = BodyView::binary(&body);
+        assert_eq!(view.size, "10.0 KiB binary");
+        assert!(!view.truncated);
+        assert!(
+            view.text.contains("it begins:\n89 50 4e 47 ff"),
+            "{}",
+            view.text
+        );
+        assert_eq!(view.text.lines().count(), 5, "{}", view.text);
     }
 
     /// Steps that take every branch of the markup: failures with an error and a transport
