@@ -283,6 +283,8 @@ fn check_step(
         }),
         Some(stored) => {
             let diff = unified_diff(&comparable(&stored), &comparable(&actual), &accepted_file);
+            // Compared without the `#` lines that head each file, numbered as the files are.
+            let diff = shift_line_numbers(&diff, header_lines(&stored), header_lines(&actual));
             let (added, removed) = changed_lines(&diff);
             if may_accept {
                 write(&paths.accepted).and_then(|()| store::remove(&paths.pending)).map(|()| Outcome {
@@ -325,6 +327,50 @@ pub fn unified_diff(accepted: &str, actual: &str, accepted_name: &str) -> String
         .context_radius(3)
         .header(accepted_name, "this run")
         .to_string()
+}
+
+/// How many `#` lines head a snapshot file (what [`comparable`] leaves out).
+fn header_lines(text: &str) -> usize {
+    text.lines()
+        .take_while(|line| line.starts_with('#'))
+        .count()
+}
+
+/// `diff` with each hunk's line numbers moved down by `accepted` and `actual` lines.
+fn shift_line_numbers(diff: &str, accepted: usize, actual: usize) -> String {
+    let shift = |range: &str, by: usize| -> Option<String> {
+        let (start, count) = match range.split_once(',') {
+            Some((start, count)) => (start, Some(count)),
+            None => (range, None),
+        };
+        let start: usize = start.parse().ok()?;
+        // An empty side is numbered by the line before it, which may be 0.
+        let start = if count == Some("0") && start == 0 && by > 0 {
+            by
+        } else {
+            start + by
+        };
+        Some(match count {
+            Some(count) => format!("{start},{count}"),
+            None => start.to_string(),
+        })
+    };
+    let mut shifted = String::with_capacity(diff.len());
+    for line in diff.split_inclusive('\n') {
+        let renumbered = line
+            .strip_prefix("@@ -")
+            .and_then(|rest| rest.split_once(" @@"))
+            .and_then(|(ranges, tail)| {
+                let (old, new) = ranges.split_once(" +")?;
+                Some(format!(
+                    "@@ -{} +{} @@{tail}",
+                    shift(old, accepted)?,
+                    shift(new, actual)?
+                ))
+            });
+        shifted.push_str(renumbered.as_deref().unwrap_or(line));
+    }
+    shifted
 }
 
 fn changed_lines(diff: &str) -> (usize, usize) {
@@ -443,5 +489,21 @@ mod tests {
         );
         assert!(diff.contains("-{\"a\": 1}\n+{\"a\": 2}\n"), "{diff}");
         assert_eq!(changed_lines(&diff), (1, 1));
+    }
+
+    #[test]
+    fn a_diff_numbers_lines_as_the_files_are_numbered_with_their_headers() {
+        let accepted = "# authprobe snapshot\n# step: t\nHTTP 200\n\n{\"a\": 1}\n";
+        let actual = "# authprobe snapshot\n# step: t\n# new header\nHTTP 200\n\n{\"a\": 2}\n";
+        let diff = unified_diff(&comparable(accepted), &comparable(actual), "t.snap");
+        assert!(diff.contains("@@ -1,3 +1,3 @@"), "{diff}");
+        let diff = shift_line_numbers(&diff, header_lines(accepted), header_lines(actual));
+        assert!(diff.contains("@@ -3,3 +4,3 @@\n"), "{diff}");
+        // Line 5 of the accepted file is the one that changed.
+        assert_eq!(accepted.lines().nth(4), Some("{\"a\": 1}"));
+        assert_eq!(
+            shift_line_numbers("@@ -0,0 +1 @@\n+x\n", 2, 2),
+            "@@ -2,0 +3 @@\n+x\n"
+        );
     }
 }
