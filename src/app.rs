@@ -249,6 +249,7 @@ pub fn run(
         fail_fast: config.fail_fast,
         client: crate::http::ClientOptions {
             insecure: config.insecure,
+            ca_certs: config.ca_certs.clone(),
             max_body_bytes: config.max_body_bytes,
         },
         stand_ins: None,

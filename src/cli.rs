@@ -173,6 +173,9 @@ struct RunArgs {
     /// Accept invalid TLS certificates (never in production CI).
     #[arg(long)]
     insecure: bool,
+    /// Trust the CA certificates in this PEM file too (a staging server's private CA); repeatable.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Vec<PathBuf>,
     /// Where reports are written.
     #[arg(long, default_value = "reports", value_name = "DIR")]
     report_dir: PathBuf,
@@ -283,6 +286,19 @@ fn parse_target(text: &str) -> Result<TargetUrl, String> {
         return Err(format!("`{text}` is not an http(s) URL: {hint}"));
     }
     Ok(TargetUrl(Some(url)))
+}
+
+/// The certificates of a `--ca-cert` PEM file.
+fn read_ca_certs(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, AppError> {
+    let shown = path.display();
+    let pem = std::fs::read(path)
+        .map_err(|error| AppError::Usage(format!("--ca-cert {shown}: {error}")))?;
+    match reqwest::Certificate::from_pem_bundle(&pem) {
+        Ok(certs) if !certs.is_empty() => Ok(certs),
+        _ => Err(AppError::Usage(format!(
+            "--ca-cert {shown}: no certificate in it (a PEM file of `-----BEGIN CERTIFICATE-----` blocks)"
+        ))),
+    }
 }
 
 /// A leeway in whole seconds, as jsonwebtoken counts it (a part of a second counts as one).
@@ -428,6 +444,14 @@ fn run_config(args: RunArgs) -> Result<RunConfig, AppError> {
         fail_fast: args.fail_fast,
         timeout: args.timeout,
         insecure: args.insecure,
+        ca_certs: args
+            .ca_cert
+            .iter()
+            .map(|path| read_ca_certs(path))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect(),
         max_body_bytes: args.max_body_size,
         report_dir: args.report_dir,
         reports: args.reports,

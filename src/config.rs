@@ -46,6 +46,8 @@ pub struct RunConfig {
     pub fail_fast: bool,
     pub timeout: Duration,
     pub insecure: bool,
+    /// CA certificates trusted besides the built-in roots (`--ca-cert`).
+    pub ca_certs: Vec<reqwest::Certificate>,
     pub max_body_bytes: usize,
     pub report_dir: PathBuf,
     /// Which file reports to write.

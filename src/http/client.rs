@@ -16,6 +16,8 @@ use super::exchange::{
 pub struct ClientOptions {
     /// Accept invalid TLS certificates. Off unless `--insecure`.
     pub insecure: bool,
+    /// Trusted besides the built-in roots (`--ca-cert`).
+    pub ca_certs: Vec<reqwest::Certificate>,
     /// Responses larger than this fail the step instead of filling memory.
     pub max_body_bytes: usize,
 }
@@ -24,6 +26,7 @@ impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
             insecure: false,
+            ca_certs: Vec::new(),
             max_body_bytes: 4 * 1024 * 1024,
         }
     }
@@ -47,11 +50,14 @@ pub struct HttpClient {
 
 impl HttpClient {
     pub fn new(options: &ClientOptions) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .danger_accept_invalid_certs(options.insecure)
-            .user_agent(concat!("authprobe/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+            .user_agent(concat!("authprobe/", env!("CARGO_PKG_VERSION")));
+        for cert in &options.ca_certs {
+            builder = builder.add_root_certificate(cert.clone());
+        }
+        let client = builder.build()?;
         Ok(HttpClient {
             client,
             max_body_bytes: options.max_body_bytes,
@@ -192,9 +198,16 @@ fn transport_error(error: &reqwest::Error, timeout: Duration) -> TransportError 
         };
     }
     if error.is_connect() {
+        // rustls names the problem (`UnknownIssuer`, `NotValidForName`) but not what to do.
+        let hint = if chain.contains("certificate") {
+            " (the target's TLS certificate is not trusted: give its CA with --ca-cert FILE, or \
+             --insecure for a test server)"
+        } else {
+            ""
+        };
         return TransportError {
             kind: TransportErrorKind::Connect,
-            message: format!("could not connect: {chain}"),
+            message: format!("could not connect: {chain}{hint}"),
         };
     }
     if error.is_builder() {

@@ -20,6 +20,7 @@ fn config(flaws: FlawSet, report_dir: PathBuf) -> RunConfig {
         fail_fast: false,
         timeout: Duration::from_secs(10),
         insecure: false,
+        ca_certs: Vec::new(),
         max_body_bytes: 1024 * 1024,
         reports: authprobe::report::ReportFormat::ALL.to_vec(),
         snapshots: authprobe::snapshot::SnapshotOptions {

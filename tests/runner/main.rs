@@ -11,3 +11,4 @@ mod invalid;
 mod progress;
 mod requests;
 mod support;
+mod tls;
