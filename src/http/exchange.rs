@@ -85,10 +85,17 @@ impl Response {
         String::from_utf8_lossy(&self.body)
     }
 
-    /// The body parsed as JSON, once, on first use; `None` when it is not JSON.
+    /// The body parsed as JSON, once, on first use; `None` when it is not JSON. A UTF-8 byte order
+    /// mark before it (some .NET and PowerShell servers write one) is not part of the JSON.
     pub fn json(&self) -> Option<&Value> {
         self.json
-            .get_or_init(|| serde_json::from_slice(&self.body).ok())
+            .get_or_init(|| {
+                let body = self
+                    .body
+                    .strip_prefix(b"\xef\xbb\xbf")
+                    .unwrap_or(&self.body);
+                serde_json::from_slice(body).ok()
+            })
             .as_ref()
     }
 
@@ -189,5 +196,11 @@ mod tests {
             serde_json::to_value(&png).expect("serializes"),
             serde_json::json!({ "status": 200, "headers": [], "body_base64": "iVBOR/8A" })
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_json_is_not_part_of_it() {
+        let response = Response::new(200, Vec::new(), b"\xef\xbb\xbf{\"a\":1}".to_vec());
+        assert_eq!(response.json(), Some(&serde_json::json!({ "a": 1 })));
     }
 }
