@@ -4,7 +4,8 @@
 //! says; otherwise a 2xx, or the redirect a step expects (`expect.status` of a 3xx, and its
 //! `expect.redirect` when it has one: the 302 of a one-time login link, not the 302 back to the
 //! login page), and never a refusal, whatever the step expects. The step's assertions and
-//! captures then read the first granted answer, or the first answer when none was.
+//! captures then read the first granted answer, or the first answer when none was; the other
+//! answers follow it, labelled `race answer N of M`, so that a report shows each grant.
 
 use serde_json::Value;
 use tokio::task::JoinSet;
@@ -15,7 +16,8 @@ use crate::assert::{self, Bindings, CheckResult, MockCallsView, Observed, matche
 use crate::http::{Exchange, OutgoingRequest};
 use crate::suite::{AssertionKind, Race, Step};
 
-/// Sends the race and returns the exchange the step goes on with, and the race's verdict.
+/// Sends the race and returns its exchanges, the one the step goes on with first (the others
+/// labelled), and the race's verdict.
 pub(super) async fn run(
     state: &SuiteState<'_>,
     step: &Step,
@@ -94,10 +96,21 @@ pub(super) async fn run(
         line: race.span.line,
         diff: None,
     };
-    let first_success = grants.iter().position(|granted| *granted);
-    let kept = first_success.unwrap_or(0);
-    let exchange = exchanges.into_iter().nth(kept);
-    (exchange.into_iter().collect(), check)
+    let kept = grants.iter().position(|granted| *granted).unwrap_or(0);
+    let count = exchanges.len();
+    let mut ordered = Vec::with_capacity(count);
+    let mut others = Vec::with_capacity(count.saturating_sub(1));
+    for (index, mut exchange) in exchanges.into_iter().enumerate() {
+        if index == kept {
+            ordered.push(exchange);
+        } else {
+            let outcome = if grants[index] { "granted" } else { "refused" };
+            exchange.label = Some(format!("race answer {} of {count} ({outcome})", index + 1));
+            others.push(exchange);
+        }
+    }
+    ordered.append(&mut others);
+    (ordered, check)
 }
 
 /// Whether the answer granted the request, when the suite does not say what a grant is: a 2xx,

@@ -263,7 +263,12 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
             (exchanges, Some(url), None)
         }
     };
-    let Some(last) = exchanges.last() else {
+    // The last hop of the step's own request: a race's other answers follow it, labelled.
+    let Some(last) = exchanges
+        .iter()
+        .rev()
+        .find(|exchange| exchange.label.is_none())
+    else {
         return Attempt::error(exchanges, "no request was sent".to_owned()).with_secrets(secrets);
     };
     let response = match &last.outcome {

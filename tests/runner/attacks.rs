@@ -369,15 +369,24 @@ async fn a_race_fails_when_more_requests_succeed_than_allowed_and_passes_otherwi
     let outcome = check(step, "race: at most 1 of 5 succeed");
     assert!(outcome.passed, "{}", outcome.actual);
     assert_eq!(outcome.actual, "1 succeeded (200 ×1, 401 ×4)");
-    assert_eq!(
-        step.exchanges.len(),
-        1,
-        "the step goes on with the one success"
-    );
+    // The step goes on with the one success; every other answer follows it, labelled.
+    assert_eq!(step.exchanges.len(), 5);
     assert_eq!(
         step.exchanges[0].response().map(|response| response.status),
         Some(200)
     );
+    assert!(step.exchanges[0].label.is_none());
+    for exchange in &step.exchanges[1..] {
+        let label = exchange.label.as_deref().unwrap_or_default();
+        assert!(
+            label.starts_with("race answer ") && label.ends_with(" of 5 (refused)"),
+            "{label}"
+        );
+        assert_eq!(
+            exchange.response().map(|response| response.status),
+            Some(401)
+        );
+    }
 }
 
 #[tokio::test]

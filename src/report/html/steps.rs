@@ -533,10 +533,35 @@ impl StepView<'_> {
                 }
                 out.push_str("</h3>");
             }
-            if index == own {
-                out.push_str("<h3>Attacks (");
-                number(out, self.exchanges.len() - own);
-                out.push_str(" requests)</h3>");
+            if index >= own {
+                let is_race = |exchange: &ExchangeView<'_>| {
+                    exchange
+                        .label
+                        .is_some_and(|label| label.starts_with("race answer "))
+                };
+                let starts_race =
+                    is_race(exchange) && (index == own || !is_race(&self.exchanges[index - 1]));
+                let starts_attacks =
+                    !is_race(exchange) && (index == own || is_race(&self.exchanges[index - 1]));
+                if starts_race {
+                    let answers = self.exchanges[index..]
+                        .iter()
+                        .take_while(|exchange| is_race(exchange))
+                        .count();
+                    out.push_str("<h3>The race's other answers (");
+                    number(out, answers);
+                    out.push_str(")</h3>");
+                } else if starts_attacks {
+                    out.push_str("<h3>Attacks (");
+                    number(
+                        out,
+                        self.exchanges[index..]
+                            .iter()
+                            .filter(|exchange| !is_race(exchange))
+                            .count(),
+                    );
+                    out.push_str(" requests)</h3>");
+                }
             }
             exchange.write(out);
         }
@@ -931,5 +956,36 @@ mod tests {
         );
         assert!(attacked.contains("attack jwt &lt;z&gt;: request header authorization"));
         insta::assert_snapshot!("steps_of_every_kind", html);
+    }
+
+    #[test]
+    fn a_race_shows_its_other_answers_under_their_own_heading_before_any_attack() {
+        let mut step = steps_of_every_kind().pop().expect("the attacked step");
+        let answer = |label: &str| Exchange {
+            label: Some(label.to_owned()),
+            request: step.exchanges[0].request.clone(),
+            outcome: ExchangeOutcome::Response(Response::new(200, Vec::new(), Vec::new())),
+            duration_ms: 1.0,
+        };
+        let answers = [
+            answer("race answer 2 of 3 (granted)"),
+            answer("race answer 3 of 3 (refused)"),
+        ];
+        step.exchanges.splice(1..1, answers);
+        let mut html = String::new();
+        StepView::new(
+            "step-1-1".to_owned(),
+            "suites/x.yaml",
+            &step,
+            &Redactor::default(),
+        )
+        .write(&mut html);
+        let at = |needle: &str| {
+            html.find(needle)
+                .unwrap_or_else(|| panic!("{needle} missing"))
+        };
+        assert!(at("Request and response") < at("The race's other answers (2)"));
+        assert!(at("The race's other answers (2)") < at("race answer 2 of 3 (granted)"));
+        assert!(at("race answer 3 of 3 (refused)") < at("Attacks (2 requests)"));
     }
 }
