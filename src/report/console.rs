@@ -139,6 +139,9 @@ impl<W: Write + Send> RunListener for ConsoleListener<W> {
             }
             RunEvent::StepFinished { step, .. } => self.step(step),
             RunEvent::SuiteFinished(_) => writeln!(self.out),
+            RunEvent::Warning(warning) => {
+                writeln!(self.out, "  {SKIP}warning:{SKIP:#} {}", Shown(warning))
+            }
         };
     }
 }

@@ -15,6 +15,9 @@ pub enum RunEvent<'a> {
         step: &'a StepResult,
     },
     SuiteFinished(&'a SuiteResult),
+    /// Something the run cannot do as the suite asks, that does not fail it: a declared secret
+    /// too short to mask.
+    Warning(&'a str),
 }
 
 pub trait RunListener: Send {

@@ -181,6 +181,20 @@ pub(super) async fn run_suite(
         prepared_url: None,
     };
     let setup_error = initial_scope(&mut state).await.err();
+    for name in &suite.secrets {
+        let length = match state.scope.get(name) {
+            Some(Value::String(text)) => text.trim().len(),
+            _ => continue,
+        };
+        if (1..crate::secret::MIN_SECRET_LEN).contains(&length) {
+            listener.on_event(RunEvent::Warning(&format!(
+                "secret `{name}` is {length} character{} long: too short to mask anywhere \
+                 (secrets of {} characters or more are masked)",
+                if length == 1 { "" } else { "s" },
+                crate::secret::MIN_SECRET_LEN
+            )));
+        }
+    }
     let mut finished = Finished {
         listener,
         suite,

@@ -458,6 +458,34 @@ async fn an_api_key_as_short_as_a_word_is_not_taken_for_a_secret() {
 }
 
 #[tokio::test]
+async fn a_declared_secret_too_short_to_mask_is_named_in_a_warning() {
+    let server = TestServer::start().await;
+    let dir = scratch("short-declared-secret");
+    std::fs::write(
+        dir.join("pin.yaml"),
+        "name: pin\nsecrets: [pin, password]\nvars: { pin: \"123\", password: long-enough }\nsteps:\n  - name: landing\n    request: { url: /landing }\n",
+    )
+    .expect("writes suite");
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "pin.yaml".into(),
+            "--target".into(),
+            server.url.to_string(),
+        ],
+        &dir,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("warning: secret `pin` is 3 characters long: too short to mask anywhere"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("`password`"), "{stdout}");
+}
+
+#[tokio::test]
 async fn a_password_in_the_target_url_never_reaches_a_report() {
     let server = TestServer::start().await;
     let dir = scratch("target-password");

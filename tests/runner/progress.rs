@@ -23,6 +23,7 @@ impl RunListener for Recorder {
             RunEvent::SuiteStarted { name, .. } => format!("suite {name}"),
             RunEvent::StepFinished { step, .. } => format!("step {} {:?}", step.name, step.status),
             RunEvent::SuiteFinished(result) => format!("end {}", result.steps.len()),
+            RunEvent::Warning(warning) => format!("warning {warning}"),
         };
         let _ = self.0.send(line);
     }
