@@ -87,16 +87,37 @@ pub fn check(
 /// How a value is shown in expected/actual lines: JSON, so that `"200"` and `200` differ visibly.
 pub fn show(value: &Value) -> String {
     const LIMIT: usize = 200;
+    const HEAD: usize = 140;
+    const TAIL: usize = 40;
     let text = value.to_string();
-    if text.len() > LIMIT {
-        let cut = (0..=LIMIT)
-            .rev()
-            .find(|&i| text.is_char_boundary(i))
-            .unwrap_or(0);
-        format!("{}… ({} bytes)", &text[..cut], text.len())
-    } else {
-        text
+    if text.len() <= LIMIT {
+        return text;
     }
+    // A long value keeps its start and its end, but never part of a token: masking finds a
+    // secret whole, and the first 140 characters of a refresh token would be shown as they are.
+    let bytes = text.as_bytes();
+    let mut head = HEAD;
+    while head > 0 && is_token_byte(bytes[head - 1]) && is_token_byte(bytes[head]) {
+        head -= 1;
+    }
+    let mut tail = text.len() - TAIL;
+    while tail < text.len() && is_token_byte(bytes[tail - 1]) && is_token_byte(bytes[tail]) {
+        tail += 1;
+    }
+    // Both cuts are next to an ASCII byte that is not a token's, or inside a run of multi-byte
+    // characters: move them onto a character boundary.
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{}…{} ({} bytes)", &text[..head], &text[tail..], text.len())
+}
+
+/// A byte a token is written with: base64 and base64url, hex, and what opaque tokens use.
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'+' | b'/' | b'=' | b'~')
 }
 
 pub fn show_actual(actual: Option<&Value>) -> String {
@@ -260,6 +281,32 @@ mod tests {
         let scope = Scope::default();
         let bindings = Bindings::new(&templates, &scope);
         check(&matcher, actual.as_ref(), &bindings).expect("no templates to fail")
+    }
+
+    #[test]
+    fn a_long_value_keeps_its_start_and_end_but_no_part_of_a_token() {
+        let token = "rt_".to_owned() + &"A1b2C3d4E5".repeat(30);
+        assert_eq!(show(&json!(token)), "\"…\" (305 bytes)");
+        let jwt = format!(
+            "eyJhbGciOiJIUzI1NiJ9.{}.{}",
+            "e".repeat(150),
+            "s".repeat(60)
+        );
+        let shown = show(&json!({ "access_token": jwt, "token_type": "Bearer" }));
+        assert!(
+            shown.starts_with("{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9.…"),
+            "{shown}"
+        );
+        assert!(
+            shown.ends_with("\",\"token_type\":\"Bearer\"} (273 bytes)"),
+            "{shown}"
+        );
+        let page = format!("<html><p>{}</p></html>", "word ".repeat(60));
+        let shown = show(&json!(page));
+        assert!(shown.starts_with("\"<html><p>word word "), "{shown}");
+        assert!(shown.ends_with("word </p></html>\" (322 bytes)"), "{shown}");
+        let accents = "é".repeat(150);
+        assert!(show(&json!(accents)).ends_with(" (302 bytes)"));
     }
 
     #[test]

@@ -486,6 +486,40 @@ async fn a_declared_secret_too_short_to_mask_is_named_in_a_warning() {
 }
 
 #[tokio::test]
+async fn a_long_token_in_a_failed_check_is_not_shown_in_part() {
+    let server = TestServer::start().await;
+    let dir = scratch("long-token-check");
+    let token = format!("rt_{}", "A1b2C3d4E5".repeat(30));
+    std::fs::write(
+        dir.join("long.yaml"),
+        format!(
+            "name: long\nsteps:\n  - name: refresh\n    request: {{ url: \"/echo?refresh_token={token}\" }}\n    expect:\n      json: {{ $.query.refresh_token: {{ eq: nope }} }}\n"
+        ),
+    )
+    .expect("writes suite");
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "long.yaml".into(),
+            "--target".into(),
+            server.url.to_string(),
+        ],
+        &dir,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    // Cut to fit a line, the token would be a part of it that masking, which finds a secret
+    // whole, does not recognise.
+    let piece = &token[40..60];
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains(piece), "{stdout}");
+    for report in ["results.json", "index.html", "junit.xml"] {
+        let text = std::fs::read_to_string(dir.join("reports").join(report)).expect("report");
+        assert!(!text.contains(piece), "{report} shows part of the token");
+    }
+}
+
+#[tokio::test]
 async fn a_password_in_the_target_url_never_reaches_a_report() {
     let server = TestServer::start().await;
     let dir = scratch("target-password");
