@@ -93,14 +93,30 @@ pub fn show(value: &Value) -> String {
     if text.len() <= LIMIT {
         return text;
     }
-    // A long value keeps its start and its end, but never part of a token: masking finds a
-    // secret whole, and the first 140 characters of a refresh token would be shown as they are.
+    format!(
+        "{} ({} bytes)",
+        cut_outside_tokens(&text, HEAD, TAIL),
+        text.len()
+    )
+}
+
+/// The first `head` and last `tail` bytes of `text` around a `…`, but never part of a token:
+/// masking finds a secret whole, and the first 140 characters of a refresh token would be shown
+/// as they are. `text` itself when it is no longer than that.
+pub(crate) fn cut_outside_tokens(
+    text: &str,
+    head: usize,
+    tail: usize,
+) -> std::borrow::Cow<'_, str> {
+    if text.len() <= head + tail {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let bytes = text.as_bytes();
-    let mut head = HEAD;
+    let mut head = head;
     while head > 0 && is_token_byte(bytes[head - 1]) && is_token_byte(bytes[head]) {
         head -= 1;
     }
-    let mut tail = text.len() - TAIL;
+    let mut tail = text.len() - tail;
     while tail < text.len() && is_token_byte(bytes[tail - 1]) && is_token_byte(bytes[tail]) {
         tail += 1;
     }
@@ -112,7 +128,7 @@ pub fn show(value: &Value) -> String {
     while !text.is_char_boundary(tail) {
         tail += 1;
     }
-    format!("{}…{} ({} bytes)", &text[..head], &text[tail..], text.len())
+    std::borrow::Cow::Owned(format!("{}…{}", &text[..head], &text[tail..]))
 }
 
 /// A byte a token is written with: base64 and base64url, hex, and what opaque tokens use.

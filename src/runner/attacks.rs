@@ -537,11 +537,7 @@ fn control(name: &str, status: u16, span: Span) -> CheckResult {
 
 fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    match text.char_indices().nth(BODY_EXCERPT) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
+    crate::assert::matcher::cut_outside_tokens(text.trim(), BODY_EXCERPT, 0).into_owned()
 }
 
 async fn start_listener() -> Result<Option<Listener>, String> {
