@@ -246,11 +246,10 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
         Err(message) => return Attempt::error(Vec::new(), message),
     };
     // An API key sent under a name the redactor does not know (`X-Key`, `?k=`) is a secret all
-    // the same, whether or not the target answers; one as short as a word (`api_key: wrong`, a
-    // negative test's) is not a key, and masking it would mask that word everywhere.
+    // the same, whether or not the target answers, however short: a real key of six characters
+    // is still a key (a negative test's `api_key: wrong` masks that word, the price of it).
     let mut secrets: Vec<String> = request::api_key_sent(state, step, &request)
         .into_iter()
-        .filter(|key| key.trim().len() >= crate::secret::MIN_LEARNT_SECRET_LEN)
         .collect();
     let untouched = step.attacks.as_ref().map(|_| request.clone());
     let (exchanges, final_url, race_check) = match &step.race {

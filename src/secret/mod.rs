@@ -14,5 +14,5 @@ mod scan;
 
 pub use early::EarlyMask;
 pub use forms::{MIN_SECRET_LEN, encoded_forms};
-pub use redactor::{MASK, MIN_LEARNT_SECRET_LEN, Redactor, is_credential_header};
+pub use redactor::{MASK, Redactor, is_credential_header};
 pub use scan::{Leak, files_under, scan_files};

@@ -216,7 +216,7 @@ pub(super) const MAX_SMALL_CATCH_UP: usize = 32;
 /// real tokens are longer, and a short common word ("start", "admin") would be masked everywhere
 /// and trip the final leak scan on every JSON key that contains it. Declared secrets are masked
 /// from [`MIN_SECRET_LEN`] on.
-pub const MIN_LEARNT_SECRET_LEN: usize = 8;
+const MIN_LEARNT_SECRET_LEN: usize = 8;
 
 #[derive(Debug)]
 pub struct Redactor {

@@ -434,27 +434,33 @@ steps:
 }
 
 #[tokio::test]
-async fn an_api_key_as_short_as_a_word_is_not_taken_for_a_secret() {
+async fn a_short_api_key_from_the_environment_is_masked_under_any_name() {
     let server = TestServer::start().await;
-    let dir = scratch("api-key-word");
+    let dir = scratch("api-key-short");
     std::fs::write(
         dir.join("keys.yaml"),
-        "name: keys\nsteps:\n  - name: a wrong key is refused\n    request:\n      url: /echo\n      api_key: { header: X-Key, value: wrong }\n",
+        "name: keys\nsteps:\n  - name: in a header\n    request:\n      url: /echo\n      api_key: { header: X-Key, value: \"{{ env.AUTHPROBE_TEST_SHORT_KEY }}\" }\n  - name: in the query\n    request:\n      url: /echo\n      api_key: { query: k, value: \"{{ env.AUTHPROBE_TEST_SHORT_KEY }}\" }\n",
     )
     .expect("writes suite");
-    let output = authprobe(
-        vec![
-            "run".into(),
-            "keys.yaml".into(),
-            "--target".into(),
-            server.url.to_string(),
-        ],
-        &dir,
-    )
-    .await;
+    let dir_path = dir.to_path_buf();
+    let target = server.url.to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(binary())
+            .args(["run", "keys.yaml", "--target", &target])
+            .current_dir(dir_path)
+            .env("NO_COLOR", "1")
+            .env("AUTHPROBE_TEST_SHORT_KEY", "Zq7Wx9p")
+            .output()
+            .expect("runs")
+    })
+    .await
+    .expect("joins");
     assert_eq!(output.status.code(), Some(0), "{output:?}");
-    let results = std::fs::read_to_string(dir.join("reports/results.json")).expect("report");
-    assert!(results.contains("\"a wrong key is refused\""), "{results}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("Zq7Wx9p"));
+    for report in ["results.json", "index.html", "junit.xml"] {
+        let text = std::fs::read_to_string(dir.join("reports").join(report)).expect("report");
+        assert!(!text.contains("Zq7Wx9p"), "{report} shows the key");
+    }
 }
 
 #[tokio::test]
