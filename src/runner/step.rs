@@ -235,6 +235,12 @@ impl Attempt {
         self.secrets = secrets;
         self
     }
+
+    /// A race's verdict stands whatever became of the answer the step goes on with.
+    fn with_race(mut self, race_check: Option<CheckResult>) -> Self {
+        self.checks.extend(race_check);
+        self
+    }
 }
 
 /// One attempt at the step; with `defer`, its assertions are left for later.
@@ -255,6 +261,11 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
     let (exchanges, final_url, race_check) = match &step.race {
         Some(race) => {
             let (exchanges, check) = super::race::run(state, step, race, &request).await;
+            // The answer the step goes on with signs its identity in, as any other would.
+            if let Some(kept) = exchanges.first() {
+                let url = request.url.clone();
+                store_cookies(state, step, kept, &url);
+            }
             (exchanges, None, Some(check))
         }
         None => {
@@ -268,16 +279,22 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
         .rev()
         .find(|exchange| exchange.label.is_none())
     else {
-        return Attempt::error(exchanges, "no request was sent".to_owned()).with_secrets(secrets);
+        return Attempt::error(exchanges, "no request was sent".to_owned())
+            .with_secrets(secrets)
+            .with_race(race_check);
     };
     let response = match &last.outcome {
         ExchangeOutcome::Response(response) => response,
         ExchangeOutcome::Error(error) => {
             let message = error.message.clone();
-            return Attempt::error(exchanges, message).with_secrets(secrets);
+            return Attempt::error(exchanges, message)
+                .with_secrets(secrets)
+                .with_race(race_check);
         }
     };
+    // A race's answers are not hops: it does not follow redirects.
     if step.follow_redirects
+        && race_check.is_none()
         && exchanges.len() > MAX_REDIRECTS
         && matches!(response.status, 301 | 302 | 303 | 307 | 308)
         && response.header("location").is_some()
@@ -293,7 +310,8 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
             exchanges,
             "the request URL could not be read back".to_owned(),
         )
-        .with_secrets(secrets);
+        .with_secrets(secrets)
+        .with_race(race_check);
     };
     let mock_calls = state.mocks.calls();
     let jwks = super::attacks::fetch_jwks_documents(state, step, &url).await;
@@ -354,6 +372,21 @@ async fn attempt_once(state: &mut SuiteState<'_>, step: &Step, defer: bool) -> A
     }
 }
 
+/// Stores the cookies `exchange`'s response sets in the jar of the step's identity.
+fn store_cookies(state: &mut SuiteState<'_>, step: &Step, exchange: &Exchange, url: &Url) {
+    let Some(response) = exchange.response() else {
+        return;
+    };
+    let mut set_cookies = response.headers_named("set-cookie").peekable();
+    if set_cookies.peek().is_some() {
+        state
+            .jars
+            .entry(step.identity.clone().unwrap_or_default())
+            .or_default()
+            .store(set_cookies, url);
+    }
+}
+
 /// Sends the request and, when the step asks, follows redirects as a browser would: 303 (and 301/302
 /// after a POST) become a GET without body, credentials are dropped when the origin changes, and
 /// the identity's jar stores cookies at every hop. Returns the exchanges and the last URL requested.
@@ -371,16 +404,9 @@ async fn send_following(
         let next_hop =
             (step.follow_redirects && exchanges.len() < MAX_REDIRECTS).then(|| request.clone());
         let exchange = state.client.send(request).await;
+        store_cookies(state, step, &exchange, &url);
         let next = match exchange.response() {
             Some(response) => {
-                let mut set_cookies = response.headers_named("set-cookie").peekable();
-                if set_cookies.peek().is_some() {
-                    state
-                        .jars
-                        .entry(jar_key.clone())
-                        .or_default()
-                        .store(set_cookies, &url);
-                }
                 let location = response
                     .header("location")
                     .and_then(|location| url.join(location).ok());

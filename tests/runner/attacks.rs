@@ -137,9 +137,14 @@ async fn me(State(state): State<Arc<(Behaviour, AtomicUsize)>>, headers: HeaderM
         Behaviour::RedirectsAlways => {
             (StatusCode::FOUND, [("location", "/signed-in")]).into_response()
         }
-        Behaviour::RedirectsOnce if seen == 0 => {
-            (StatusCode::FOUND, [("location", "/signed-in")]).into_response()
-        }
+        Behaviour::RedirectsOnce if seen == 0 => (
+            StatusCode::FOUND,
+            [
+                ("location", "/signed-in"),
+                ("set-cookie", "session=granted-once; Path=/; HttpOnly"),
+            ],
+        )
+            .into_response(),
         Behaviour::RedirectsOnce => StatusCode::BAD_REQUEST.into_response(),
         Behaviour::RedirectsOnceThenToLogin if seen == 0 => {
             (StatusCode::FOUND, [("location", "/signed-in")]).into_response()
@@ -468,6 +473,33 @@ async fn race_success_says_what_a_grant_is_when_a_2xx_is_not_one() {
     let outcome = check(only_step(&result), "race: at most 1 of 4 succeed");
     assert!(!outcome.passed);
     assert_eq!(outcome.actual, "4 succeeded (200 ×4)");
+}
+
+#[tokio::test]
+async fn a_race_signs_in_with_its_grant_and_is_not_a_redirect_loop_however_many_it_sends() {
+    // The grant's cookie is the identity's for the steps after.
+    let yaml = "name: race\nsteps:\n  - name: a one-time link\n    request: { url: /me }\n    expect: { status: 302 }\n    race: { count: 5 }\n  - name: signed in\n    request: { url: /me }\n";
+    let result = run_suite(yaml, &serve(Behaviour::RedirectsOnce).await).await;
+    let after = &result.suites[0].steps[1];
+    assert!(
+        after.exchanges[0]
+            .request
+            .headers
+            .iter()
+            .any(|(name, value)| name.eq_ignore_ascii_case("cookie")
+                && value.contains("session=granted-once")),
+        "{:?}",
+        after.exchanges[0].request.headers
+    );
+
+    // More answers than the redirect limit, with follow_redirects: a race, not a loop.
+    let many = "name: race\nsteps:\n  - name: a one-time link\n    request: { url: /me }\n    follow_redirects: true\n    race: { count: 12, success: { status: 302 } }\n";
+    let result = run_suite(many, &serve(Behaviour::RedirectsAlways).await).await;
+    let step = only_step(&result);
+    assert_eq!(step.error, None);
+    let outcome = check(step, "race: at most 1 of 12 succeed");
+    assert!(!outcome.passed);
+    assert_eq!(outcome.actual, "12 succeeded (302 ×12)");
 }
 
 #[tokio::test]
