@@ -22,7 +22,7 @@ pub enum EnvFileError {
 
 /// Reads `NAME=value` lines; blank lines and `#` comments are skipped, `export ` is allowed, a
 /// value may be wrapped in single quotes (taken as written) or double quotes (where `\"`, `\\`,
-/// `\n`, `\r` and `\t` are escapes, as bash and python-dotenv read them), and ` # …` after a value
+/// `\'`, `\n`, `\r` and `\t` are escapes, as python-dotenv reads them), and ` # …` after a value
 /// is a comment.
 pub fn read(path: &Path) -> Result<HashMap<String, String>, EnvFileError> {
     let display = path.to_string_lossy().replace('\\', "/");
@@ -87,14 +87,12 @@ fn parse(text: &str) -> Result<HashMap<String, String>, (usize, String)> {
     Ok(values)
 }
 
-/// The inside of a value that starts with `quote`: up to the quote that ends the line, as it
-/// always was (`"{"a":1}"`, `'it's'`), or else up to the first closing quote that only a
-/// `# comment` follows (`\"` does not close a double-quoted value). `None` when none closes it.
+/// The inside of a value that starts with `quote`: up to the first closing quote that only
+/// spaces or a `# comment` follow (`\"` does not close a double-quoted value), so that a quote
+/// inside it (`"{"a":1}"`, `'it's'`) or in the comment after it (`"x" # say "hi"`) stays where
+/// it is. `None` when no quote closes it.
 fn quoted(value: &str, quote: char) -> Option<&str> {
     let inner = &value[1..];
-    if let Some(whole) = inner.strip_suffix(quote) {
-        return Some(whole);
-    }
     let mut escaped = false;
     for (at, c) in inner.char_indices() {
         if quote == '"' && c == '\\' && !escaped {
@@ -172,6 +170,11 @@ mod tests {
         let (line, message) = parse("A=1\nB=\"open\n").expect_err("an open quote");
         assert_eq!(line, 2);
         assert!(message.contains("never closed"), "{message}");
+        // An escaped quote does not close it; a quote in the comment after it is the comment's.
+        assert!(parse("A=\"abc\\\"\n").is_err());
+        let values = parse("B=\"x\" # say \"hi\"\nC='y' # it's\n").expect("parses");
+        assert_eq!(values["B"], "x");
+        assert_eq!(values["C"], "y");
     }
 
     #[test]
