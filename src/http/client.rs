@@ -199,9 +199,19 @@ fn transport_error(error: &reqwest::Error, timeout: Duration) -> TransportError 
     }
     if error.is_connect() {
         // rustls names the problem (`UnknownIssuer`, `NotValidForName`) but not what to do.
-        let hint = if chain.contains("certificate") {
-            " (the target's TLS certificate is not trusted: give its CA with --ca-cert FILE, or \
-             --insecure for a test server)"
+        let hint = if [
+            "UnknownIssuer",
+            "CaUsedAsEndEntity",
+            "self-signed",
+            "self signed",
+        ]
+        .iter()
+        .any(|issuer| chain.contains(issuer))
+        {
+            " (the target's TLS certificate is not signed by a CA authprobe trusts: give its CA \
+             with --ca-cert FILE, or --insecure for a test server)"
+        } else if chain.contains("certificate") {
+            " (--insecure skips the certificate check, for a test server)"
         } else {
             ""
         };

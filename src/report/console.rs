@@ -132,8 +132,9 @@ impl<W: Write + Send> RunListener for ConsoleListener<W> {
                 self.file = file.to_owned();
                 writeln!(
                     self.out,
-                    "{BOLD}{}{BOLD:#} {DIM}{file}, {steps} step{}{DIM:#}",
-                    name,
+                    "{BOLD}{}{BOLD:#} {DIM}{}, {steps} step{}{DIM:#}",
+                    Shown(name),
+                    Shown(file),
                     if steps == 1 { "" } else { "s" }
                 )
             }
@@ -242,7 +243,10 @@ impl std::fmt::Display for Shown<'_> {
 
 fn is_unsafe_on_a_terminal(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// The closing lines: counts, duration, and whether the run was interrupted.

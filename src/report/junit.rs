@@ -214,6 +214,14 @@ fn escape(raw: &str, in_attribute: bool) -> String {
             '\r' => escaped.push_str("&#13;"),
             '\t' if in_attribute => escaped.push_str("&#9;"),
             '\t' | '\n' => escaped.push(c),
+            // A bidi override would make a CI page show a name or a value reordered.
+            '\u{061c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}' => {
+                let _ = write!(escaped, "\\u{{{:04x}}}", u32::from(c));
+            }
             c if is_xml_char(c) => escaped.push(c),
             _ => escaped.push('\u{FFFD}'),
         }
@@ -244,6 +252,7 @@ mod tests {
             "bell\u{FFFD}nul\u{FFFD}ok\n\u{FFFD}"
         );
         assert_eq!(text("]]> <![CDATA["), "]]&gt; &lt;![CDATA[");
+        assert_eq!(attribute("deliaf \u{202e}ok"), "deliaf \\u{202e}ok");
     }
 
     #[test]

@@ -90,8 +90,6 @@ pub fn check_report_dir(dir: &Path, formats: &[ReportFormat]) -> Result<(), Repo
     Ok(())
 }
 
-/// Writes the chosen file reports into `dir`, each atomically. Returns the files written. `run`
-/// must be masked already; `redactor` masks what reporters derive from it (decoded JWTs).
 /// The reports of the formats not written this run that an earlier run left in `dir`, removed:
 /// they describe another run (a CI test tab would read last week's `junit.xml` beside this
 /// run's `results.json`). Only a file that says it is authprobe's is touched. Returns the files
@@ -136,6 +134,8 @@ fn is_our_report(path: &Path, format: ReportFormat) -> bool {
     String::from_utf8_lossy(&start).contains(marker)
 }
 
+/// Writes the chosen file reports into `dir`, each atomically. Returns the files written. `run`
+/// must be masked already; `redactor` masks what reporters derive from it (decoded JWTs).
 pub fn write_reports(
     run: &RunResult,
     dir: &Path,

@@ -182,11 +182,14 @@ pub(super) async fn run_suite(
     };
     let setup_error = initial_scope(&mut state).await.err();
     for name in &suite.secrets {
-        let length = match state.scope.get(name) {
-            Some(Value::String(text)) => text.trim().len(),
+        // As the redactor is given it (`pin: 123` is masked as "123"), which counts bytes.
+        let value = match state.scope.get(name) {
+            Some(Value::String(text)) => text.trim().to_owned(),
+            Some(other) if !other.is_null() => other.to_string(),
             _ => continue,
         };
-        if (1..crate::secret::MIN_SECRET_LEN).contains(&length) {
+        if (1..crate::secret::MIN_SECRET_LEN).contains(&value.len()) {
+            let length = value.chars().count();
             listener.on_event(RunEvent::Warning(&format!(
                 "secret `{name}` is {length} character{} long: too short to mask anywhere \
                  (secrets of {} characters or more are masked)",

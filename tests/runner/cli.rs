@@ -469,7 +469,7 @@ async fn a_declared_secret_too_short_to_mask_is_named_in_a_warning() {
     let dir = scratch("short-declared-secret");
     std::fs::write(
         dir.join("pin.yaml"),
-        "name: pin\nsecrets: [pin, password]\nvars: { pin: \"123\", password: long-enough }\nsteps:\n  - name: landing\n    request: { url: /landing }\n",
+        "name: pin\nsecrets: [pin, code, password]\nvars: { pin: \"123\", code: 42, password: long-enough }\nsteps:\n  - name: landing\n    request: { url: /landing }\n",
     )
     .expect("writes suite");
     let output = authprobe(
@@ -486,6 +486,10 @@ async fn a_declared_secret_too_short_to_mask_is_named_in_a_warning() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.contains("warning: secret `pin` is 3 characters long: too short to mask anywhere"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("warning: secret `code` is 2 characters long"),
         "{stdout}"
     );
     assert!(!stdout.contains("`password`"), "{stdout}");

@@ -245,8 +245,9 @@ impl BodyView {
     /// A body that is not UTF-8 text: its size and its first bytes in hex.
     fn binary(body: &[u8]) -> Self {
         const SHOWN: usize = 64;
-        let mut text =
-            String::from("not UTF-8 text (results.json has it as body_base64); it begins:\n");
+        let mut text = String::from(
+            "not UTF-8 text (results.json, when written, has it as body_base64); it begins:\n",
+        );
         for (index, byte) in body.iter().take(SHOWN).enumerate() {
             let separator = if index % 16 == 15 { "\n" } else { " " };
             let _ = write!(text, "{byte:02x}{separator}");
@@ -260,7 +261,7 @@ impl BodyView {
 
     /// Pretty JSON when it is JSON; cut at `limit` bytes on a character boundary.
     fn new(text: &str, limit: usize) -> Self {
-        let pretty = serde_json::from_str::<Value>(text)
+        let pretty = serde_json::from_str::<Value>(text.strip_prefix('\u{feff}').unwrap_or(text))
             .ok()
             .filter(|value| value.is_object() || value.is_array())
             .and_then(|value| serde_json::to_string_pretty(&value).ok());
