@@ -378,7 +378,12 @@ fn escape(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     let mut written = 0;
     let mut index = 0;
-    while index < bytes.len() {
+    // Most of a page is bodies with nothing to escape: skip to the next byte that may need it.
+    while let Some(skipped) = bytes[index..]
+        .iter()
+        .position(|&byte| NOTICED[usize::from(byte)])
+    {
+        index += skipped;
         let byte = bytes[index];
         let entity = match byte {
             b'&' => "&amp;",
@@ -413,6 +418,33 @@ fn escape(out: &mut String, text: &str) {
     }
     out.push_str(&text[written..]);
 }
+
+/// The bytes [`escape`] stops at: markup, the C0 controls but tab, line feed and carriage return,
+/// DEL, and the lead bytes of the other characters [`is_hidden_on_a_page`] may be.
+const NOTICED: [bool; 256] = {
+    let mut noticed = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        noticed[byte] = matches!(
+            byte as u8,
+            b'&' | b'<'
+                | b'>'
+                | b'"'
+                | b'\''
+                | b'/'
+                | 0x00..=0x08
+                | 0x0b
+                | 0x0c
+                | 0x0e..=0x1f
+                | 0x7f
+                | 0xc2
+                | 0xd8
+                | 0xe2
+        );
+        byte += 1;
+    }
+    noticed
+};
 
 /// `text` with the characters [`escape`] writes as `\u{…}` written so, for what tera escapes.
 pub(super) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
