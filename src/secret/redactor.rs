@@ -425,14 +425,14 @@ impl Redactor {
             return;
         }
         // A JWT's signature is what makes it a credential; its header and claims stay readable
-        // in every report, so the signature is the secret. An unsigned token (a forgery sent
-        // with `jwt_drop_signature`, an `alg: none` variant) has none: anyone can write it from
-        // the header and claims the report shows, and masking it would hide those of the
-        // genuine token it was made from, in every step.
+        // in every report, so the signature is the secret. An unsigned token that a target
+        // issued is a credential as it stands (it takes `alg: none`, or looks the token up):
+        // all of it is.
         match self.signature_of_whole_jwt(secret) {
-            Some("") => {}
-            Some(signature) => self.insert(signature, MIN_LEARNT_SECRET_LEN),
-            None => self.insert(secret, MIN_LEARNT_SECRET_LEN),
+            Some(signature) if !signature.is_empty() => {
+                self.insert(signature, MIN_LEARNT_SECRET_LEN);
+            }
+            _ => self.insert(secret, MIN_LEARNT_SECRET_LEN),
         }
     }
 
@@ -596,6 +596,14 @@ impl Redactor {
             self.learn(value);
             return;
         };
+        // An unsigned token the step sent that no response carried (a forgery made with
+        // `jwt_drop_signature`, an `alg: none` token) is no credential: anyone can write it
+        // from the header and claims the report shows, and masking it would hide those of the
+        // genuine token it was made from, in every step. One a target issued was learnt from
+        // the response that carried it.
+        if self.signature_of_whole_jwt(credential.trim()) == Some("") {
+            return;
+        }
         self.learn(credential);
         if scheme.eq_ignore_ascii_case("basic") {
             if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(credential.trim())
@@ -1499,6 +1507,12 @@ mod tests {
         assert_eq!(
             redactor.mask(&format!("{{\"access_token\":\"{signed}\"}}")),
             format!("{{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.{MASK}\"}}")
+        );
+        // An unsigned token a target issues is its credential, whole.
+        redactor.learn_json(&serde_json::json!({ "access_token": unsigned }));
+        assert_eq!(
+            redactor.mask(&format!("Bearer {unsigned}")),
+            format!("Bearer {MASK}")
         );
     }
 
