@@ -86,23 +86,33 @@ pub fn check(
 
 /// How a value is shown in expected/actual lines: JSON, so that `"200"` and `200` differ visibly.
 pub fn show(value: &Value) -> String {
-    const LIMIT: usize = 200;
-    const HEAD: usize = 140;
-    const TAIL: usize = 40;
-    let text = value.to_string();
-    if text.len() <= LIMIT {
-        return text;
-    }
-    format!(
-        "{} ({} bytes)",
-        cut_outside_tokens(&text, HEAD, TAIL),
-        text.len()
-    )
+    // Whole: a long value is cut where it is shown, after masking (see [`shorten`]), since a
+    // secret cut in two is no longer found.
+    value.to_string()
 }
 
-/// The first `head` and last `tail` bytes of `text` around a `…`, but never part of a token:
-/// masking finds a secret whole, and the first 140 characters of a refresh token would be shown
-/// as they are. `text` itself when it is no longer than that.
+/// The longest expected or actual value the reports keep whole.
+pub const REPORT_LIMIT: usize = 1000;
+
+/// The longest the console shows.
+pub const CONSOLE_LIMIT: usize = 200;
+
+/// `text` cut to about `limit` bytes, keeping its start and its end and its size; for text that
+/// is masked already.
+pub fn shorten(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= limit {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(format!(
+        "{} ({} bytes)",
+        cut_outside_tokens(text, limit * 7 / 10, limit / 5),
+        text.len()
+    ))
+}
+
+/// The first `head` and last `tail` bytes of `text` around a `…`, never cutting through a token:
+/// what a cut leaves of an unmasked one stays readable. `text` itself when it is no longer than
+/// that.
 pub(crate) fn cut_outside_tokens(
     text: &str,
     head: usize,
@@ -300,15 +310,18 @@ mod tests {
     }
 
     #[test]
-    fn a_long_value_keeps_its_start_and_end_but_no_part_of_a_token() {
+    fn a_long_value_is_cut_where_shown_keeping_its_start_and_end_but_no_part_of_a_token() {
         let token = "rt_".to_owned() + &"A1b2C3d4E5".repeat(30);
-        assert_eq!(show(&json!(token)), "\"…\" (305 bytes)");
+        // Whole until it is shown: masking finds a secret whole.
+        assert_eq!(show(&json!(token)), format!("\"{token}\""));
+        assert_eq!(shorten(&show(&json!(token)), 200), "\"…\" (305 bytes)");
         let jwt = format!(
             "eyJhbGciOiJIUzI1NiJ9.{}.{}",
             "e".repeat(150),
             "s".repeat(60)
         );
         let shown = show(&json!({ "access_token": jwt, "token_type": "Bearer" }));
+        let shown = shorten(&shown, 200);
         assert!(
             shown.starts_with("{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9.…"),
             "{shown}"
@@ -318,11 +331,12 @@ mod tests {
             "{shown}"
         );
         let page = format!("<html><p>{}</p></html>", "word ".repeat(60));
-        let shown = show(&json!(page));
-        assert!(shown.starts_with("\"<html><p>word word "), "{shown}");
-        assert!(shown.ends_with("word </p></html>\" (322 bytes)"), "{shown}");
+        let shown = shorten(&page, 200);
+        assert!(shown.starts_with("<html><p>word word "), "{shown}");
+        assert!(shown.ends_with("word </p></html> (320 bytes)"), "{shown}");
         let accents = "é".repeat(150);
-        assert!(show(&json!(accents)).ends_with(" (302 bytes)"));
+        assert!(shorten(&accents, 200).ends_with(" (300 bytes)"));
+        assert_eq!(shorten("short", 200), "short");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 
+use crate::assert::matcher::{CONSOLE_LIMIT, shorten};
 use crate::runner::{RunEvent, RunListener, RunResult, StepResult, StepStatus, Summary};
 use crate::secret::Redactor;
 use crate::snapshot::{SnapshotState, SnapshotSummary};
@@ -109,16 +110,13 @@ impl<W: Write + Send> ConsoleListener<W> {
                 self.file,
                 check.line
             )?;
-            writeln!(
-                out,
-                "        expected: {}",
-                Shown(&self.redactor.mask(&check.expected))
-            )?;
-            writeln!(
-                out,
-                "        actual:   {}",
-                Shown(&self.redactor.mask(&check.actual))
-            )?;
+            // Masked, then cut to a line: cut first, a secret in two pieces would not be found.
+            let shown = |text: &str| {
+                let masked = self.redactor.mask(text);
+                shorten(&masked, CONSOLE_LIMIT).into_owned()
+            };
+            writeln!(out, "        expected: {}", Shown(&shown(&check.expected)))?;
+            writeln!(out, "        actual:   {}", Shown(&shown(&check.actual)))?;
         }
         Ok(())
     }

@@ -17,9 +17,6 @@ use crate::http::{Exchange, ExchangeOutcome, OutgoingRequest, Response};
 use crate::suite::{AttackSet, PublicKeySource, Span};
 use crate::template::Text;
 
-/// How much of a response body a failed check quotes.
-const BODY_EXCERPT: usize = 120;
-
 /// What an attack set did: a check per control and per variant, the exchanges they were judged on
 /// (each labelled with its check's name), and the secrets they sent.
 pub(super) struct AttackRun {
@@ -535,9 +532,10 @@ fn control(name: &str, status: u16, span: Span) -> CheckResult {
     }
 }
 
+/// A body as a check's actual value holds it: whole, cut where it is shown once the step is
+/// masked (a secret cut in two would no longer be found).
 fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    crate::assert::matcher::cut_outside_tokens(text.trim(), BODY_EXCERPT, 0).into_owned()
+    String::from_utf8_lossy(body).trim().to_owned()
 }
 
 async fn start_listener() -> Result<Option<Listener>, String> {

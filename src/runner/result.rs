@@ -183,9 +183,16 @@ impl StepResult {
         let mut failed = self.failed_checks();
         let first = failed.next()?;
         let more = failed.count();
+        // On one line: the values are masked and cut to what the reports keep already.
+        let short = |text: &str| {
+            crate::assert::matcher::shorten(text, crate::assert::matcher::CONSOLE_LIMIT)
+                .into_owned()
+        };
         let mut summary = format!(
             "{}: expected {}, got {}",
-            first.name, first.expected, first.actual
+            first.name,
+            short(&first.expected),
+            short(&first.actual)
         );
         if more > 0 {
             summary.push_str(&format!(" (and {more} more)"));

@@ -1028,10 +1028,10 @@ impl Redactor {
             if let Some(original) = self.mask_in_place(&mut check.name) {
                 keep(Replaced::CheckName(index, original));
             }
-            if let Some(original) = self.mask_in_place(&mut check.expected) {
+            if let Some(original) = self.mask_shortened_in_place(&mut check.expected) {
                 keep(Replaced::Expected(index, original));
             }
-            if let Some(original) = self.mask_in_place(&mut check.actual) {
+            if let Some(original) = self.mask_shortened_in_place(&mut check.actual) {
                 keep(Replaced::Actual(index, original));
             }
         }
@@ -1060,6 +1060,21 @@ impl Redactor {
             Cow::Owned(masked) => Some(std::mem::replace(text, masked)),
             Cow::Borrowed(_) => None,
         }
+    }
+
+    /// A check's expected or actual value masked, then cut to what the reports show: cut first,
+    /// a secret in two pieces would not be found.
+    fn mask_shortened_in_place(&self, text: &mut String) -> Option<String> {
+        let masked = self.mask(text);
+        let shown =
+            match crate::assert::matcher::shorten(&masked, crate::assert::matcher::REPORT_LIMIT) {
+                Cow::Owned(shortened) => shortened,
+                Cow::Borrowed(_) => match masked {
+                    Cow::Owned(masked) => masked,
+                    Cow::Borrowed(_) => return None,
+                },
+            };
+        Some(std::mem::replace(text, shown))
     }
 
     fn mask_header_in_place(&self, name: &str, value: &mut String) -> Option<String> {

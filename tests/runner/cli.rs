@@ -530,6 +530,46 @@ async fn a_long_token_in_a_failed_check_is_not_shown_in_part() {
 }
 
 #[tokio::test]
+async fn a_secret_where_a_long_value_is_cut_is_masked_before_the_cut() {
+    let server = TestServer::start().await;
+    let dir = scratch("secret-at-the-cut");
+    // The console cuts a value after 140 bytes, the reports after 700: the password sits across.
+    for n in [120, 680] {
+        std::fs::write(
+            dir.join("pad.yaml"),
+            format!(
+                "name: pad\nsecrets: [pw]\nvars: {{ pw: correct horse battery staple }}\nsteps:\n  - name: padded\n    request: {{ url: \"/pad?n={n}&s={{{{ pw | urlencode }}}}\" }}\n    expect: {{ body: {{ contains: zzz }} }}\n"
+            ),
+        )
+        .expect("writes suite");
+        let output = authprobe(
+            vec![
+                "run".into(),
+                "pad.yaml".into(),
+                "--target".into(),
+                server.url.to_string(),
+            ],
+            &dir,
+        )
+        .await;
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let mut texts = vec![String::from_utf8_lossy(&output.stdout).into_owned()];
+        for report in ["results.json", "index.html", "junit.xml"] {
+            texts.push(std::fs::read_to_string(dir.join("reports").join(report)).expect("report"));
+        }
+        for (text, shown) in
+            texts
+                .iter()
+                .zip(["console", "results.json", "index.html", "junit.xml"])
+        {
+            for word in ["correct", "horse", "battery", "staple"] {
+                assert!(!text.contains(word), "n={n}: {shown} shows `{word}`");
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_password_in_the_target_url_never_reaches_a_report() {
     let server = TestServer::start().await;
     let dir = scratch("target-password");

@@ -42,6 +42,11 @@ fn app() -> Router<Arc<std::sync::atomic::AtomicUsize>> {
         .route("/redirect-absolute", get(|| async { found("https://accounts.example.com/o/auth?client_id=web") }))
         .route("/see-other", any(|| async { Redirect::to("/echo") }))
         .route("/loop", get(|| async { found("/loop") }))
+        // `n` x's, a space, `s`, a space and 600 y's: text to put `s` where a long value is cut.
+        .route("/pad", get(|Query(query): Query<HashMap<String, String>>| async move {
+            let n = query.get("n").and_then(|n| n.parse().ok()).unwrap_or(0);
+            format!("{} {} {}", "x".repeat(n), query.get("s").cloned().unwrap_or_default(), "y".repeat(600))
+        }))
         .route("/redirect-to", get(|Query(query): Query<HashMap<String, String>>| async move {
             (StatusCode::FOUND, [("location", query.get("to").cloned().unwrap_or_default())])
         }))
