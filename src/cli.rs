@@ -496,6 +496,16 @@ fn stand_in_addresses(args: StandInArgs, default_both: bool) -> Result<StandInAd
             )));
         }
     }
+    // Each stand-in keeps its own port and serves at its root: a path would be announced in
+    // every URL and served nowhere.
+    if let Some(url) = &args.public_url {
+        if !matches!(url.path(), "" | "/") {
+            return Err(AppError::Usage(format!(
+                "--public-url takes a scheme and host only (each stand-in keeps its port and serves at its root), not `{}`; for a proxy that adds a path, give --google-public-url or --github-public-url",
+                url.path()
+            )));
+        }
+    }
     let (mut google_addr, mut github_addr) = (args.google_addr, args.github_addr);
     if default_both && google_addr.is_none() && github_addr.is_none() {
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));

@@ -35,6 +35,10 @@ pub enum ClientAuth {
     /// `client_id` and `client_secret` in a JSON body (GitHub accepts it).
     #[serde(rename = "client_secret_json")]
     Json,
+    /// `client_secret` in the URL's query: the providers take it, RFC 6749 §2.3.1 forbids it (a
+    /// URL ends up in access logs), so a suite can tell it from a body.
+    #[serde(rename = "client_secret_query")]
+    Query,
     /// No secret at all.
     #[serde(rename = "none")]
     None,
@@ -46,6 +50,7 @@ impl ClientAuth {
             ClientAuth::Basic => "client_secret_basic",
             ClientAuth::Post => "client_secret_post",
             ClientAuth::Json => "client_secret_json",
+            ClientAuth::Query => "client_secret_query",
             ClientAuth::None => "none",
         }
     }

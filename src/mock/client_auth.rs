@@ -88,6 +88,13 @@ pub(crate) fn authenticate<'a>(incoming: &Incoming, clients: &'a [Client]) -> Cl
             method: body_method,
         };
     };
+    // A secret only in the URL is told apart from one in the body.
+    let body_method =
+        if incoming.form("client_secret").is_none() && incoming.query("client_secret").is_some() {
+            ClientAuth::Query
+        } else {
+            body_method
+        };
     match incoming.param("client_secret") {
         None => ClientCheck::MissingSecret { id: id.to_owned() },
         Some(secret) if secret == client.secret => ClientCheck::Authenticated {
@@ -179,5 +186,24 @@ mod tests {
             ClientCheck::UnknownClient { .. }
         ));
         assert_eq!(authenticate(&body(&[]), &clients), ClientCheck::NoClientId);
+    }
+
+    #[test]
+    fn a_secret_in_the_url_is_told_apart_from_one_in_the_body() {
+        let clients = clients();
+        let in_query = Incoming {
+            query: vec![
+                ("client_id".to_owned(), "web app".to_owned()),
+                ("client_secret".to_owned(), "s3cret+/".to_owned()),
+            ],
+            ..Incoming::default()
+        };
+        assert!(matches!(
+            authenticate(&in_query, &clients),
+            ClientCheck::Authenticated {
+                method: ClientAuth::Query,
+                ..
+            }
+        ));
     }
 }

@@ -166,6 +166,27 @@ fn a_public_url_without_an_address_is_a_usage_error() {
     );
 }
 
+#[test]
+fn a_public_url_with_a_path_is_a_usage_error_that_names_the_flags_that_take_one() {
+    let output = Command::new(env!("CARGO_BIN_EXE_authprobe"))
+        .args([
+            "mock",
+            "--google-addr",
+            "127.0.0.1:0",
+            "--public-url",
+            "http://127.0.0.1/base/",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--public-url takes a scheme and host only")
+            && stderr.contains("--google-public-url"),
+        "{stderr}"
+    );
+}
+
 #[tokio::test]
 async fn an_exact_public_url_is_announced_as_given_for_a_proxy() {
     use authprobe::mock::{GoogleStandIn, Listen, PublicUrl, StandInOptions};
