@@ -215,7 +215,9 @@ pub fn list(selection: &SuiteSelection, out: &mut dyn Write) -> Result<u8, AppEr
 }
 
 /// `authprobe run`: the main job. Without a target, the built-in reference target is started on a
-/// free loopback port, and its demo credentials are passed as vars (a `--var` still wins).
+/// free loopback port, and its demo credentials are the `AUTHPROBE_*` environment variables the
+/// bundled suites read (over the environment's own, which are for your server). A suite's own
+/// vars, and `--var`, are left as they are.
 pub fn run(
     config: &RunConfig,
     out: &mut (dyn Write + Send),
@@ -223,9 +225,9 @@ pub fn run(
 ) -> Result<u8, AppError> {
     let mut selection = config.selection.clone();
     if config.target.is_none() {
-        selection
-            .vars
-            .splice(0..0, reference_target::demo::suite_vars());
+        let mut env = (*selection.env).clone();
+        env.extend(reference_target::demo::environment());
+        selection.env = Arc::new(env);
     }
     let suites = select(&config.selection, load(&selection)?)?;
     for warning in unused_vars(&config.selection, &suites) {
@@ -244,7 +246,7 @@ pub fn run(
     let mut options = RunOptions {
         target: config.target.clone(),
         vars: selection.vars.clone(),
-        env: config.selection.env.clone(),
+        env: selection.env.clone(),
         timeout: config.timeout,
         fail_fast: config.fail_fast,
         client: crate::http::ClientOptions {

@@ -43,6 +43,22 @@ pub fn user(username: &str) -> Option<&'static DemoUser> {
     USERS.iter().find(|user| user.username == username)
 }
 
+/// The demo accounts and keys as the environment variables the bundled suites read them from
+/// (`env.AUTHPROBE_USERNAME` and the rest), for a run against this target.
+pub fn environment() -> Vec<(String, String)> {
+    [
+        ("AUTHPROBE_USERNAME", ALICE.username),
+        ("AUTHPROBE_PASSWORD", ALICE.password),
+        ("AUTHPROBE_OTHER_USERNAME", BOB.username),
+        ("AUTHPROBE_OTHER_PASSWORD", BOB.password),
+        ("AUTHPROBE_API_KEY", API_KEY),
+        ("AUTHPROBE_JWT_SECRET", JWT_SECRET),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), value.to_owned()))
+    .collect()
+}
+
 /// The values the bundled suites read, by var name, for a run against this target.
 pub fn suite_vars() -> Vec<(String, Value)> {
     [

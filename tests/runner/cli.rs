@@ -570,6 +570,27 @@ async fn a_secret_where_a_long_value_is_cut_is_masked_before_the_cut() {
 }
 
 #[tokio::test]
+async fn against_the_built_in_target_a_suite_keeps_its_own_vars_and_reads_the_demo_accounts() {
+    let dir = scratch("own-vars-on-the-reference-target");
+    std::fs::write(
+        dir.join("keys.yaml"),
+        "name: keys\nvars:\n  api_key: not-the-real-key\n  real_key: \"{{ env.AUTHPROBE_API_KEY }}\"\nsteps:\n  - name: a made-up key is refused\n    request: { url: /protected-route, api_key: \"{{ api_key }}\" }\n    expect: { status: 403 }\n  - name: the demo key is taken\n    request: { url: /protected-route, api_key: \"{{ real_key }}\" }\n    expect: { status: 200 }\n",
+    )
+    .expect("writes suite");
+    let output = authprobe(
+        vec![
+            "run".into(),
+            "keys.yaml".into(),
+            "--report".into(),
+            "json".into(),
+        ],
+        &dir,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+}
+
+#[tokio::test]
 async fn a_password_in_the_target_url_never_reaches_a_report() {
     let server = TestServer::start().await;
     let dir = scratch("target-password");
