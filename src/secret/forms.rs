@@ -73,6 +73,25 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
             }
         }
     }
+    // An HTML form inside a JSON string (a page's text in a JSON body), as serde or as Python
+    // (non-ASCII as `\u00e9`) writes it.
+    html_forms.sort();
+    html_forms.dedup();
+    let python = JsonStyle {
+        slash: false,
+        non_ascii: true,
+        html: HtmlEscapes::None,
+    };
+    for html in &html_forms {
+        for style in [JsonStyle::ALL[0], python] {
+            for hex in [Hex::Upper, Hex::Lower] {
+                let escaped = json_escape(html, style, hex);
+                if escaped != *html {
+                    forms.push(escaped);
+                }
+            }
+        }
+    }
     forms.extend(html_forms);
     let slash_escaped: Vec<String> = forms
         .iter()
@@ -407,6 +426,14 @@ mod tests {
         assert_listed(
             "QQQ7\"dq\"",
             &["QQQ7\\&quot;dq\\&quot;", "QQQ7\\&#34;dq\\&#34;"],
+        );
+        // And either inside a JSON string: the page's text in a JSON body.
+        assert_listed(
+            "p<a\"ss&w0rd/é",
+            &[
+                "p&lt;a&quot;ss&amp;w0rd/\\u00e9",
+                "p&lt;a\\\\&quot;ss&amp;w0rd/é",
+            ],
         );
     }
 
