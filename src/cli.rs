@@ -61,13 +61,8 @@ enum JwtArgs {
     Verify {
         /// The token, or `-` to read it from standard input.
         token: String,
-        /// The HMAC secret (HS256/384/512).
-        #[arg(
-            long,
-            required_unless_present = "pem",
-            conflicts_with = "pem",
-            allow_hyphen_values = true
-        )]
+        /// The HMAC secret (HS256/384/512); or give --pem.
+        #[arg(long, conflicts_with = "pem", allow_hyphen_values = true)]
         secret: Option<String>,
         /// A file with the RSA or EC public key in PEM.
         #[arg(long, value_name = "FILE")]
@@ -571,7 +566,12 @@ fn jwt_command(args: JwtArgs) -> Result<app::JwtCommand, AppError> {
             key: match (secret, pem) {
                 (Some(secret), _) => app::VerifyKey::Secret(secret),
                 (None, Some(pem)) => app::VerifyKey::Pem(read_file(pem)?),
-                (None, None) => return Err(AppError::Usage("give --secret or --pem".to_owned())),
+                (None, None) => {
+                    return Err(AppError::Usage(
+                        "give the key: --secret (HS256/384/512) or --pem FILE (RS*, PS*, ES*)"
+                            .to_owned(),
+                    ));
+                }
             },
             algorithms,
             leeway,

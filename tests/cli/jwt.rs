@@ -251,6 +251,18 @@ fn a_secret_or_key_may_start_with_a_dash_and_a_huge_leeway_accepts_any_exp() {
 }
 
 #[test]
+fn verify_without_a_key_names_both_ways_to_give_one() {
+    let (code, _, stderr) = jwt(&["verify", &token()], "");
+    assert_eq!(
+        (code, stderr.as_str()),
+        (
+            2,
+            "error: give the key: --secret (HS256/384/512) or --pem FILE (RS*, PS*, ES*)\n"
+        )
+    );
+}
+
+#[test]
 fn an_unknown_attack_is_a_usage_error_with_a_suggestion() {
     let (code, stdout, stderr) = jwt(&["forge", &token(), "--attack", "weak-secret"], "");
     assert_eq!(code, 2);
