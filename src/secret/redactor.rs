@@ -203,6 +203,12 @@ fn is_credential_field_name(text: &str) -> bool {
         "csrf_token",
         "private_key",
         "client_assertion",
+        // The fields beside them in a token response (RFC 6749 §5.1, OpenID Connect).
+        "token_type",
+        "expires_in",
+        "refresh_expires_in",
+        "session_state",
+        "id_token_hint",
     ]
     .iter()
     .any(|name| text.eq_ignore_ascii_case(name))
@@ -1601,7 +1607,7 @@ mod tests {
             "keys": [{ "kty": "oct", "k": "leaked-symmetric-key" }],
             "password": { "rules": ["uppercase", "lowercase"] },
             "api_keys": ["key-number-one-1234", "key-number-two-5678"],
-            "token_response_keys": ["access_token", "id_token"],
+            "token_response_keys": ["access_token", "id_token", "token_type", "expires_in"],
         }));
         let learnt: Vec<&str> = redactor.secrets().collect();
         for secret in [
@@ -1624,6 +1630,8 @@ mod tests {
             "read:user,user:email",
             "access_token",
             "id_token",
+            "token_type",
+            "expires_in",
             "bearer",
             "127.0.0.1",
             "authprobe/0.1",
