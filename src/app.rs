@@ -353,6 +353,14 @@ pub fn run(
             leak.line
         );
     }
+    if !leaks.is_empty() {
+        // The summary above was written before the files were scanned.
+        let _ = writeln!(
+            err,
+            "failed: the run's checks aside, a file it wrote holds a secret; do not publish the \
+             files named above"
+        );
+    }
     let code = if result.interrupted {
         exit::INTERRUPTED
     } else if result.summary.all_passed() && leaks.is_empty() {
