@@ -17,7 +17,9 @@ const FAILED_BY: &[(Flaw, &[&str])] = &[
         &[
             "session_fixation: login issues a new session id",
             "session_fixation: the new session id opens the protected page",
-            "session_fixation: the pre-login session id is dead",
+            // No "the pre-login session id is dead": the bundled suite has no `before` (the
+            // reference target hands out no session before login), and the session of a first
+            // login may live on beside a second.
             "session_fixation: a client-chosen session id is not adopted",
             "session_fixation: the client-chosen session id opens nothing",
         ],
@@ -80,7 +82,9 @@ async fn every_session_and_refresh_check_passes_on_the_secure_target() {
     for name in listed {
         assert!(ran.contains(name), "`{name}` did not run: {ran:#?}");
     }
-    assert_eq!(ran.len(), 11, "checks that ran: {ran:#?}");
+    // Four of session_fixation (no `before`), three of logout (its logout clears the cookie:
+    // nothing new to replay) and three of refresh_rotation.
+    assert_eq!(ran.len(), 10, "checks that ran: {ran:#?}");
 }
 
 #[tokio::test]

@@ -79,6 +79,44 @@ async fn home(State(site): State<Arc<Site>>, headers: HeaderMap) -> StatusCode {
     }
 }
 
+/// Renews an id it issued, but adopts an unknown one that looks like its own (32 hex digits):
+/// permissive session management.
+async fn login_adopting(State(site): State<Arc<Site>>, headers: HeaderMap) -> Response {
+    let mut sessions = site.sessions.lock().expect("unpoisoned");
+    let id = match presented(&headers) {
+        Some(old) if sessions.remove(&old).is_some() => uuid::Uuid::new_v4().simple().to_string(),
+        Some(unknown) if unknown.len() == 32 && unknown.chars().all(|c| c.is_ascii_hexdigit()) => {
+            unknown
+        }
+        _ => uuid::Uuid::new_v4().simple().to_string(),
+    };
+    sessions.insert(id.clone(), true);
+    with_session(StatusCode::NO_CONTENT.into_response(), &id)
+}
+
+/// Destroys the session and clears its cookie.
+async fn logout(State(site): State<Arc<Site>>, headers: HeaderMap) -> Response {
+    if let Some(old) = presented(&headers) {
+        site.sessions.lock().expect("unpoisoned").remove(&old);
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if let Ok(value) = "sid=; Max-Age=0; Path=/".parse() {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Regenerates the session instead of destroying it: the old id dies, the new one is signed in.
+async fn logout_regenerating(State(site): State<Arc<Site>>, headers: HeaderMap) -> Response {
+    let id = site.new_id();
+    let mut sessions = site.sessions.lock().expect("unpoisoned");
+    if let Some(old) = presented(&headers) {
+        sessions.remove(&old);
+    }
+    sessions.insert(id.clone(), true);
+    with_session(StatusCode::NO_CONTENT.into_response(), &id)
+}
+
 async fn crashing_refresh(State(site): State<Arc<Site>>) -> Response {
     // The first refresh rotates; every later one crashes.
     if site.refreshes.fetch_add(1, Ordering::SeqCst) == 0 {
@@ -96,6 +134,9 @@ async fn serve() -> url::Url {
     let router = Router::new()
         .route("/login", get(login_page).post(login))
         .route("/home", get(home))
+        .route("/logout", post(logout))
+        .route("/login-adopting", post(login_adopting))
+        .route("/logout-regenerating", post(logout_regenerating))
         .route("/refresh", post(crashing_refresh))
         .with_state(Arc::new(Site::default()));
     tokio::spawn(async move {
@@ -128,6 +169,60 @@ steps:
     assert_eq!(step.checks.len(), 5, "{:#?}", step.checks);
     // before, login with sid0, /home with sid1, /home with sid0, login with a chosen id, /home.
     assert_eq!(step.exchanges.len(), 6);
+}
+
+#[tokio::test]
+async fn a_server_that_adopts_any_well_formed_id_is_caught_with_one_shaped_like_its_own() {
+    let target = serve().await;
+    let result = run_suite(
+        "name: fixation\nsteps:\n  - name: fixation\n    check:\n      session_fixation:\n        login: { method: POST, url: /login-adopting }\n        protected: /home\n        cookie: sid\n",
+        &target,
+    )
+    .await;
+    let step = only_step(&result);
+    let failed: Vec<&str> = step
+        .checks
+        .iter()
+        .filter(|check| !check.passed)
+        .map(|check| check.name.as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "session_fixation: a client-chosen session id is not adopted",
+            "session_fixation: the client-chosen session id opens nothing"
+        ],
+        "{:#?}",
+        step.checks
+    );
+}
+
+#[tokio::test]
+async fn a_logout_that_hands_out_a_new_signed_in_session_is_no_logout() {
+    let target = serve().await;
+    let suite = |logout: &str| {
+        format!(
+            "name: logout\nsteps:\n  - name: logout\n    check:\n      logout:\n        login: {{ method: POST, url: /login, form: {{ user: alice }} }}\n        logout: {{ method: POST, url: {logout} }}\n        protected: /home\n        cookie: sid\n"
+        )
+    };
+    let result = run_suite(&suite("/logout"), &target).await;
+    let step = only_step(&result);
+    assert_eq!(step.status, StepStatus::Passed, "{:#?}", step.checks);
+    assert_eq!(step.checks.len(), 3, "a cleared cookie is not replayed");
+
+    let result = run_suite(&suite("/logout-regenerating"), &target).await;
+    let step = only_step(&result);
+    assert_eq!(step.status, StepStatus::Failed, "{:#?}", step.checks);
+    let failed: Vec<&str> = step
+        .checks
+        .iter()
+        .filter(|check| !check.passed)
+        .map(|check| check.name.as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        ["logout: the session cookie the logout sets does not open the protected page"]
+    );
 }
 
 #[tokio::test]

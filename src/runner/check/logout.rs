@@ -4,6 +4,8 @@
 //! 1. Log in: the session cookie opens the protected page (the positive control).
 //! 2. Log out with that cookie.
 //! 3. Replay the same cookie: the protected page refuses it.
+//! 4. When the logout response sets the cookie to a new live value (a server that regenerates the
+//!    session instead of destroying it), that value is refused too.
 
 use super::Sequence;
 use crate::suite::LogoutCheck;
@@ -11,6 +13,8 @@ use crate::suite::LogoutCheck;
 const OPENS_BEFORE: &str = "logout: the session opens the protected page before logout";
 const LOGGED_OUT: &str = "logout: the logout request succeeds";
 const DEAD_AFTER: &str = "logout: the old session cookie no longer opens the protected page";
+const NEW_DEAD: &str =
+    "logout: the session cookie the logout sets does not open the protected page";
 
 const OPENS_EXPECTED: &str = "2xx";
 const LOGOUT_EXPECTED: &str = "2xx or 3xx";
@@ -58,5 +62,12 @@ pub(super) async fn run(sequence: &mut Sequence<'_, '_>, spec: &LogoutCheck) -> 
         REFUSED_EXPECTED,
         page.describe(),
     );
+
+    // The browser keeps what the logout sets: a new session that is still signed in is no logout.
+    if let Some(after) = logout.live_cookie(cookie).filter(|value| *value != session) {
+        let page = sequence.get(&spec.protected, field, Some((cookie, &after)))?;
+        let page = sequence.send(page).await;
+        sequence.verdict(NEW_DEAD, page.refused(), REFUSED_EXPECTED, page.describe());
+    }
     Ok(())
 }

@@ -90,6 +90,22 @@ impl Answer {
         }
     }
 
+    /// The value this response gives cookie `name` and keeps alive: not an empty value, nor one
+    /// that expires at once (`Max-Age=0`, an `Expires` in the past), which clear it.
+    fn live_cookie(&self, name: &str) -> Option<String> {
+        let header = self.set_cookies.iter().rev().find(|header| {
+            cookie::Cookie::parse(header.as_str()).is_ok_and(|cookie| cookie.name() == name)
+        })?;
+        let cookie = cookie::Cookie::parse(header.as_str()).ok()?;
+        let expired = cookie
+            .max_age()
+            .is_some_and(|max_age| max_age.whole_seconds() <= 0)
+            || cookie
+                .expires_datetime()
+                .is_some_and(|expires| expires <= cookie::time::OffsetDateTime::now_utc());
+        (!expired && !cookie.value().is_empty()).then(|| cookie.value().to_owned())
+    }
+
     /// The value this response gives cookie `name`, if it sets it (an empty value clears it).
     fn cookie(&self, name: &str) -> Option<String> {
         self.set_cookies.iter().rev().find_map(|header| {

@@ -5,9 +5,11 @@
 //! 1. Send `before` (such as the login page), or else log in, with no cookie: the session that
 //!    exists before the next login (`sid0`).
 //! 2. Log in again presenting `sid0`: a new id `sid1` is issued, and `sid1` opens the protected
-//!    page (the positive control) while `sid0` no longer does.
-//! 3. Log in presenting an id the client made up: the id issued is another one, and the made-up
-//!    id does not open the protected page.
+//!    page (the positive control). With `before`, `sid0` (a pre-login session) no longer does;
+//!    without it, `sid0` is another signed-in session, which a server may keep.
+//! 3. Log in presenting an id the client made up, shaped like `sid0` (same length and kinds of
+//!    characters, so that a server that adopts any well-formed id is caught): the id issued is
+//!    another one, and the made-up id does not open the protected page.
 
 use super::Sequence;
 use crate::suite::SessionFixationCheck;
@@ -32,7 +34,7 @@ pub(super) async fn run(
     let before = first
         .cookie(cookie)
         .filter(|value| first.accepted() && !value.is_empty());
-    match before {
+    let before = match before {
         Some(before) => {
             let login = sequence.build(&spec.login, Some((cookie, &before)))?;
             let login = sequence.send(login).await;
@@ -62,13 +64,16 @@ pub(super) async fn run(
                     "the login issued no new session id",
                 ),
             }
-            let page = sequence.get(
-                &spec.protected,
-                "check.session_fixation.protected",
-                Some((cookie, &before)),
-            )?;
-            let page = sequence.send(page).await;
-            sequence.verdict(OLD_DEAD, page.refused(), REFUSED_EXPECTED, page.describe());
+            if spec.before.is_some() {
+                let page = sequence.get(
+                    &spec.protected,
+                    "check.session_fixation.protected",
+                    Some((cookie, &before)),
+                )?;
+                let page = sequence.send(page).await;
+                sequence.verdict(OLD_DEAD, page.refused(), REFUSED_EXPECTED, page.describe());
+            }
+            Some(before)
         }
         None => {
             let source = if spec.before.is_some() {
@@ -82,11 +87,19 @@ pub(super) async fn run(
             );
             sequence.not_reached(RENEWED, RENEWED_EXPECTED, &reason);
             sequence.not_reached(NEW_OPENS, OPENS_EXPECTED, &reason);
-            sequence.not_reached(OLD_DEAD, REFUSED_EXPECTED, &reason);
+            if spec.before.is_some() {
+                sequence.not_reached(OLD_DEAD, REFUSED_EXPECTED, &reason);
+            }
+            None
         }
-    }
+    };
 
-    let chosen = format!("authprobe-chosen-{}", uuid::Uuid::new_v4().simple());
+    // Shaped like the server's ids when those are long enough that a random one is no id the
+    // server issues or will issue (a short sequential `sid-3` would be the next one).
+    let chosen = match &before {
+        Some(sample) if random_part(sample).len() >= MIN_SHAPED_RANDOM => shaped_like(sample),
+        _ => format!("authprobe-chosen-{}", uuid::Uuid::new_v4().simple()),
+    };
     let login = sequence.build(&spec.login, Some((cookie, &chosen)))?;
     let login = sequence.send(login).await;
     let issued = login.cookie(cookie).filter(|value| !value.is_empty());
@@ -115,4 +128,83 @@ pub(super) async fn run(
         page.describe(),
     );
     Ok(())
+}
+
+/// Characters of a server's id after its last separator that make a random id of that shape
+/// one nobody else holds.
+const MIN_SHAPED_RANDOM: usize = 16;
+
+/// What follows the last character of `id` that is not a letter or digit (all of it when none).
+fn random_part(id: &str) -> &str {
+    let start = id
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_alphanumeric())
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    &id[start..]
+}
+
+/// A random id of the same shape as `sample`: after its last separator (a prefix such as `sid-`
+/// or `sess_` stays), each letter or digit replaced by a random one of its kind (hex digits by hex
+/// digits when that part is hex).
+fn shaped_like(sample: &str) -> String {
+    let random_part = random_part(sample);
+    let prefix = &sample[..sample.len() - random_part.len()];
+    let hex = random_part.chars().all(|c| c.is_ascii_hexdigit());
+    let mut random = std::iter::repeat_with(|| uuid::Uuid::new_v4().into_bytes()).flatten();
+    let mut pick = |alphabet: &[u8]| {
+        let byte = random.next().unwrap_or_default();
+        char::from(alphabet[usize::from(byte) % alphabet.len()])
+    };
+    let shaped: String = random_part
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => pick(b"0123456789"),
+            'a'..='f' if hex => pick(b"abcdef"),
+            'A'..='F' if hex => pick(b"ABCDEF"),
+            'a'..='z' => pick(b"abcdefghijklmnopqrstuvwxyz"),
+            'A'..='Z' => pick(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+            other => other,
+        })
+        .collect();
+    // An id with nothing to change (or that came out the same, a single digit) is no new id.
+    if shaped == random_part {
+        format!("{sample}-authprobe")
+    } else {
+        format!("{prefix}{shaped}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chosen_id_has_the_shape_of_the_servers() {
+        let hex = "0f3a9c1e5b7d2f4a6c8e0a1b3c5d7e9f";
+        let chosen = shaped_like(hex);
+        assert_eq!(chosen.len(), hex.len());
+        assert_ne!(chosen, hex);
+        assert!(
+            chosen
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        let mixed = shaped_like("sess_Ab12-xyz.Q9xY");
+        assert!(mixed.starts_with("sess_Ab12-xyz."), "{mixed}");
+        assert_eq!(mixed.len(), 18);
+        let kinds = |text: &str| {
+            text.chars()
+                .map(|c| match c {
+                    'a'..='z' => 'a',
+                    'A'..='Z' => 'A',
+                    '0'..='9' => '0',
+                    other => other,
+                })
+                .collect::<String>()
+        };
+        assert_eq!(kinds(&mixed), kinds("sess_Ab12-xyz.Q9xY"));
+        assert_eq!(shaped_like("--"), "---authprobe");
+        assert!(shaped_like("sid-12").starts_with("sid-"));
+    }
 }
