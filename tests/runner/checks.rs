@@ -20,6 +20,8 @@ use authprobe::runner::StepStatus;
 #[derive(Default)]
 struct Site {
     sessions: Mutex<HashMap<String, bool>>,
+    /// Refresh tokens of the one family `/oauth/token` knows: live, or spent.
+    refresh_tokens: Mutex<HashMap<String, bool>>,
     next_id: AtomicUsize,
     refreshes: AtomicUsize,
 }
@@ -94,6 +96,44 @@ async fn login_adopting(State(site): State<Arc<Site>>, headers: HeaderMap) -> Re
     with_session(StatusCode::NO_CONTENT.into_response(), &id)
 }
 
+/// A token endpoint as RFC 6749 §6 has it: a form with `grant_type=refresh_token`, the client
+/// authenticated, each refresh token spent once, and a spent one's reuse revoking the family.
+async fn oauth_refresh(
+    State(site): State<Arc<Site>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let client = headers
+        .get(header::AUTHORIZATION)
+        .is_some_and(|value| value.as_bytes() == b"Basic YXBwOmFwcC1zZWNyZXQ=");
+    if form.get("grant_type").map(String::as_str) != Some("refresh_token") || !client {
+        return (StatusCode::BAD_REQUEST, "invalid_request").into_response();
+    }
+    let mut tokens = site.refresh_tokens.lock().expect("unpoisoned");
+    if tokens.is_empty() {
+        tokens.insert("rt-original".to_owned(), true);
+    }
+    let presented = form.get("refresh_token").cloned().unwrap_or_default();
+    match tokens.get(&presented).copied() {
+        Some(true) => {
+            tokens.insert(presented, false);
+            let next = format!("rt-{}", tokens.len());
+            tokens.insert(next.clone(), true);
+            axum::Json(serde_json::json!({ "refresh_token": next })).into_response()
+        }
+        Some(false) => {
+            for live in tokens.values_mut() {
+                *live = false;
+            }
+            (StatusCode::BAD_REQUEST, "invalid_grant").into_response()
+        }
+        None => (StatusCode::BAD_REQUEST, "invalid_grant").into_response(),
+    }
+}
+
 /// Destroys the session and clears its cookie.
 async fn logout(State(site): State<Arc<Site>>, headers: HeaderMap) -> Response {
     if let Some(old) = presented(&headers) {
@@ -136,6 +176,7 @@ async fn serve() -> url::Url {
         .route("/home", get(home))
         .route("/logout", post(logout))
         .route("/login-adopting", post(login_adopting))
+        .route("/oauth/token", post(oauth_refresh))
         .route("/logout-regenerating", post(logout_regenerating))
         .route("/refresh", post(crashing_refresh))
         .with_state(Arc::new(Site::default()));
@@ -223,6 +264,30 @@ async fn a_logout_that_hands_out_a_new_signed_in_session_is_no_logout() {
         failed,
         ["logout: the session cookie the logout sets does not open the protected page"]
     );
+}
+
+#[tokio::test]
+async fn refresh_rotation_sends_the_fields_and_headers_a_standard_token_endpoint_needs() {
+    let target = serve().await;
+    let result = run_suite(
+        r#"
+name: refresh
+steps:
+  - name: rotation at an OAuth token endpoint
+    check:
+      refresh_rotation:
+        url: /oauth/token
+        token: rt-original
+        form: true
+        fields: { grant_type: refresh_token }
+        headers: { Authorization: "Basic {{ 'app:app-secret' | base64_encode }}" }
+"#,
+        &target,
+    )
+    .await;
+    let step = only_step(&result);
+    assert_eq!(step.status, StepStatus::Passed, "{:#?}", step.checks);
+    assert_eq!(step.checks.len(), 3);
 }
 
 #[tokio::test]

@@ -74,27 +74,46 @@ pub(super) async fn run(
     Ok(())
 }
 
-/// POSTs `token` to the refresh endpoint in the body field the check names.
+/// POSTs `token` to the refresh endpoint in the body field the check names, with the check's
+/// other fields and headers.
 async fn refresh(
     sequence: &mut Sequence<'_, '_>,
     spec: &RefreshRotationCheck,
     token: &str,
 ) -> Result<Answer, String> {
     let url = sequence.render(&spec.url, "check.refresh_rotation.url")?;
+    let mut fields = Vec::with_capacity(spec.fields.len() + 1);
+    for (name, value) in &spec.fields {
+        fields.push((
+            name.clone(),
+            sequence.render(value, "check.refresh_rotation.fields")?,
+        ));
+    }
+    fields.push((spec.field.clone(), token.to_owned()));
     let (content_type, body) = if spec.form {
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair(&spec.field, token)
-            .finish();
-        ("application/x-www-form-urlencoded", body)
+        let mut body = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in &fields {
+            body.append_pair(name, value);
+        }
+        ("application/x-www-form-urlencoded", body.finish())
     } else {
-        let mut object = serde_json::Map::new();
-        object.insert(spec.field.clone(), Value::String(token.to_owned()));
+        let object: serde_json::Map<String, Value> = fields
+            .into_iter()
+            .map(|(name, value)| (name, Value::String(value)))
+            .collect();
         ("application/json", Value::Object(object).to_string())
     };
+    let mut headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
+    for (name, value) in &spec.headers {
+        headers.push((
+            name.clone(),
+            sequence.render(value, "check.refresh_rotation.headers")?,
+        ));
+    }
     let request = OutgoingRequest {
         method: reqwest::Method::POST,
         url: super::super::request::resolve(&url, sequence.state)?,
-        headers: vec![("Content-Type".to_owned(), content_type.to_owned())],
+        headers,
         body: Some(body),
         timeout: sequence
             .step

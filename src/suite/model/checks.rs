@@ -30,6 +30,9 @@ pub struct RefreshRotationCheck {
     pub token: Text,
     pub field: String,
     pub form: bool,
+    /// Body fields sent beside the token.
+    pub fields: Vec<(String, Text)>,
+    pub headers: Vec<(String, Text)>,
 }
 
 #[derive(Debug)]

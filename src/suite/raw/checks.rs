@@ -30,6 +30,12 @@ pub struct RawRefreshRotation {
     /// Send the token form-encoded instead of as JSON.
     #[serde(default)]
     pub form: Option<bool>,
+    /// More body fields sent beside the token (`grant_type: refresh_token`, `client_id`).
+    #[serde(default)]
+    pub fields: super::RawMap<serde_json::Value>,
+    /// Headers sent with each refresh (client authentication: `Authorization: Basic …`).
+    #[serde(default)]
+    pub headers: super::RawMap<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -93,11 +93,15 @@ impl Validator<'_> {
                 Some(format!("leave it out for `{DEFAULT_REFRESH_FIELD}`")),
             );
         }
+        let fields = self.pairs(&raw.fields, &path.key("fields"));
+        let headers = self.headers(&raw.headers, &path.key("headers"));
         StepCheckKind::RefreshRotation(RefreshRotationCheck {
             url,
             token,
             field,
             form: raw.form.unwrap_or(false),
+            fields,
+            headers,
         })
     }
 
