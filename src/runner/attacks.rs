@@ -85,9 +85,21 @@ pub(super) async fn run(
             push_planned(&mut planned, variants, *span, name, needs_key);
         }
     }
+    // As for tokens: forged keys go without the step's cookies when the key alone is taken, and
+    // are not judged when the cookies alone let a request in.
+    let mut key_alone = false;
+    let mut cookies_let_keys_in = false;
     if !set.api_key.is_empty() {
         let key = attack::credential(request, &set.site);
         secrets.extend(key.iter().cloned());
+        if let Ok(key) = &key {
+            let controls = key_controls(state, set, request, key).await;
+            key_alone = controls.token_alone;
+            cookies_let_keys_in = controls.cookies_suffice;
+            exchanges.extend(controls.exchanges);
+            checks.extend(controls.cookies_check);
+            secrets.extend(controls.secrets);
+        }
         for (kind, span) in &set.api_key {
             let name = format!("api-key {}", kind.name());
             let variants = match (&key, &set.site) {
@@ -137,11 +149,20 @@ pub(super) async fn run(
             }
         };
         // A control that failed leaves nothing to judge the variants it stands for on.
+        let forged_key = matches!(set.site, attack::CredentialSite::ApiKey(_))
+            && matches!(
+                variant.sent,
+                attack::Sent::ApiKey(_)
+                    | attack::Sent::ApiKeyMoved { .. }
+                    | attack::Sent::WithoutCredential
+            );
         let unjudgeable = if cookies_suffice && matches!(variant.sent, attack::Sent::Bearer(_)) {
             Some(
                 "the step's cookies are let in without a valid token (see attack control \
                  cookies)",
             )
+        } else if cookies_let_keys_in && forged_key {
+            Some("the step's cookies are let in without a valid key (see attack control cookies)")
         } else if needs_key && !key_verified {
             Some(
                 "the target refuses tokens signed with `key:` (see attack control key), so a \
@@ -171,7 +192,9 @@ pub(super) async fn run(
             secrets.extend(signature_of(token));
         }
         let mut outgoing = attack::apply(request, &set.site, &variant.sent);
-        if token_alone && matches!(variant.sent, attack::Sent::Bearer(_)) {
+        if (token_alone && matches!(variant.sent, attack::Sent::Bearer(_)))
+            || (key_alone && forged_key)
+        {
             without_cookies(&mut outgoing);
         }
         let hits_before = listener.as_ref().map_or(0, Listener::hits);
@@ -407,6 +430,77 @@ async fn token_controls(
         exchanges,
         secrets,
     }
+}
+
+/// The controls of API-key attacks on a step that also sends cookies: whether the key alone is
+/// taken (then forged keys go without the cookies), and else whether the cookies let a wrong key
+/// in (then no forged key can be judged). Reported in [`TokenControls`]' terms.
+async fn key_controls(
+    state: &SuiteState<'_>,
+    set: &AttackSet,
+    request: &OutgoingRequest,
+    key: &str,
+) -> TokenControls {
+    let mut controls = TokenControls {
+        token_alone: false,
+        cookies_suffice: false,
+        cookies_check: None,
+        key_check: None,
+        exchanges: Vec::new(),
+        secrets: Vec::new(),
+    };
+    let has_cookies = request
+        .headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("cookie"));
+    if !has_cookies {
+        return controls;
+    }
+    let mut alone = request.clone();
+    without_cookies(&mut alone);
+    let mut exchange = state.client.send(alone).await;
+    controls.token_alone = exchange
+        .response()
+        .is_some_and(|response| (200..300).contains(&response.status));
+    exchange.label = Some("attack control key without cookies".to_owned());
+    controls.exchanges.push(exchange);
+    if controls.token_alone {
+        return controls;
+    }
+    // The key needs the cookies: do they let a wrong key in? (Made of the key: a secret too.)
+    let wrong = with_a_wrong_last_character(key);
+    controls.secrets.push(wrong.clone());
+    let outgoing = attack::apply(request, &set.site, &attack::Sent::ApiKey(wrong));
+    let mut exchange = state.client.send(outgoing).await;
+    let status = exchange.response().map(|response| response.status);
+    controls.cookies_suffice = status.is_some_and(|status| (200..300).contains(&status));
+    exchange.label = Some("attack control cookies".to_owned());
+    controls.exchanges.push(exchange);
+    controls.cookies_check = Some(CheckResult {
+        name: "attack control cookies".to_owned(),
+        passed: !controls.cookies_suffice,
+        expected: "the step's cookies with a wrong key are refused, so that a forged key is \
+                   judged on its own"
+            .to_owned(),
+        actual: match status {
+            Some(status) if controls.cookies_suffice => {
+                format!("status {status}: the cookies let the request in whatever the key is")
+            }
+            Some(status) => format!("status {status}"),
+            None => "no response".to_owned(),
+        },
+        line: set.span.line,
+        diff: None,
+    });
+    controls
+}
+
+/// `key` with its last character changed: as long, and wrong.
+fn with_a_wrong_last_character(key: &str) -> String {
+    let mut wrong = key.to_owned();
+    let last = wrong.pop();
+    wrong.push(if last == Some('x') { 'y' } else { 'x' });
+    wrong
 }
 
 /// `token` with the first character of its signature changed: still base64url of the same

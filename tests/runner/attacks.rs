@@ -44,6 +44,10 @@ enum Behaviour {
     SessionOrToken,
     /// Wants the session cookie and some token, and checks only the cookie.
     SessionAndAnyToken,
+    /// Grants the session cookie, or the genuine key alone, compared exactly.
+    SessionOrKey,
+    /// Wants the session cookie and some key, and checks only the cookie.
+    SessionAndAnyKey,
 }
 
 const TARGET_KEY: &str = "the-target-key";
@@ -122,6 +126,20 @@ async fn me(State(state): State<Arc<(Behaviour, AtomicUsize)>>, headers: HeaderM
         },
         Behaviour::SessionAndAnyToken => {
             if session && bearer.is_some() {
+                "ok".into_response()
+            } else {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
+        }
+        Behaviour::SessionOrKey => {
+            if session || key == Some("the-real-key") {
+                "ok".into_response()
+            } else {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
+        }
+        Behaviour::SessionAndAnyKey => {
+            if session && key.is_some() {
                 "ok".into_response()
             } else {
                 StatusCode::UNAUTHORIZED.into_response()
@@ -621,6 +639,27 @@ async fn forged_tokens_go_without_the_session_cookie_when_the_token_alone_is_tak
             .any(|exchange| exchange.label.as_deref()
                 == Some("attack control token without cookies"))
     );
+}
+
+#[tokio::test]
+async fn forged_keys_go_without_the_session_cookie_when_the_key_alone_is_taken_and_are_not_judged_when_the_cookies_let_any_key_in()
+ {
+    let yaml = "name: attacks\nsteps:\n  - name: forged keys are refused\n    request: { url: /me, api_key: the-real-key, headers: { Cookie: session=valid } }\n    attacks:\n      api_key: [missing, wrong, truncated, extended, case-flipped]\n";
+    let result = run_suite(yaml, &serve(Behaviour::SessionOrKey).await).await;
+    let step = only_step(&result);
+    assert_eq!(step.status, StepStatus::Passed, "{:#?}", step.checks);
+    assert!(
+        step.exchanges
+            .iter()
+            .any(|exchange| exchange.label.as_deref() == Some("attack control key without cookies"))
+    );
+
+    let result = run_suite(yaml, &serve(Behaviour::SessionAndAnyKey).await).await;
+    let step = only_step(&result);
+    assert_eq!(step.status, StepStatus::Failed);
+    assert!(!check(step, "attack control cookies").passed);
+    let forged = check(step, "attack api-key truncated");
+    assert!(forged.actual.starts_with("not judged"), "{}", forged.actual);
 }
 
 #[tokio::test]
