@@ -37,17 +37,34 @@ pub(super) fn evaluate(
     span: Span,
 ) -> CheckResult {
     let over_https = observed.url.scheme() == "https";
-    let cookie = observed
+    // Every one that sets it: a browser keeps two of a name for two paths, and a page under the
+    // looser one reads it. One that clears it (an empty value) is not a session to protect.
+    let cookies: Vec<_> = observed
         .response
         .set_cookies()
-        .filter(|cookie| cookie.name() == name)
-        .last();
-    let (passed, actual) = match &cookie {
-        None => (false, "the cookie is not set".to_owned()),
-        Some(cookie) => {
-            let broken = match policy {
-                CookiePolicy::OwaspStrict => owasp_strict(cookie, over_https),
-            };
+        .filter(|cookie| cookie.name() == name && !cookie.value().is_empty())
+        .collect();
+    let (passed, actual) = match cookies.as_slice() {
+        [] => (false, "the cookie is not set".to_owned()),
+        cookies => {
+            let several = cookies.len() > 1;
+            let broken: Vec<String> = cookies
+                .iter()
+                .filter_map(|cookie| {
+                    let rules = match policy {
+                        CookiePolicy::OwaspStrict => owasp_strict(cookie, over_https),
+                    };
+                    match (rules.is_empty(), several) {
+                        (true, _) => None,
+                        (false, false) => Some(rules.join("; ")),
+                        (false, true) => Some(format!(
+                            "the one with Path={}: {}",
+                            cookie.path().unwrap_or("(none)"),
+                            rules.join("; ")
+                        )),
+                    }
+                })
+                .collect();
             if broken.is_empty() {
                 let secure = if over_https {
                     ""
@@ -56,7 +73,7 @@ pub(super) fn evaluate(
                 };
                 (true, format!("every rule holds{secure}"))
             } else {
-                (false, broken.join("; "))
+                (false, broken.join(" / "))
             }
         }
     };
@@ -111,6 +128,44 @@ mod tests {
             &cookie::Cookie::parse(header).expect("a cookie"),
             over_https,
         )
+    }
+
+    #[test]
+    fn every_cookie_of_the_name_is_judged_not_only_the_last() {
+        let response = crate::http::Response::new(
+            200,
+            vec![
+                ("set-cookie".to_owned(), "session=x; Path=/app".to_owned()),
+                (
+                    "set-cookie".to_owned(),
+                    "session=x; Path=/; HttpOnly; SameSite=Lax".to_owned(),
+                ),
+                ("set-cookie".to_owned(), "old=; Max-Age=0".to_owned()),
+            ],
+            Vec::new(),
+        );
+        let url = url::Url::parse("http://app.test/login").expect("a url");
+        let observed = Observed {
+            response: &response,
+            url: &url,
+            duration_ms: 0.0,
+            mock_calls: crate::assert::MockCallsView {
+                calls: &[],
+                step_mark: 0,
+            },
+            jwks: &[],
+        };
+        let check = evaluate(
+            "session",
+            CookiePolicy::OwaspStrict,
+            &observed,
+            Span::default(),
+        );
+        assert!(!check.passed);
+        assert_eq!(
+            check.actual,
+            "the one with Path=/app: no HttpOnly; no SameSite"
+        );
     }
 
     #[test]
