@@ -357,8 +357,8 @@ pub fn run(
         // The summary above was written before the files were scanned.
         let _ = writeln!(
             err,
-            "failed: the run's checks aside, a file it wrote holds a secret; do not publish the \
-             files named above"
+            "a file the run wrote holds a secret (named above): the run fails for it; do not \
+             publish those files"
         );
     }
     let code = if result.interrupted {

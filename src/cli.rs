@@ -494,10 +494,15 @@ fn stand_in_addresses(args: StandInArgs, default_both: bool) -> Result<StandInAd
     // Each stand-in keeps its own port and serves at its root: a path would be announced in
     // every URL and served nowhere.
     if let Some(url) = &args.public_url {
-        if !matches!(url.path(), "" | "/") {
+        let extra = !matches!(url.path(), "" | "/")
+            || url.query().is_some()
+            || url.fragment().is_some()
+            || !url.username().is_empty()
+            || url.password().is_some();
+        if extra {
             return Err(AppError::Usage(format!(
                 "--public-url takes a scheme and host only (each stand-in keeps its port and serves at its root), not `{}`; for a proxy that adds a path, give --google-public-url or --github-public-url",
-                url.path()
+                crate::http::url_as_recorded(url)
             )));
         }
     }

@@ -38,12 +38,19 @@ pub(super) fn evaluate(
 ) -> CheckResult {
     let over_https = observed.url.scheme() == "https";
     // Every one that sets it: a browser keeps two of a name for two paths, and a page under the
-    // looser one reads it. One that clears it (an empty value) is not a session to protect.
-    let cookies: Vec<_> = observed
+    // looser one reads it; of two for the same domain and path, the later replaces the earlier.
+    // One that clears it (an empty value, or expired: PHP's `deleted; Max-Age=0`) is not a
+    // session to protect.
+    let mut cookies: Vec<cookie::Cookie<'_>> = Vec::new();
+    for cookie in observed
         .response
         .set_cookies()
-        .filter(|cookie| cookie.name() == name && !cookie.value().is_empty())
-        .collect();
+        .filter(|cookie| cookie.name() == name)
+    {
+        cookies.retain(|kept| (kept.domain(), kept.path()) != (cookie.domain(), cookie.path()));
+        cookies.push(cookie);
+    }
+    cookies.retain(|cookie| !clears(cookie));
     let (passed, actual) = match cookies.as_slice() {
         [] => (false, "the cookie is not set".to_owned()),
         cookies => {
@@ -85,6 +92,17 @@ pub(super) fn evaluate(
         line: span.line,
         diff: None,
     }
+}
+
+/// Whether a `Set-Cookie` deletes its cookie rather than setting it.
+fn clears(cookie: &cookie::Cookie<'_>) -> bool {
+    cookie.value().is_empty()
+        || cookie
+            .max_age()
+            .is_some_and(|max_age| max_age.whole_seconds() <= 0)
+        || cookie
+            .expires_datetime()
+            .is_some_and(|expires| expires <= cookie::time::OffsetDateTime::now_utc())
 }
 
 /// The rules of `owasp-strict` that `cookie` breaks, one phrase each.
@@ -141,6 +159,10 @@ mod tests {
                     "session=x; Path=/; HttpOnly; SameSite=Lax".to_owned(),
                 ),
                 ("set-cookie".to_owned(), "old=; Max-Age=0".to_owned()),
+                (
+                    "set-cookie".to_owned(),
+                    "session=deleted; Max-Age=0; Path=/old".to_owned(),
+                ),
             ],
             Vec::new(),
         );

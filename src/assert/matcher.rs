@@ -86,10 +86,22 @@ pub fn check(
 
 /// How a value is shown in expected/actual lines: JSON, so that `"200"` and `200` differ visibly.
 pub fn show(value: &Value) -> String {
-    // Whole: a long value is cut where it is shown, after masking (see [`shorten`]), since a
-    // secret cut in two is no longer found.
-    value.to_string()
+    // Whole up to a bound: a long value is cut where it is shown, after masking (see
+    // [`shorten`]), since a secret cut in two is no longer found. Past the bound (a 4 MB body),
+    // only the far ends a cut keeps are kept, outside tokens, with the whole size.
+    let text = value.to_string();
+    if text.len() <= KEPT_LIMIT {
+        return text;
+    }
+    format!(
+        "{} ({} bytes)",
+        cut_outside_tokens(&text, KEPT_LIMIT * 3 / 4, KEPT_LIMIT / 4),
+        text.len()
+    )
 }
+
+/// The most of a value a check keeps until it is masked and cut to be shown.
+const KEPT_LIMIT: usize = 64 * 1024;
 
 /// The longest expected or actual value the reports keep whole.
 pub const REPORT_LIMIT: usize = 1000;
@@ -102,6 +114,17 @@ pub const CONSOLE_LIMIT: usize = 200;
 pub fn shorten(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
     if text.len() <= limit {
         return std::borrow::Cow::Borrowed(text);
+    }
+    // Cut already (a report's value in a one-line summary): cut again, with the size it had.
+    if let Some((cut, size)) = text
+        .strip_suffix(" bytes)")
+        .and_then(|rest| rest.rsplit_once(" ("))
+        .filter(|(cut, size)| cut.contains('…') && size.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return std::borrow::Cow::Owned(format!(
+            "{} ({size} bytes)",
+            cut_outside_tokens(cut, limit * 7 / 10, limit / 5)
+        ));
     }
     std::borrow::Cow::Owned(format!(
         "{} ({} bytes)",
@@ -337,6 +360,11 @@ mod tests {
         let accents = "é".repeat(150);
         assert!(shorten(&accents, 200).ends_with(" (300 bytes)"));
         assert_eq!(shorten("short", 200), "short");
+        // Cut again for a one-line summary: the size it had, once.
+        let long = "word ".repeat(400);
+        let twice = shorten(&shorten(&long, 1000), 200).into_owned();
+        assert!(twice.ends_with("word  (2000 bytes)"), "{twice}");
+        assert_eq!(twice.matches("bytes)").count(), 1, "{twice}");
     }
 
     #[test]

@@ -74,11 +74,15 @@ pub(crate) fn authenticate<'a>(incoming: &Incoming, clients: &'a [Client]) -> Cl
             },
         };
     }
-    let body_method = if incoming.json_body {
-        ClientAuth::Json
-    } else {
-        ClientAuth::Post
-    };
+    // A secret only in the URL is told apart from one in the body.
+    let body_method =
+        if incoming.form("client_secret").is_none() && incoming.query("client_secret").is_some() {
+            ClientAuth::Query
+        } else if incoming.json_body {
+            ClientAuth::Json
+        } else {
+            ClientAuth::Post
+        };
     let Some(id) = incoming.param("client_id") else {
         return ClientCheck::NoClientId;
     };
@@ -88,13 +92,6 @@ pub(crate) fn authenticate<'a>(incoming: &Incoming, clients: &'a [Client]) -> Cl
             method: body_method,
         };
     };
-    // A secret only in the URL is told apart from one in the body.
-    let body_method =
-        if incoming.form("client_secret").is_none() && incoming.query("client_secret").is_some() {
-            ClientAuth::Query
-        } else {
-            body_method
-        };
     match incoming.param("client_secret") {
         None => ClientCheck::MissingSecret { id: id.to_owned() },
         Some(secret) if secret == client.secret => ClientCheck::Authenticated {

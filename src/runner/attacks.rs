@@ -467,9 +467,9 @@ async fn key_controls(
     if controls.token_alone {
         return controls;
     }
-    // The key needs the cookies: do they let a wrong key in? (Made of the key: a secret too.)
-    let wrong = with_a_wrong_last_character(key);
-    controls.secrets.push(wrong.clone());
+    // The key needs the cookies: do they let a wrong key in? One unlike the key, so that a target
+    // comparing keys loosely (a prefix, any case) does not let it in for the key's sake.
+    let wrong = unrelated_key(key);
     let outgoing = attack::apply(request, &set.site, &attack::Sent::ApiKey(wrong));
     let mut exchange = state.client.send(outgoing).await;
     let status = exchange.response().map(|response| response.status);
@@ -495,12 +495,14 @@ async fn key_controls(
     controls
 }
 
-/// `key` with its last character changed: as long, and wrong.
-fn with_a_wrong_last_character(key: &str) -> String {
-    let mut wrong = key.to_owned();
-    let last = wrong.pop();
-    wrong.push(if last == Some('x') { 'y' } else { 'x' });
-    wrong
+/// A random key as long as `key`, of letters and digits: wrong however loosely it is compared.
+fn unrelated_key(key: &str) -> String {
+    let alphabet = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    std::iter::repeat_with(|| uuid::Uuid::new_v4().into_bytes())
+        .flatten()
+        .map(|byte| char::from(alphabet[usize::from(byte) % alphabet.len()]))
+        .take(key.chars().count().max(8))
+        .collect()
 }
 
 /// `token` with the first character of its signature changed: still base64url of the same
@@ -552,10 +554,6 @@ fn judge(
     if server_error {
         actual.push_str(" (a server error is never a refusal)");
     }
-    // The body belongs with the status it came with, before any fetch is told.
-    if !passed && !response.body.is_empty() {
-        actual.push_str(&format!(" with body {}", excerpt(&response.body)));
-    }
     if fetched > 0 {
         let times = if fetched == 1 {
             "once".to_owned()
@@ -569,6 +567,10 @@ fn judge(
     // Taken (a 2xx), or keys fetched at the token's word: say what that means for the target.
     if !passed && ((200..300).contains(&response.status) || fetched > 0) {
         actual.push_str(&format!(". Why it matters: {}", variant.risk));
+    }
+    // Last: a long body is what a cut of the value (once masked) may leave out.
+    if !passed && !response.body.is_empty() {
+        actual.push_str(&format!(". The body: {}", excerpt(&response.body)));
     }
     CheckResult {
         name,
@@ -599,11 +601,16 @@ fn same_answer(answers: &[(String, u16, Vec<u8>)], span: Span) -> CheckResult {
             answers.len()
         )
     } else {
-        answers
+        // The statuses first, the bodies after: a long body is what a cut may leave out.
+        let statuses: Vec<String> = answers
             .iter()
-            .map(|(name, status, body)| format!("{name}: {status} {}", excerpt(body)))
-            .collect::<Vec<_>>()
-            .join("; ")
+            .map(|(name, status, _)| format!("{name}: {status}"))
+            .collect();
+        let bodies: Vec<String> = answers
+            .iter()
+            .map(|(name, _, body)| format!("{name}: {}", excerpt(body)))
+            .collect();
+        format!("{}. The bodies: {}", statuses.join("; "), bodies.join("; "))
     };
     CheckResult {
         name: "attack api-key same answer for every wrong key".to_owned(),

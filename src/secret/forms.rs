@@ -73,8 +73,8 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
             }
         }
     }
-    // An HTML form inside a JSON string (a page's text in a JSON body), as serde or as Python
-    // (non-ASCII as `\u00e9`) writes it.
+    // An HTML form inside a JSON string (a page's text in a JSON body), as serde, as Python
+    // (non-ASCII as `\u00e9`) or as Go (`&` as `\u0026`) writes it.
     html_forms.sort();
     html_forms.dedup();
     let python = JsonStyle {
@@ -82,8 +82,13 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
         non_ascii: true,
         html: HtmlEscapes::None,
     };
+    let go = JsonStyle {
+        slash: false,
+        non_ascii: false,
+        html: HtmlEscapes::Go,
+    };
     for html in &html_forms {
-        for style in [JsonStyle::ALL[0], python] {
+        for style in [JsonStyle::ALL[0], python, go] {
             for hex in [Hex::Upper, Hex::Lower] {
                 let escaped = json_escape(html, style, hex);
                 if escaped != *html {
@@ -433,6 +438,7 @@ mod tests {
             &[
                 "p&lt;a&quot;ss&amp;w0rd/\\u00e9",
                 "p&lt;a\\\\&quot;ss&amp;w0rd/é",
+                "p\\u0026lt;a\\u0026quot;ss\\u0026amp;w0rd/é",
             ],
         );
     }

@@ -842,7 +842,7 @@ async fn a_leak_as_short_as_the_reports_own_words_says_so_without_showing_the_se
             && stderr.contains(
                 "(4 characters: a secret that short may be text the report writes itself"
             )
-            && stderr.contains("failed: the run's checks aside, a file it wrote holds a secret"),
+            && stderr.contains("a file the run wrote holds a secret (named above): the run fails"),
         "{stderr}"
     );
 }

@@ -103,12 +103,19 @@ async fn refresh(
             .collect();
         ("application/json", Value::Object(object).to_string())
     };
-    let mut headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
+    let mut headers = Vec::with_capacity(spec.headers.len() + 1);
     for (name, value) in &spec.headers {
         headers.push((
             name.clone(),
             sequence.render(value, "check.refresh_rotation.headers")?,
         ));
+    }
+    // The check's own content type unless the suite gives one.
+    if !headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+    {
+        headers.insert(0, ("Content-Type".to_owned(), content_type.to_owned()));
     }
     let request = OutgoingRequest {
         method: reqwest::Method::POST,

@@ -95,9 +95,13 @@ pub(super) async fn run(
     };
 
     // Shaped like the server's ids when those are long enough that a random one is no id the
-    // server issues or will issue (a short sequential `sid-3` would be the next one).
+    // server issues or will issue (a short sequential `sid-3` could be the next one).
     let chosen = match &before {
-        Some(sample) if random_part(sample).len() >= MIN_SHAPED_RANDOM => shaped_like(sample),
+        Some(sample)
+            if sample.chars().filter(char::is_ascii_alphanumeric).count() >= MIN_SHAPED_RANDOM =>
+        {
+            shaped_like(sample)
+        }
         _ => format!("authprobe-chosen-{}", uuid::Uuid::new_v4().simple()),
     };
     let login = sequence.build(&spec.login, Some((cookie, &chosen)))?;
@@ -130,33 +134,23 @@ pub(super) async fn run(
     Ok(())
 }
 
-/// Characters of a server's id after its last separator that make a random id of that shape
-/// one nobody else holds.
+/// Letters and digits in a server's id that make a random id of that shape one nobody else holds.
 const MIN_SHAPED_RANDOM: usize = 16;
 
-/// What follows the last character of `id` that is not a letter or digit (all of it when none).
-fn random_part(id: &str) -> &str {
-    let start = id
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !c.is_ascii_alphanumeric())
-        .map_or(0, |(at, c)| at + c.len_utf8());
-    &id[start..]
-}
-
-/// A random id of the same shape as `sample`: after its last separator (a prefix such as `sid-`
-/// or `sess_` stays), each letter or digit replaced by a random one of its kind (hex digits by hex
-/// digits when that part is hex).
+/// A random id of the same shape as `sample`: each letter or digit replaced by a random one of its
+/// kind (hex digits by hex digits when `sample` is hex), the separators kept. Nothing of `sample`
+/// itself stays: without `before` it is a signed-in session, and a server that looks ids up by a
+/// part (Tomcat's `<id>.<route>`) would find it.
 fn shaped_like(sample: &str) -> String {
-    let random_part = random_part(sample);
-    let prefix = &sample[..sample.len() - random_part.len()];
-    let hex = random_part.chars().all(|c| c.is_ascii_hexdigit());
+    let hex = sample
+        .chars()
+        .all(|c| c.is_ascii_hexdigit() || !c.is_ascii_alphanumeric());
     let mut random = std::iter::repeat_with(|| uuid::Uuid::new_v4().into_bytes()).flatten();
     let mut pick = |alphabet: &[u8]| {
         let byte = random.next().unwrap_or_default();
         char::from(alphabet[usize::from(byte) % alphabet.len()])
     };
-    let shaped: String = random_part
+    sample
         .chars()
         .map(|c| match c {
             '0'..='9' => pick(b"0123456789"),
@@ -166,13 +160,7 @@ fn shaped_like(sample: &str) -> String {
             'A'..='Z' => pick(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
             other => other,
         })
-        .collect();
-    // An id with nothing to change (or that came out the same, a single digit) is no new id.
-    if shaped == random_part {
-        format!("{sample}-authprobe")
-    } else {
-        format!("{prefix}{shaped}")
-    }
+        .collect()
 }
 
 #[cfg(test)]
@@ -180,7 +168,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_chosen_id_has_the_shape_of_the_servers() {
+    fn a_chosen_id_has_the_shape_of_the_servers_and_nothing_of_it() {
         let hex = "0f3a9c1e5b7d2f4a6c8e0a1b3c5d7e9f";
         let chosen = shaped_like(hex);
         assert_eq!(chosen.len(), hex.len());
@@ -190,9 +178,11 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
         );
-        let mixed = shaped_like("sess_Ab12-xyz.Q9xY");
-        assert!(mixed.starts_with("sess_Ab12-xyz."), "{mixed}");
-        assert_eq!(mixed.len(), 18);
+        let tomcat = "5F1C2A9B3D4E6F708192A3B4C5D6E7F8.node-route-0123456789";
+        let chosen = shaped_like(tomcat);
+        assert_eq!(chosen.len(), tomcat.len());
+        assert_eq!(chosen.matches('.').count(), 1);
+        assert!(!chosen.ends_with("node-route-0123456789"), "{chosen}");
         let kinds = |text: &str| {
             text.chars()
                 .map(|c| match c {
@@ -203,8 +193,7 @@ mod tests {
                 })
                 .collect::<String>()
         };
-        assert_eq!(kinds(&mixed), kinds("sess_Ab12-xyz.Q9xY"));
-        assert_eq!(shaped_like("--"), "---authprobe");
-        assert!(shaped_like("sid-12").starts_with("sid-"));
+        let mixed = "sess_Ab12-xyz.Q9xY";
+        assert_eq!(kinds(&shaped_like(mixed)), kinds(mixed));
     }
 }

@@ -93,6 +93,15 @@ impl Validator<'_> {
                 Some(format!("leave it out for `{DEFAULT_REFRESH_FIELD}`")),
             );
         }
+        if raw.fields.iter().any(|(name, _)| *name == field) {
+            self.push(
+                DiagnosticKind::InvalidValue,
+                self.key_span(&path.key("fields").key(&field)),
+                format!("`{field}` is the token's field: the check sends it"),
+                "sent twice",
+                Some("leave it out of `fields` (`field:` names it)".to_owned()),
+            );
+        }
         let fields = self.pairs(&raw.fields, &path.key("fields"));
         let headers = self.headers(&raw.headers, &path.key("headers"));
         StepCheckKind::RefreshRotation(RefreshRotationCheck {
