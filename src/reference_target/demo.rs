@@ -43,35 +43,32 @@ pub fn user(username: &str) -> Option<&'static DemoUser> {
     USERS.iter().find(|user| user.username == username)
 }
 
+/// Each value the bundled suites read: the var they keep it in, the environment variable they
+/// read it from, and the demo's value.
+const SUITE_VALUES: [(&str, &str, &str); 6] = [
+    ("username", "AUTHPROBE_USERNAME", ALICE.username),
+    ("password", "AUTHPROBE_PASSWORD", ALICE.password),
+    ("other_username", "AUTHPROBE_OTHER_USERNAME", BOB.username),
+    ("other_password", "AUTHPROBE_OTHER_PASSWORD", BOB.password),
+    ("api_key", "AUTHPROBE_API_KEY", API_KEY),
+    ("jwt_secret", "AUTHPROBE_JWT_SECRET", JWT_SECRET),
+];
+
 /// The demo accounts and keys as the environment variables the bundled suites read them from
 /// (`env.AUTHPROBE_USERNAME` and the rest), for a run against this target.
 pub fn environment() -> Vec<(String, String)> {
-    [
-        ("AUTHPROBE_USERNAME", ALICE.username),
-        ("AUTHPROBE_PASSWORD", ALICE.password),
-        ("AUTHPROBE_OTHER_USERNAME", BOB.username),
-        ("AUTHPROBE_OTHER_PASSWORD", BOB.password),
-        ("AUTHPROBE_API_KEY", API_KEY),
-        ("AUTHPROBE_JWT_SECRET", JWT_SECRET),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value.to_owned()))
-    .collect()
+    SUITE_VALUES
+        .iter()
+        .map(|(_, variable, value)| ((*variable).to_owned(), (*value).to_owned()))
+        .collect()
 }
 
 /// The values the bundled suites read, by var name, for a run against this target.
 pub fn suite_vars() -> Vec<(String, Value)> {
-    [
-        ("username", ALICE.username),
-        ("password", ALICE.password),
-        ("other_username", BOB.username),
-        ("other_password", BOB.password),
-        ("api_key", API_KEY),
-        ("jwt_secret", JWT_SECRET),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), Value::String(value.to_owned())))
-    .collect()
+    SUITE_VALUES
+        .iter()
+        .map(|(var, _, value)| ((*var).to_owned(), Value::String((*value).to_owned())))
+        .collect()
 }
 
 /// The user whose password this is, compared in constant time.
