@@ -55,24 +55,20 @@ fn parse(text: &str) -> Result<HashMap<String, String>, (usize, String)> {
         }
         let value = value.trim();
         let value = match value.chars().next() {
-            Some('"') => match quoted(value, '"') {
-                Some(inner) => unescaped(inner),
-                None => {
-                    return Err((
-                        index + 1,
-                        format!("the value of `{name}` opens a \" quote that is never closed"),
-                    ));
-                }
-            },
-            Some(quote @ '\'') => match quoted(value, quote) {
-                Some(inner) => inner.to_owned(),
-                None => {
+            Some(quote @ ('"' | '\'')) => {
+                let Some(inner) = quoted(value, quote) else {
                     return Err((
                         index + 1,
                         format!("the value of `{name}` opens a {quote} quote that is never closed"),
                     ));
+                };
+                // Double quotes read escapes; single quotes take the value as written.
+                if quote == '"' {
+                    unescaped(inner)
+                } else {
+                    inner.to_owned()
                 }
-            },
+            }
             // As in other dotenv readers, ` #` starts a comment after an unquoted value (quote
             // a value that holds one).
             Some('#') => String::new(),

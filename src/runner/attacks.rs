@@ -60,10 +60,10 @@ pub(super) async fn run(
         .await;
         if let Ok(prepared) = &prepared {
             let controls = token_controls(state, set, request, prepared).await;
-            token_alone = controls.token_alone;
-            cookies_suffice = controls.cookies_suffice;
-            exchanges.extend(controls.exchanges);
-            checks.extend(controls.cookies_check);
+            token_alone = controls.cookies.credential_alone;
+            cookies_suffice = controls.cookies.cookies_suffice;
+            exchanges.extend(controls.cookies.exchanges);
+            checks.extend(controls.cookies.check);
             secrets.extend(controls.secrets);
             if let Some(check) = controls.key_check {
                 key_verified = check.passed;
@@ -93,12 +93,14 @@ pub(super) async fn run(
         let key = attack::credential(request, &set.site);
         secrets.extend(key.iter().cloned());
         if let Ok(key) = &key {
-            let controls = key_controls(state, set, request, key).await;
-            key_alone = controls.token_alone;
+            // A wrong key unlike the key, so that a target comparing keys loosely (a prefix, any
+            // case) does not let it in for the key's sake.
+            let wrong = attack::Sent::ApiKey(unrelated_key(key));
+            let controls = cookie_controls(state, set, request, &KEY, wrong).await;
+            key_alone = controls.credential_alone;
             cookies_let_keys_in = controls.cookies_suffice;
             exchanges.extend(controls.exchanges);
-            checks.extend(controls.cookies_check);
-            secrets.extend(controls.secrets);
+            checks.extend(controls.check);
         }
         for (kind, span) in &set.api_key {
             let name = format!("api-key {}", kind.name());
@@ -300,17 +302,11 @@ fn push_planned(
 
 /// What the token controls found before the forged tokens are sent.
 struct TokenControls {
-    /// The step's token is taken without the step's cookies: forged tokens go without them
-    /// too, or a session cookie would answer for a forgery the target ignores.
-    token_alone: bool,
-    /// The token needs the cookies, and the cookies with a broken token are let in: a forged
-    /// token cannot be judged.
-    cookies_suffice: bool,
-    /// `attack control cookies`, when the token needs the step's cookies.
-    cookies_check: Option<CheckResult>,
+    /// Whether forged tokens go without the step's cookies, or cannot be judged for them; the
+    /// key control's exchange is among its exchanges.
+    cookies: CookieControls,
     /// `attack control key`, when an attack re-signs with `key:`.
     key_check: Option<CheckResult>,
-    exchanges: Vec<Exchange>,
     /// The signature of the token re-signed with `key:`: a genuine one.
     secrets: Vec<String>,
 }
@@ -329,56 +325,11 @@ async fn token_controls(
     request: &OutgoingRequest,
     prepared: &PreparedJwt,
 ) -> TokenControls {
-    let mut exchanges = Vec::new();
-    let has_cookies = request
-        .headers
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case("cookie"));
-    let mut token_alone = false;
-    let mut cookies_suffice = false;
-    let mut cookies_check = None;
+    let broken = attack::Sent::Bearer(with_broken_signature(&prepared.token));
+    let mut cookies = cookie_controls(state, set, request, &TOKEN, broken).await;
     let mut secrets = Vec::new();
-    if has_cookies {
-        let mut alone = request.clone();
-        without_cookies(&mut alone);
-        let mut exchange = state.client.send(alone).await;
-        token_alone = exchange
-            .response()
-            .is_some_and(|response| (200..300).contains(&response.status));
-        exchange.label = Some("attack control token without cookies".to_owned());
-        exchanges.push(exchange);
-        if !token_alone {
-            // The token needs the cookies: do they let anything in?
-            let outgoing = attack::apply(
-                request,
-                &set.site,
-                &attack::Sent::Bearer(with_broken_signature(&prepared.token)),
-            );
-            let mut exchange = state.client.send(outgoing).await;
-            let status = exchange.response().map(|response| response.status);
-            cookies_suffice = status.is_some_and(|status| (200..300).contains(&status));
-            exchange.label = Some("attack control cookies".to_owned());
-            exchanges.push(exchange);
-            cookies_check = Some(CheckResult {
-                name: "attack control cookies".to_owned(),
-                passed: !cookies_suffice,
-                expected: "the step's cookies with a broken token are refused, so that a forged \
-                           token is judged on its own"
-                    .to_owned(),
-                actual: match status {
-                    Some(status) if cookies_suffice => format!(
-                        "status {status}: the cookies let the request in whatever the token says"
-                    ),
-                    Some(status) => format!("status {status}"),
-                    None => "no response".to_owned(),
-                },
-                line: set.span.line,
-                diff: None,
-            });
-        }
-    }
     // With cookies that let anything in, a key control would pass for them, not for the key.
-    let uses_key = !cookies_suffice
+    let uses_key = !cookies.cookies_suffice
         && set
             .jwt
             .iter()
@@ -402,7 +353,7 @@ async fn token_controls(
         Ok(Some(token)) => {
             secrets.extend(signature_of(&token));
             let mut outgoing = attack::apply(request, &set.site, &attack::Sent::Bearer(token));
-            if token_alone {
+            if cookies.credential_alone {
                 without_cookies(&mut outgoing);
             }
             let mut exchange = state.client.send(outgoing).await;
@@ -418,36 +369,66 @@ async fn token_controls(
                 None => "no response".to_owned(),
             };
             exchange.label = Some("attack control key".to_owned());
-            exchanges.push(exchange);
+            cookies.exchanges.push(exchange);
             Some(key_check(passed, actual))
         }
     };
     TokenControls {
-        token_alone,
-        cookies_suffice,
-        cookies_check,
+        cookies,
         key_check,
-        exchanges,
         secrets,
     }
 }
 
-/// The controls of API-key attacks on a step that also sends cookies: whether the key alone is
-/// taken (then forged keys go without the cookies), and else whether the cookies let a wrong key
-/// in (then no forged key can be judged). Reported in [`TokenControls`]' terms.
-async fn key_controls(
+/// What an attack's credential is called in the cookie controls.
+struct Credential {
+    name: &'static str,
+    /// The wrong one the cookies are tried with.
+    wrong: &'static str,
+    /// What the cookies let in despite it.
+    whatever: &'static str,
+}
+
+const TOKEN: Credential = Credential {
+    name: "token",
+    wrong: "a broken token",
+    whatever: "whatever the token says",
+};
+
+const KEY: Credential = Credential {
+    name: "key",
+    wrong: "a wrong key",
+    whatever: "whatever the key is",
+};
+
+/// What the cookie controls found on a step that sends cookies beside its credential.
+struct CookieControls {
+    /// The credential is taken without the step's cookies: forged ones go without them too, or a
+    /// session cookie would answer for a forgery the target ignores.
+    credential_alone: bool,
+    /// The credential needs the cookies, and the cookies with `wrong` are let in: a forged
+    /// credential cannot be judged.
+    cookies_suffice: bool,
+    /// `attack control cookies`, when the credential needs the step's cookies.
+    check: Option<CheckResult>,
+    exchanges: Vec<Exchange>,
+}
+
+/// The request without its cookies (`attack control <credential> without cookies`), and when
+/// the credential needs them, the cookies with `wrong` in the credential's place (`attack
+/// control cookies`). Nothing on a step that sends no cookies.
+async fn cookie_controls(
     state: &SuiteState<'_>,
     set: &AttackSet,
     request: &OutgoingRequest,
-    key: &str,
-) -> TokenControls {
-    let mut controls = TokenControls {
-        token_alone: false,
+    credential: &Credential,
+    wrong: attack::Sent,
+) -> CookieControls {
+    let mut controls = CookieControls {
+        credential_alone: false,
         cookies_suffice: false,
-        cookies_check: None,
-        key_check: None,
+        check: None,
         exchanges: Vec::new(),
-        secrets: Vec::new(),
     };
     let has_cookies = request
         .headers
@@ -459,33 +440,36 @@ async fn key_controls(
     let mut alone = request.clone();
     without_cookies(&mut alone);
     let mut exchange = state.client.send(alone).await;
-    controls.token_alone = exchange
+    controls.credential_alone = exchange
         .response()
         .is_some_and(|response| (200..300).contains(&response.status));
-    exchange.label = Some("attack control key without cookies".to_owned());
+    exchange.label = Some(format!(
+        "attack control {} without cookies",
+        credential.name
+    ));
     controls.exchanges.push(exchange);
-    if controls.token_alone {
+    if controls.credential_alone {
         return controls;
     }
-    // The key needs the cookies: do they let a wrong key in? One unlike the key, so that a target
-    // comparing keys loosely (a prefix, any case) does not let it in for the key's sake.
-    let wrong = unrelated_key(key);
-    let outgoing = attack::apply(request, &set.site, &attack::Sent::ApiKey(wrong));
+    // The credential needs the cookies: do they let a wrong one in?
+    let outgoing = attack::apply(request, &set.site, &wrong);
     let mut exchange = state.client.send(outgoing).await;
     let status = exchange.response().map(|response| response.status);
     controls.cookies_suffice = status.is_some_and(|status| (200..300).contains(&status));
     exchange.label = Some("attack control cookies".to_owned());
     controls.exchanges.push(exchange);
-    controls.cookies_check = Some(CheckResult {
+    controls.check = Some(CheckResult {
         name: "attack control cookies".to_owned(),
         passed: !controls.cookies_suffice,
-        expected: "the step's cookies with a wrong key are refused, so that a forged key is \
-                   judged on its own"
-            .to_owned(),
+        expected: format!(
+            "the step's cookies with {} are refused, so that a forged {} is judged on its own",
+            credential.wrong, credential.name
+        ),
         actual: match status {
-            Some(status) if controls.cookies_suffice => {
-                format!("status {status}: the cookies let the request in whatever the key is")
-            }
+            Some(status) if controls.cookies_suffice => format!(
+                "status {status}: the cookies let the request in {}",
+                credential.whatever
+            ),
             Some(status) => format!("status {status}"),
             None => "no response".to_owned(),
         },
