@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::sync::Mutex;
 
-use crate::support::{only_step, run_suite};
+use crate::support::{failed_checks, only_step, run_suite};
 use authprobe::runner::StepStatus;
 
 /// Session id → signed in.
@@ -221,12 +221,7 @@ async fn a_server_that_adopts_any_well_formed_id_is_caught_with_one_shaped_like_
     )
     .await;
     let step = only_step(&result);
-    let failed: Vec<&str> = step
-        .checks
-        .iter()
-        .filter(|check| !check.passed)
-        .map(|check| check.name.as_str())
-        .collect();
+    let failed = failed_checks(step);
     assert_eq!(
         failed,
         [
@@ -254,12 +249,7 @@ async fn a_logout_that_hands_out_a_new_signed_in_session_is_no_logout() {
     let result = run_suite(&suite("/logout-regenerating"), &target).await;
     let step = only_step(&result);
     assert_eq!(step.status, StepStatus::Failed, "{:#?}", step.checks);
-    let failed: Vec<&str> = step
-        .checks
-        .iter()
-        .filter(|check| !check.passed)
-        .map(|check| check.name.as_str())
-        .collect();
+    let failed = failed_checks(step);
     assert_eq!(
         failed,
         ["logout: the session cookie the logout sets does not open the protected page"]

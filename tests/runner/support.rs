@@ -254,6 +254,15 @@ pub fn only_step(result: &RunResult) -> &StepResult {
 }
 
 /// The outcome of the check named `name` in `step`: (passed, expected, actual).
+/// The names of the step's checks that failed, in order.
+pub fn failed_checks(step: &StepResult) -> Vec<&str> {
+    step.checks
+        .iter()
+        .filter(|check| !check.passed)
+        .map(|check| check.name.as_str())
+        .collect()
+}
+
 pub fn check<'a>(step: &'a StepResult, name: &str) -> &'a authprobe::runner::CheckResult {
     step.checks
         .iter()

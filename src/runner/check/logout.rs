@@ -38,8 +38,9 @@ pub(super) async fn run(sequence: &mut Sequence<'_, '_>, spec: &LogoutCheck) -> 
         return Ok(());
     };
     let field = "check.logout.protected";
-    let page = sequence.get(&spec.protected, field, Some((cookie, &session)))?;
-    let page = sequence.send(page).await;
+    let page = sequence
+        .get(&spec.protected, field, Some((cookie, &session)))
+        .await?;
     sequence.verdict(
         OPENS_BEFORE,
         page.succeeded(),
@@ -54,8 +55,9 @@ pub(super) async fn run(sequence: &mut Sequence<'_, '_>, spec: &LogoutCheck) -> 
         .is_some_and(|status| (200..400).contains(&status));
     sequence.verdict(LOGGED_OUT, logged_out, LOGOUT_EXPECTED, logout.describe());
 
-    let page = sequence.get(&spec.protected, field, Some((cookie, &session)))?;
-    let page = sequence.send(page).await;
+    let page = sequence
+        .get(&spec.protected, field, Some((cookie, &session)))
+        .await?;
     sequence.verdict(
         DEAD_AFTER,
         page.refused(),
@@ -65,8 +67,9 @@ pub(super) async fn run(sequence: &mut Sequence<'_, '_>, spec: &LogoutCheck) -> 
 
     // The browser keeps what the logout sets: a new session that is still signed in is no logout.
     if let Some(after) = logout.live_cookie(cookie).filter(|value| *value != session) {
-        let page = sequence.get(&spec.protected, field, Some((cookie, &after)))?;
-        let page = sequence.send(page).await;
+        let page = sequence
+            .get(&spec.protected, field, Some((cookie, &after)))
+            .await?;
         sequence.verdict(NEW_DEAD, page.refused(), REFUSED_EXPECTED, page.describe());
     }
     Ok(())

@@ -178,13 +178,13 @@ impl Sequence<'_, '_> {
         Ok(request)
     }
 
-    /// A GET of `url` carrying only `cookie`.
-    fn get(
-        &self,
+    /// Sends a GET of `url` carrying only `cookie`.
+    async fn get(
+        &mut self,
         url: &crate::template::Text,
         field: &str,
         cookie: Option<(&str, &str)>,
-    ) -> Result<OutgoingRequest, String> {
+    ) -> Result<Answer, String> {
         let rendered = self.render(url, field)?;
         let mut request = OutgoingRequest {
             method: reqwest::Method::GET,
@@ -194,7 +194,7 @@ impl Sequence<'_, '_> {
             timeout: self.step.timeout.unwrap_or(self.state.options.timeout),
         };
         with_cookie(&mut request, cookie);
-        Ok(request)
+        Ok(self.send(request).await)
     }
 
     fn render(&self, text: &crate::template::Text, field: &str) -> Result<String, String> {

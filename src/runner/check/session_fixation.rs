@@ -24,6 +24,9 @@ const RENEWED_EXPECTED: &str = "a login (2xx or 3xx) setting the session cookie 
 const OPENS_EXPECTED: &str = "2xx";
 const REFUSED_EXPECTED: &str = "refused (3xx or 4xx)";
 
+/// How a template error in `protected` names the field.
+const PROTECTED_FIELD: &str = "check.session_fixation.protected";
+
 pub(super) async fn run(
     sequence: &mut Sequence<'_, '_>,
     spec: &SessionFixationCheck,
@@ -50,12 +53,9 @@ pub(super) async fn run(
             sequence.verdict(RENEWED, renewed, RENEWED_EXPECTED, actual);
             match after.filter(|after| *after != before) {
                 Some(after) => {
-                    let page = sequence.get(
-                        &spec.protected,
-                        "check.session_fixation.protected",
-                        Some((cookie, &after)),
-                    )?;
-                    let page = sequence.send(page).await;
+                    let page = sequence
+                        .get(&spec.protected, PROTECTED_FIELD, Some((cookie, &after)))
+                        .await?;
                     sequence.verdict(NEW_OPENS, page.succeeded(), OPENS_EXPECTED, page.describe());
                 }
                 None => sequence.not_reached(
@@ -65,12 +65,9 @@ pub(super) async fn run(
                 ),
             }
             if spec.before.is_some() {
-                let page = sequence.get(
-                    &spec.protected,
-                    "check.session_fixation.protected",
-                    Some((cookie, &before)),
-                )?;
-                let page = sequence.send(page).await;
+                let page = sequence
+                    .get(&spec.protected, PROTECTED_FIELD, Some((cookie, &before)))
+                    .await?;
                 sequence.verdict(OLD_DEAD, page.refused(), REFUSED_EXPECTED, page.describe());
             }
             Some(before)
@@ -119,12 +116,9 @@ pub(super) async fn run(
         "a login (2xx or 3xx) setting the session cookie to an id other than the chosen one",
         actual,
     );
-    let page = sequence.get(
-        &spec.protected,
-        "check.session_fixation.protected",
-        Some((cookie, &chosen)),
-    )?;
-    let page = sequence.send(page).await;
+    let page = sequence
+        .get(&spec.protected, PROTECTED_FIELD, Some((cookie, &chosen)))
+        .await?;
     sequence.verdict(
         CHOSEN_DEAD,
         page.refused(),
